@@ -1,0 +1,182 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; it falls
+// back to the module version recorded by the Go toolchain.
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	Verbose bool
+	Quiet   bool
+	NoColor bool
+
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+}
+
+// StderrIsTerminal reports whether progress output should be drawn.
+func (g *globalOptions) StderrIsTerminal() bool {
+	if g.Quiet {
+		return false
+	}
+	f, ok := g.Stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// Color reports whether output may use ANSI colour (NO_COLOR honoured).
+func (g *globalOptions) Color() bool {
+	if g.NoColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return g.StderrIsTerminal()
+}
+
+// Logf prints a progress or diagnostic line to stderr unless --quiet.
+func (g *globalOptions) Logf(format string, args ...any) {
+	if g.Quiet {
+		return
+	}
+	fmt.Fprintf(g.Stderr, format+"\n", args...)
+}
+
+// Debugf prints a line to stderr only with --verbose.
+func (g *globalOptions) Debugf(format string, args ...any) {
+	if !g.Verbose {
+		return
+	}
+	fmt.Fprintf(g.Stderr, format+"\n", args...)
+}
+
+// subcommand constructors, registered by init functions in the files that
+// define them, grouped under their parent ("" is the root itself).
+var subcommands = map[string][]func(*globalOptions) *cobra.Command{}
+
+// register adds a subcommand constructor under parent ("", "deps", "wheel",
+// "target"). Each command file calls it from init.
+func register(parent string, f func(*globalOptions) *cobra.Command) {
+	subcommands[parent] = append(subcommands[parent], f)
+}
+
+const rootLong = `zgpu turns a Hugging Face Space's Python dependencies into a requirements.txt
+that installs and runs on ZeroGPU: prebuilt CUDA wheels that match torch, Python
+and the C++ ABI; torch on a version the platform allows, with its side-cars
+aligned; no "spaces" pin; every change explained.
+
+Exit codes:
+  0  success (with --check: the file is up to date)
+  1  failure: bad input, no solution, a network error, or a stale file under --check
+  2  usage error: unknown flag, wrong number of arguments
+
+Environment:
+  PIP_INDEX_URL, UV_INDEX_URL  default package index (--index-url wins)
+  HF_ENDPOINT, HF_TOKEN        Hugging Face Hub endpoint and token
+  HF_HUB_OFFLINE               like --offline for the Hub
+  GITHUB_API_URL, GITHUB_TOKEN GitHub REST endpoint and token
+  XDG_CACHE_HOME               the HTTP cache lives in $XDG_CACHE_HOME/zgpu
+  NO_COLOR                     no colour in output`
+
+func newRootCmd() *cobra.Command {
+	g := &globalOptions{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}
+	root := &cobra.Command{
+		Use:           "zgpu",
+		Short:         "Make a Space's Python dependencies install and run on ZeroGPU",
+		Long:          rootLong,
+		Version:       buildVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Example: `  # Write a ZeroGPU-safe requirements.txt for the Space in this folder
+  zgpu deps resolve -o requirements.txt
+
+  # Explain a failed Space build
+  zgpu deps diagnose build.log
+
+  # What does this wheel need?
+  zgpu wheel inspect flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl`,
+	}
+	root.SetOut(g.Stdout)
+	root.SetErr(g.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+	pf := root.PersistentFlags()
+	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "print more detail on stderr")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	pf.BoolVar(&g.NoColor, "no-color", false, "never use colour (also: NO_COLOR=1)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		g.Stdout = cmd.OutOrStdout()
+		g.Stderr = cmd.ErrOrStderr()
+		g.Stdin = cmd.InOrStdin()
+		if g.Verbose && g.Quiet {
+			return usagef("--verbose and --quiet cannot be used together")
+		}
+		return nil
+	}
+
+	groups := map[string]*cobra.Command{
+		"deps":   {Use: "deps", Short: "Read, resolve and diagnose a Space's dependencies"},
+		"wheel":  {Use: "wheel", Short: "Inspect and find prebuilt wheels"},
+		"target": {Use: "target", Short: "Show the ZeroGPU target and its catalog"},
+	}
+	for _, name := range []string{"deps", "wheel", "target"} {
+		grp := groups[name]
+		grp.Args = noArgs
+		grp.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+		for _, f := range subcommands[name] {
+			grp.AddCommand(f(g))
+		}
+		root.AddCommand(grp)
+	}
+	for _, f := range subcommands[""] {
+		root.AddCommand(f(g))
+	}
+	return root
+}
+
+// noArgs rejects any positional argument with a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// rangeArgs wraps cobra.RangeArgs so that a wrong count is a usage error.
+func rangeArgs(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.RangeArgs(min, max)(cmd, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}
+
+// minArgs wraps cobra.MinimumNArgs so that a wrong count is a usage error.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MinimumNArgs(n)(cmd, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}
