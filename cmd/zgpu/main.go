@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 )
@@ -20,15 +21,20 @@ func main() {
 
 // run executes the command line args and returns the process exit code.
 func run(args []string) int {
+	return runWith(args, os.Stdout, os.Stderr)
+}
+
+// runWith is run with the standard streams given, for tests.
+func runWith(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
-		if !isSilent(err) {
-			fmt.Fprintf(os.Stderr, "zgpu: %v\n", err)
-		}
+	if err != nil && !isSilent(err) {
+		fmt.Fprintf(stderr, "zgpu: %v\n", err)
 	}
 	return exitCode(err)
 }

@@ -1,0 +1,160 @@
+//go:build ignore
+
+// gen_snapshot writes data/snapshot.tsv, the catalog's snapshot of known
+// prebuilt CUDA wheels, so that `zgpu deps resolve --offline` works on a fresh
+// machine. Run from the catalog folder: go run gen_snapshot.go
+//
+// Inputs: ../../shared/domain/real-wheel-filenames.txt (real filenames of
+// public releases) and the wheel URLs written in ../../shared/corpus (real
+// Spaces' requirements). A filename from the list becomes a snapshot row only
+// where its download URL follows from the source's documented layout: the
+// flash-attn, mamba and causal-conv1d releases are tagged v{version}
+// (setup.py's BASE_WHEEL_URL), and every cell of the Blackwell dataset ships
+// flash_attn 2.8.3 (zerogpu-rules.md). Those rows are "inf"; URLs copied from
+// the corpus are "src".
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+type row struct{ pkg, file, url, kind, location, path, confidence, note string }
+
+var githubRepos = map[string]string{
+	"flash_attn":    "Dao-AILab/flash-attention",
+	"mamba_ssm":     "state-spaces/mamba",
+	"causal_conv1d": "Dao-AILab/causal-conv1d",
+}
+
+var officialLabel = regexp.MustCompile(`\+cu\d+torch\d+\.\d+cxx11abi(TRUE|FALSE)-`)
+
+func main() {
+	shared := filepath.Join("..", "..", "shared")
+	seen := map[string]bool{}
+	var rows []row
+	add := func(r row) {
+		if seen[r.url] {
+			return
+		}
+		seen[r.url] = true
+		rows = append(rows, r)
+	}
+
+	f, err := os.Open(filepath.Join(shared, "domain", "real-wheel-filenames.txt"))
+	check(err)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name := strings.TrimSpace(sc.Text())
+		parts := strings.SplitN(name, "-", 3)
+		if len(parts) < 3 {
+			continue
+		}
+		repo, ok := githubRepos[parts[0]]
+		if !ok || !officialLabel.MatchString(name) {
+			continue
+		}
+		version := strings.SplitN(parts[1], "+", 2)[0]
+		tag := "v" + version
+		add(row{
+			pkg: canonical(parts[0]), file: name,
+			url:  fmt.Sprintf("https://github.com/%s/releases/download/%s/%s", repo, tag, name),
+			kind: "github", location: repo, path: tag, confidence: "inf",
+			note: "filename from real-wheel-filenames.txt; release tag v{version} per setup.py BASE_WHEEL_URL",
+		})
+	}
+	check(sc.Err())
+	f.Close()
+
+	// Blackwell dataset: every cell ships flash_attn 2.8.3 named without a
+	// torch tag (zerogpu-rules.md; the cp310 name is in real-wheel-filenames.txt).
+	cells := []string{"pt28-cu128-cp310", "pt28-cu128-cp311", "pt28-cu128-cp312", "pt291-cu128-cp310", "pt210-cu128-cp310", "pt210-cu130-cp312", "pt211-cu130-cp312", "pt211-cu130-cp313", "pt212-cu130-cp310", "pt212-cu130-cp311", "pt212-cu130-cp312", "pt212-cu130-cp313"}
+	for _, cell := range cells {
+		py := cell[strings.LastIndex(cell, "-")+1:]
+		file := fmt.Sprintf("flash_attn-2.8.3-%s-%s-linux_x86_64.whl", py, py)
+		p := "wheels/" + cell + "/" + file
+		add(row{
+			pkg: "flash-attn", file: file,
+			url:  "https://huggingface.co/datasets/multimodalart/zerogpu-blackwell-wheels/resolve/main/" + p,
+			kind: "hub", location: "datasets/multimodalart/zerogpu-blackwell-wheels", path: p, confidence: "inf",
+			note: "zerogpu-rules.md: every cell ships flash_attn 2.8.3 (sm_120), filenames without a torch tag",
+		})
+	}
+
+	// Wheel URLs written in real Spaces' requirements.
+	urlRE := regexp.MustCompile(`https?://[^\s;"']+\.whl`)
+	check(filepath.WalkDir(filepath.Join(shared, "corpus"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".txt") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, u := range urlRE.FindAllString(string(data), -1) {
+			if strings.Contains(u, "pythonhosted.org") || strings.Contains(u, "pytorch.org") || !strings.Contains(u, "linux_x86_64") {
+				continue
+			}
+			pu, err := url.Parse(u)
+			if err != nil {
+				continue
+			}
+			file, _ := url.PathUnescape(path.Base(pu.Path))
+			kind, loc := "url", pu.Host
+			switch {
+			case pu.Host == "github.com":
+				seg := strings.Split(strings.TrimPrefix(pu.Path, "/"), "/")
+				kind, loc = "github", seg[0]+"/"+seg[1]
+			case pu.Host == "huggingface.co":
+				kind = "hub"
+				seg := strings.Split(strings.TrimPrefix(pu.Path, "/"), "/")
+				if seg[0] == "datasets" || seg[0] == "spaces" {
+					loc = strings.Join(seg[:3], "/")
+				} else {
+					loc = strings.Join(seg[:2], "/")
+				}
+			}
+			rel, _ := filepath.Rel(shared, p)
+			add(row{
+				pkg: canonical(strings.SplitN(file, "-", 2)[0]), file: file, url: u,
+				kind: kind, location: loc, confidence: "src",
+				note: "seen in shared/" + filepath.ToSlash(rel),
+			})
+		}
+		return nil
+	}))
+
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].pkg != rows[j].pkg {
+			return rows[i].pkg < rows[j].pkg
+		}
+		return rows[i].url < rows[j].url
+	})
+	var b strings.Builder
+	b.WriteString("# Snapshot of known prebuilt CUDA wheels (generated by gen_snapshot.go; do not edit).\n")
+	b.WriteString("# package\tfilename\turl\tkind\tlocation\tpath\tconfidence\tnote\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.pkg, r.file, r.url, r.kind, r.location, r.path, r.confidence, r.note)
+	}
+	check(os.WriteFile(filepath.Join("data", "snapshot.tsv"), []byte(b.String()), 0o644))
+	fmt.Printf("wrote %d rows\n", len(rows))
+}
+
+func canonical(s string) string {
+	return strings.ToLower(regexp.MustCompile(`[-_.]+`).ReplaceAllString(s, "-"))
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

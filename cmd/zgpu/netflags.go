@@ -1,0 +1,204 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/zgpu/zgpu/fetch"
+	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pypi"
+)
+
+// netOptions are the flags of every command that reads package indexes
+// (`wheel find`, `deps resolve`). Commands embed it, call addFlags on their
+// flag set, check it with validate, and build their client with
+// fetchConfig (or hubFetchConfig for Hugging Face Hub sources) and their
+// package sources with sources.
+type netOptions struct {
+	IndexURL       string
+	ExtraIndexURLs []string
+	FindLinks      []string
+	CacheDir       string
+	Offline        bool
+	Timeout        time.Duration
+	Jobs           int
+}
+
+// netFlagsHelp documents the network flags and their environment, for the
+// Long help of commands that use them.
+const netFlagsHelp = `Network:
+  Packages are looked up on --index-url (default $PIP_INDEX_URL, then
+  $UV_INDEX_URL, then https://pypi.org/simple/), every --extra-index-url and
+  every --find-links location (an HTML page of links or a local folder), all
+  together as pip does: the files of a project are the union of what each
+  lists. Responses are cached in --cache-dir (default $XDG_CACHE_HOME/zgpu,
+  or ~/.cache/zgpu) and revalidated with conditional requests; --offline
+  reads only the cache and fails on anything not in it.
+  HF_TOKEN is sent only to the Hugging Face Hub (the host of $HF_ENDPOINT,
+  default huggingface.co); GITHUB_TOKEN only to GitHub (the host of
+  $GITHUB_API_URL, default api.github.com, and github.com for release
+  downloads). HF_HUB_OFFLINE=1 makes Hub lookups offline (cache only) even
+  without --offline. Tokens are never printed.`
+
+// defaultIndexURL is PIP_INDEX_URL, then UV_INDEX_URL, then PyPI.
+func defaultIndexURL() string {
+	for _, env := range []string{"PIP_INDEX_URL", "UV_INDEX_URL"} {
+		if v := strings.TrimSpace(os.Getenv(env)); v != "" {
+			return v
+		}
+	}
+	return pypi.DefaultIndexURL
+}
+
+// addFlags registers the network flags on fs.
+func (n *netOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&n.IndexURL, "index-url", "i", defaultIndexURL(), "base `URL` of the package index (Simple API; env PIP_INDEX_URL, UV_INDEX_URL)")
+	fs.StringArrayVar(&n.ExtraIndexURLs, "extra-index-url", nil, "another package index `URL` to read as well (repeatable)")
+	fs.StringArrayVarP(&n.FindLinks, "find-links", "f", nil, "an HTML page of links (`URL`) or a local folder of wheels to read as well (repeatable)")
+	fs.StringVar(&n.CacheDir, "cache-dir", fetch.DefaultCacheDir(), "HTTP cache `folder` (\"\" disables the cache)")
+	fs.BoolVar(&n.Offline, "offline", false, "use only the cache; fail on anything not in it")
+	fs.DurationVar(&n.Timeout, "timeout", 30*time.Second, "timeout of each HTTP attempt")
+	fs.IntVar(&n.Jobs, "jobs", 8, "concurrent requests per host")
+}
+
+// validate checks the flag values; its errors are usage errors.
+func (n *netOptions) validate() error {
+	if err := checkIndexURL("--index-url", n.IndexURL); err != nil {
+		return err
+	}
+	for _, u := range n.ExtraIndexURLs {
+		if err := checkIndexURL("--extra-index-url", u); err != nil {
+			return err
+		}
+	}
+	for _, f := range n.FindLinks {
+		if strings.TrimSpace(f) == "" {
+			return usagef("--find-links: empty location")
+		}
+	}
+	if n.Timeout <= 0 {
+		return usagef("--timeout must be positive, got %v", n.Timeout)
+	}
+	if n.Jobs < 1 {
+		return usagef("--jobs must be at least 1, got %d", n.Jobs)
+	}
+	if n.Offline && n.CacheDir == "" {
+		return usagef("--offline needs a cache (--cache-dir is empty)")
+	}
+	return nil
+}
+
+// checkIndexURL accepts absolute http, https and file URLs.
+func checkIndexURL(flag, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || (u.Scheme != "file" && u.Host == "") {
+		return usagef("%s: expected an absolute URL, got %q", flag, redactForUsage(raw))
+	}
+	switch u.Scheme {
+	case "http", "https", "file":
+		return nil
+	}
+	return usagef("%s: expected an http, https or file URL, got %q", flag, redactForUsage(raw))
+}
+
+// redactForUsage hides URL userinfo (index URLs may carry credentials).
+func redactForUsage(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = url.User("xxxxx")
+		return u.String()
+	}
+	return raw
+}
+
+// hostOf returns the host name of a URL, or def when it has none.
+func hostOf(raw, def string) string {
+	if raw == "" {
+		return def
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return def
+	}
+	return u.Hostname()
+}
+
+// envTokens are the bearer tokens from the environment, each scoped to its
+// own host.
+func envTokens() []fetch.Token {
+	var toks []fetch.Token
+	if v := strings.TrimSpace(os.Getenv("HF_TOKEN")); v != "" {
+		toks = append(toks, fetch.Token{Host: hostOf(os.Getenv("HF_ENDPOINT"), "huggingface.co"), Value: v})
+	}
+	if v := strings.TrimSpace(os.Getenv("GITHUB_TOKEN")); v != "" {
+		api := hostOf(os.Getenv("GITHUB_API_URL"), "api.github.com")
+		toks = append(toks, fetch.Token{Host: api, Value: v})
+		if api == "api.github.com" {
+			toks = append(toks, fetch.Token{Host: "github.com", Value: v})
+		}
+	}
+	return toks
+}
+
+// fetchConfig is the HTTP client configuration the flags and environment
+// ask for; debug lines go to g.Debugf (--verbose).
+func (n *netOptions) fetchConfig(g *globalOptions) fetch.Config {
+	return fetch.Config{
+		CacheDir:   n.CacheDir,
+		Offline:    n.Offline,
+		Timeout:    n.Timeout,
+		MaxPerHost: n.Jobs,
+		Tokens:     envTokens(),
+		UserAgent:  "zgpu/" + buildVersion(),
+		Logf:       g.Debugf,
+	}
+}
+
+// hubOffline reports whether HF_HUB_OFFLINE asks for offline Hub access
+// (1, true, yes, on; as huggingface_hub reads it).
+func hubOffline() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv("HF_HUB_OFFLINE"))) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// hubFetchConfig is fetchConfig for the client of Hugging Face Hub
+// sources: offline also when HF_HUB_OFFLINE is set.
+func (n *netOptions) hubFetchConfig(g *globalOptions) fetch.Config {
+	cfg := n.fetchConfig(g)
+	if hubOffline() {
+		cfg.Offline = true
+	}
+	return cfg
+}
+
+// sources returns the package sources the flags name, read as one:
+// --index-url, each --extra-index-url, each --find-links.
+func (n *netOptions) sources(c *fetch.Client) *pypi.Multi {
+	ls := []index.Lister{pypi.New(n.IndexURL, c)}
+	for _, u := range n.ExtraIndexURLs {
+		ls = append(ls, pypi.New(u, c))
+	}
+	for _, f := range n.FindLinks {
+		ls = append(ls, pypi.NewFindLinks(f, c))
+	}
+	return pypi.NewMulti(ls...)
+}
+
+// describe names the sources for messages, credentials redacted.
+func (n *netOptions) describe() string {
+	parts := []string{redactForUsage(n.IndexURL)}
+	for _, u := range n.ExtraIndexURLs {
+		parts = append(parts, redactForUsage(u))
+	}
+	for _, f := range n.FindLinks {
+		parts = append(parts, "find-links "+redactForUsage(f))
+	}
+	return fmt.Sprint(strings.Join(parts, ", "))
+}

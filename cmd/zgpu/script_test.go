@@ -1,0 +1,47 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/zgpu/zgpu/fakes"
+	"github.com/zgpu/zgpu/internal/shared"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testscript scenarios (cmp with -update)")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"zgpu": func() { os.Exit(run(os.Args[1:])) },
+	})
+}
+
+// TestScripts runs the end-to-end scenarios in testdata/script: each is a
+// txtar archive with a Space folder, the zgpu commands a user would type and
+// the expected output. GitHub, the Hub and a PyPI index are fakes serving
+// fixture trees, reached through the environment variables a user would set.
+func TestScripts(t *testing.T) {
+	gh := fakes.GitHub(t, fakes.GitHubFixtures())
+	hf := fakes.Hub(t, fakes.HubFixtures())
+	mirror := shared.Dir(t, "mirror")
+	pypi := fakes.PyPI(t, mirror)
+	spaces, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "spaces"))
+	testscript.Run(t, testscript.Params{
+		Dir:           filepath.Join("testdata", "script"),
+		UpdateScripts: *update,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("GITHUB_API_URL", gh.URL)
+			e.Setenv("HF_ENDPOINT", hf.URL)
+			e.Setenv("PIP_INDEX_URL", pypi.URL)
+			e.Setenv("XDG_CACHE_HOME", filepath.Join(e.WorkDir, ".cache"))
+			e.Setenv("SPACES", spaces)
+			e.Setenv("NO_COLOR", "1")
+			e.Setenv("HOME", e.WorkDir)
+			return nil
+		},
+	})
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zgpu/zgpu/fakes"
+)
+
+// execWheelFind runs the root command with args and returns stdout, stderr
+// and the exit code.
+func execWheelFind(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errb bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil && !isSilent(err) {
+		errb.WriteString("zgpu: " + err.Error() + "\n")
+	}
+	return out.String(), errb.String(), exitCode(err)
+}
+
+const (
+	ghSecret = "ghp_e2eSECRETtoken"
+	hfSecret = "hf_e2eSECRETtoken"
+)
+
+// fakeEnv starts the GitHub and Hub fakes on two host names and points the
+// environment a user would set at them.
+func fakeEnv(t *testing.T) (*fakes.GitHubServer, *fakes.HubServer) {
+	t.Helper()
+	gh := fakes.GitHub(t, fakes.GitHubFixtures())
+	hf := fakes.Hub(t, fakes.HubFixtures())
+	t.Setenv("GITHUB_API_URL", gh.LocalhostURL()) // host "localhost"
+	t.Setenv("HF_ENDPOINT", hf.URL)               // host "127.0.0.1"
+	t.Setenv("GITHUB_TOKEN", ghSecret)
+	t.Setenv("HF_TOKEN", hfSecret)
+	t.Setenv("HF_HUB_OFFLINE", "")
+	return gh, hf
+}
+
+type findJSON struct {
+	Target struct {
+		Torch, CUDA, ABI, GPU string
+	}
+	Sources []struct{ Name, Status, Error string }
+	Found   []struct {
+		Rank                                  int
+		Filename, URL, Source, Origin, SHA256 string
+	}
+	Rejected []struct {
+		Filename string
+		Reasons  []string
+	}
+	RejectCounts []struct {
+		Reason string
+		Count  int
+	} `json:"reject_counts"`
+	Suggestions []struct{ Change, Filename, Text string }
+}
+
+func TestWheelFindDefaultSourcesJSON(t *testing.T) {
+	gh, hf := fakeEnv(t)
+	out, stderr, code := execWheelFind(t, "wheel", "find", "flash-attn", "--python", "3.12", "--torch", "2.8",
+		"--json", "--all", "--cache-dir", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var got findJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Target.Torch != "2.8" || got.Target.CUDA != "12.8" || got.Target.ABI != "cxx11" || got.Target.GPU != "sm120" {
+		t.Errorf("target %+v, want torch 2.8, CUDA 12.8 and the C++11 ABI from the catalog, GPU sm120", got.Target)
+	}
+	if len(got.Sources) != 3 {
+		t.Fatalf("sources %+v", got.Sources)
+	}
+	for _, s := range got.Sources {
+		if s.Status != "ok" {
+			t.Errorf("source %+v", s)
+		}
+	}
+	if len(got.Found) == 0 {
+		t.Fatal("nothing found")
+	}
+	top := got.Found[0]
+	if top.Filename != "flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl" ||
+		top.URL != hf.URL+"/datasets/multimodalart/zerogpu-blackwell-wheels/resolve/main/wheels/pt28-cu128-cp312/flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl" ||
+		len(top.SHA256) != 64 || top.Rank != 1 {
+		t.Errorf("best = %+v", top)
+	}
+	if len(got.Rejected) == 0 || len(got.RejectCounts) == 0 {
+		t.Errorf("%d rejected, %d reason counts", len(got.Rejected), len(got.RejectCounts))
+	}
+	// Tokens went only to their own host, and were never printed.
+	for _, r := range gh.Requests() {
+		if r.Header.Get("Authorization") != "Bearer "+ghSecret {
+			t.Errorf("GitHub %s got Authorization %q", r.Path, r.Header.Get("Authorization"))
+		}
+	}
+	for _, r := range hf.Requests() {
+		if r.Header.Get("Authorization") != "Bearer "+hfSecret {
+			t.Errorf("Hub %s got Authorization %q", r.Path, r.Header.Get("Authorization"))
+		}
+	}
+	if gh.Count() == 0 || hf.Count() == 0 {
+		t.Errorf("requests: GitHub %d, Hub %d", gh.Count(), hf.Count())
+	}
+	if strings.Contains(out+stderr, "SECRET") {
+		t.Error("a token was printed")
+	}
+}
+
+func TestWheelFindTextCountsReasons(t *testing.T) {
+	fakeEnv(t)
+	out, stderr, code := execWheelFind(t, "wheel", "find", "flash-attn", "--torch", "2.8",
+		"--source", "github:Dao-AILab/flash-attention", "--cache-dir", "")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	for _, want := range []string{
+		"flash-attn for cp312 linux x86_64 glibc 2.36, torch 2.8 (CUDA 12.8, cxx11 ABI), GPU sm120\n",
+		"   1  flash_attn-2.8.3.post1+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl\n",
+		"other files do not fit; reasons, most frequent first:",
+		"built with the pre-cxx11 C++ ABI, target torch uses the cxx11 ABI",
+		"Use --all",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestWheelFindNothingFitsSuggests(t *testing.T) {
+	fakeEnv(t)
+	out, _, code := execWheelFind(t, "wheel", "find", "flash-attn", "--python", "3.12", "--torch", "2.3",
+		"--source", "github:Dao-AILab/flash-attention", "--cache-dir", "")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 when nothing fits", code)
+	}
+	for _, want := range []string{
+		"No prebuilt wheel fits.",
+		"To make one fit:\n  pin torch==2.8.0 to use flash_attn-2.8.3.post1+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl (github.com/Dao-AILab/flash-attention@v2.8.3.post1)\n  pin torch==2.9.1 to use ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestWheelFindIndexURL(t *testing.T) {
+	fakeEnv(t)
+	py := fakes.PyPI(t, "")
+	out, stderr, code := execWheelFind(t, "wheel", "find", "bitsandbytes", "--json", "--all",
+		"--index-url", py.URL, "--cache-dir", "")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var got findJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Found) == 0 || !strings.HasSuffix(got.Found[0].Filename, "-py3-none-manylinux_2_24_x86_64.whl") || got.Sources[0].Name != "pypi" {
+		t.Fatalf("found %+v, sources %+v", got.Found, got.Sources)
+	}
+	for _, r := range got.Rejected {
+		if strings.Contains(r.Filename, "win_amd64") && r.Reasons[0] != "Windows platform win_amd64, target is linux_x86_64" {
+			t.Errorf("%s: %q", r.Filename, r.Reasons)
+		}
+	}
+	// flash-attn on PyPI is an sdist only.
+	out, _, code = execWheelFind(t, "wheel", "find", "flash-attn", "--source", "pypi", "--index-url", py.URL, "--cache-dir", "")
+	if code != 1 || !strings.Contains(out, "source distribution, not a prebuilt wheel") {
+		t.Errorf("sdist-only: exit %d\n%s", code, out)
+	}
+}
+
+func TestWheelFindOffline(t *testing.T) {
+	gh, hf := fakeEnv(t)
+	cache := t.TempDir()
+	args := []string{"wheel", "find", "mamba-ssm", "--python", "3.10", "--torch", "2.2", "--abi", "true", "--gpu", "none", "--json", "--cache-dir", cache}
+	first, stderr, code := execWheelFind(t, args...)
+	if code != 0 {
+		t.Fatalf("online: exit %d, stderr %s", code, stderr)
+	}
+	n := gh.Count()
+	second, stderr, code := execWheelFind(t, append(args, "--offline")...)
+	if code != 0 || gh.Count() != n {
+		t.Fatalf("offline: exit %d, %d requests, stderr %s", code, gh.Count()-n, stderr)
+	}
+	if first != second {
+		t.Errorf("offline output differs:\n%s\nvs\n%s", first, second)
+	}
+	// HF_HUB_OFFLINE with a cold cache: the Hub source fails, without a request.
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	_, stderr, code = execWheelFind(t, "wheel", "find", "flash-attn", "--source", "hub:datasets/multimodalart/zerogpu-blackwell-wheels", "--cache-dir", t.TempDir())
+	if code != 1 || hf.Count() != 0 || !strings.Contains(stderr, "not in the cache") {
+		t.Errorf("HF_HUB_OFFLINE: exit %d, %d Hub requests, stderr %s", code, hf.Count(), stderr)
+	}
+}
+
+func TestWheelFindErrors(t *testing.T) {
+	gh, _ := fakeEnv(t)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"wheel", "find"}, 2, "takes one PACKAGE"},
+		{[]string{"wheel", "find", "x", "--source", "ftp:x"}, 2, "expected github:, hub:, index:, find-links: or pypi"},
+		{[]string{"wheel", "find", "x", "--source", "github:nope"}, 2, "owner/name"},
+		{[]string{"wheel", "find", "x", "--python", "3"}, 2, `--python "3": expected X.Y`},
+		{[]string{"wheel", "find", "x", "--abi", "maybe"}, 2, "expected true or false"},
+		{[]string{"wheel", "find", "flash-attn", "--source", "github:nobody/nothing", "--cache-dir", ""}, 1, `github repository "nobody/nothing" not found`},
+	} {
+		_, stderr, code := execWheelFind(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %d, %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+	gh.ExhaustRateLimit(403, time.Now().Add(30*time.Minute))
+	_, stderr, code := execWheelFind(t, "wheel", "find", "mamba-ssm", "--cache-dir", "")
+	if code != 1 || !strings.Contains(stderr, "github rate limit exhausted; resets at ") || strings.Contains(stderr, "SECRET") {
+		t.Errorf("rate limit: exit %d, stderr %q", code, stderr)
+	}
+	gh.SetRateLimit(100, time.Now().Add(time.Hour))
+	gh.Fail(1, 500) // recovered by a retry
+	_, stderr, code = execWheelFind(t, "wheel", "find", "causal-conv1d", "--python", "3.12", "--torch", "2.9", "--cache-dir", "")
+	if code != 0 {
+		t.Errorf("after a 500: exit %d, stderr %s", code, stderr)
+	}
+}

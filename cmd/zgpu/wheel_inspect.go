@@ -1,0 +1,339 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+func init() { register("wheel", newWheelInspectCmd) }
+
+// spaceImageGlibc is the glibc of the Space build and runtime image: the
+// Gradio SDK image is based on python:3.13 (Debian bookworm), which ships
+// glibc 2.36. It decides which manylinux_2_X wheels install. The catalog
+// package records the same fact with its source (Platform.Glibc).
+var spaceImageGlibc = [2]int{2, 36}
+
+// zeroGPUArch is the GPU architecture of ZeroGPU hardware (NVIDIA RTX Pro
+// 6000 Blackwell since 2026-05-13); the catalog records it as
+// Platform.GPUArch. A wheel whose label lists GPU architectures without it
+// installs but fails at run time with "no kernel image is available".
+const zeroGPUArch = "sm120"
+
+// zeroGPUPythons are the interpreters a ZeroGPU Space can run (README
+// python_version), Linux x86_64.
+var zeroGPUPythons = [][2]int{{3, 10}, {3, 12}}
+
+type wheelInspectOptions struct {
+	g    *globalOptions
+	JSON bool
+}
+
+const wheelInspectLong = `Inspect prebuilt wheels by filename or URL: what each one needs (Python tag,
+ABI tag, platform, CUDA, torch, C++ ABI, GPU architectures) and whether it
+installs on each ZeroGPU Python (3.10 and 3.12 on Linux x86_64 with the Space
+image's glibc 2.36), with the reason when it does not.
+
+The CUDA, torch and ABI facts come from the wheel's local version label, in
+any of the publishers' dialects: flash-attn "+cu12torch2.8cxx11abiTRUE",
+mjun0812 "+cu128torch2.9", PyG "+pt28cu126", torch "+cu128", "+torch2.11.0.cu130",
+"+cu130torch2.10.0sm80.86.89.90" and others. For a URL the last path segment is
+the filename (%2B reads as +); the folder of a Hugging Face Hub resolve URL
+("wheels/pt28-cu128-cp312/...") states torch, CUDA and Python for wheels whose
+names do not. Nothing is downloaded.
+
+Exit status is 1 when an argument is not a wheel filename (the others are
+still inspected).
+
+--json prints an array with one object per argument:
+  [{"input": string (as given),
+    "filename": string,
+    "error": string (only when the argument is not a wheel filename; nothing else follows),
+    "name": string (normalized), "version": string, "build": string (omitted when none),
+    "tags": [string] ("cp312-cp312-linux_x86_64", expanded, lower-case),
+    "python_tags": [string], "abi_tags": [string], "platforms": [string],
+    "needs": NEEDS (from the filename),
+    "hub_cell": NEEDS (only for a path or URL with a Hub cell folder),
+    "warnings": [string] (run-time problems on ZeroGPU the name reveals: a GPU
+                 architecture list without sm120, a CPU or ROCm build, a Hub cell
+                 for another Python; omitted when none),
+    "zerogpu": [{"python": "3.10"|"3.12", "target": string ("cp310 linux x86_64 glibc 2.36"),
+                 "installs": bool, "tag": string (the best matching tag, when installs),
+                 "rank": int (its position in the target's ordered tags, when installs),
+                 "reason": string (why not, when it does not install)}]}]
+  where NEEDS is
+   {"summary": string ("CUDA 12, torch 2.8, C++11 ABI"),
+    "cuda": string ("12", "12.8", "" when not stated),
+    "torch": string ("2.8", "2.11.0", "" when not stated),
+    "cxx11_abi": "cxx11"|"pre-cxx11"|"unknown",
+    "gpu_archs": [string] ([] when not stated), "cpu": bool, "rocm": string,
+    "python": string ("cp312" when stated), "stable_abi": bool,
+    "dialect": string ("flash-attn", "mjun0812", "pyg", "pytorch", "hub-cell", ...,
+                       "" when no label or an unknown one),
+    "extra": string (label leftovers: a git hash, an unrecognized label)}`
+
+func newWheelInspectCmd(g *globalOptions) *cobra.Command {
+	o := &wheelInspectOptions{g: g}
+	cmd := &cobra.Command{
+		Use:   "inspect FILENAME|URL...",
+		Short: "Show what a prebuilt wheel needs and whether it installs on ZeroGPU",
+		Long:  wheelInspectLong,
+		Example: `  zgpu wheel inspect flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl
+  zgpu wheel inspect https://github.com/mjun0812/flash-attention-prebuild-wheels/releases/download/v0.9.4/flash_attn-2.8.3%2Bcu130torch2.11-cp310-cp310-linux_x86_64.whl
+  zgpu wheel inspect https://huggingface.co/datasets/multimodalart/zerogpu-blackwell-wheels/resolve/main/wheels/pt28-cu128-cp312/flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl
+  zgpu wheel inspect --json torch_scatter-2.1.2+pt28cu126-cp310-cp310-linux_x86_64.whl | jq '.[0].needs'`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runWheelInspect(o, args) },
+	}
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the inspection as JSON (schema in the help above)")
+	return cmd
+}
+
+// inspectNeeds is the JSON form of cudalabel.Needs.
+type inspectNeeds struct {
+	Summary   string   `json:"summary"`
+	CUDA      string   `json:"cuda"`
+	Torch     string   `json:"torch"`
+	CXX11ABI  string   `json:"cxx11_abi"`
+	GPUArchs  []string `json:"gpu_archs"`
+	CPU       bool     `json:"cpu"`
+	ROCm      string   `json:"rocm"`
+	Python    string   `json:"python"`
+	StableABI bool     `json:"stable_abi"`
+	Dialect   string   `json:"dialect"`
+	Extra     string   `json:"extra"`
+}
+
+func toInspectNeeds(n cudalabel.Needs) *inspectNeeds {
+	archs := n.GPUArchs
+	if archs == nil {
+		archs = []string{}
+	}
+	return &inspectNeeds{
+		Summary: n.String(), CUDA: n.CUDA(), Torch: n.Torch(), CXX11ABI: n.CXX11ABI.String(),
+		GPUArchs: archs, CPU: n.CPU, ROCm: n.ROCm, Python: n.Python, StableABI: n.StableABI,
+		Dialect: n.Dialect, Extra: n.Extra,
+	}
+}
+
+// inspectFit says whether the wheel installs on one ZeroGPU Python.
+type inspectFit struct {
+	Python   string `json:"python"`
+	Target   string `json:"target"`
+	Installs bool   `json:"installs"`
+	Tag      string `json:"tag,omitempty"`
+	Rank     *int   `json:"rank,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// inspection is the JSON form of one argument.
+type inspection struct {
+	Input      string        `json:"input"`
+	Filename   string        `json:"filename"`
+	Error      string        `json:"error,omitempty"`
+	Name       string        `json:"name,omitempty"`
+	Version    string        `json:"version,omitempty"`
+	Build      string        `json:"build,omitempty"`
+	Tags       []string      `json:"tags,omitempty"`
+	PythonTags []string      `json:"python_tags,omitempty"`
+	ABITags    []string      `json:"abi_tags,omitempty"`
+	Platforms  []string      `json:"platforms,omitempty"`
+	Needs      *inspectNeeds `json:"needs,omitempty"`
+	HubCell    *inspectNeeds `json:"hub_cell,omitempty"`
+	Warnings   []string      `json:"warnings,omitempty"`
+	ZeroGPU    []inspectFit  `json:"zerogpu,omitempty"`
+
+	cell string // the Hub cell folder, for the text output
+}
+
+// wheelArg splits an argument into the filename and the path it came from:
+// a URL's last path segment, unescaped (%2B is +), or a path's base name.
+func wheelArg(arg string) (filename, dir string) {
+	p, isURL := arg, false
+	if u, err := url.Parse(arg); err == nil && u.Scheme != "" && u.Host != "" {
+		p, isURL = u.EscapedPath(), true
+	}
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p, dir = p[i+1:], p[:i]
+	}
+	if isURL {
+		if s, err := url.PathUnescape(p); err == nil {
+			p = s
+		}
+		if s, err := url.PathUnescape(dir); err == nil {
+			dir = s
+		}
+	}
+	return p, dir
+}
+
+// inspectOne inspects one argument.
+func inspectOne(arg string) inspection {
+	file, dir := wheelArg(arg)
+	in := inspection{Input: arg, Filename: file}
+	w, err := wheeltags.ParseWheelFilename(file)
+	if err != nil {
+		in.Error = err.Error()
+		return in
+	}
+	in.Name, in.Version, in.Build = w.Name, w.Version.String(), w.Build
+	for _, t := range w.Tags {
+		in.Tags = append(in.Tags, t.String())
+		in.PythonTags = appendNew(in.PythonTags, t.Interpreter)
+		in.ABITags = appendNew(in.ABITags, t.ABI)
+		in.Platforms = appendNew(in.Platforms, t.Platform)
+	}
+	needs := cudalabel.FromWheel(w)
+	in.Needs = toInspectNeeds(needs)
+	if cell, ok := cudalabel.FromHubPath(dir); ok {
+		in.HubCell = toInspectNeeds(cell)
+		in.cell = dir[strings.LastIndexByte(dir, '/')+1:]
+		if cell.Python != "" && needs.Python != "" && !needs.StableABI && cell.Python != needs.Python {
+			in.Warnings = append(in.Warnings, fmt.Sprintf("the Hub cell %s is for %s, the wheel for %s", in.cell, cell.Python, needs.Python))
+		}
+		needs = needs.Or(cell)
+	}
+	switch {
+	case needs.CPU && !needs.HasCUDA():
+		in.Warnings = append(in.Warnings, "a CPU-only build: its extensions do not use the GPU")
+	case needs.ROCm != "":
+		in.Warnings = append(in.Warnings, fmt.Sprintf("a %s (AMD) build; ZeroGPU has an NVIDIA GPU", needs.ROCm))
+	}
+	if len(needs.GPUArchs) > 0 {
+		if ok, _ := needs.Fits(needs.TorchMajor, needs.TorchMinor, needs.CUDAMajor, cudalabel.ABIUnknown, zeroGPUArch); !ok {
+			in.Warnings = append(in.Warnings, fmt.Sprintf("built for GPU %s only; ZeroGPU's GPU is %s (Blackwell): \"no kernel image is available\" at run time",
+				strings.Join(needs.GPUArchs, ", "), zeroGPUArch))
+		}
+	}
+	for _, py := range zeroGPUPythons {
+		t := wheeltags.Target{Python: py, Glibc: spaceImageGlibc, Arch: "x86_64"}
+		fit := inspectFit{Python: fmt.Sprintf("%d.%d", py[0], py[1]), Target: t.String()}
+		if rank, ok := t.Rank(w.Tags); ok {
+			fit.Installs, fit.Rank = true, &rank
+			fit.Tag = t.SupportedTags()[rank].String()
+		} else {
+			fit.Reason = t.Explain(w.Tags)
+		}
+		in.ZeroGPU = append(in.ZeroGPU, fit)
+	}
+	return in
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func runWheelInspect(o *wheelInspectOptions, args []string) error {
+	var results []inspection
+	failed := 0
+	for _, arg := range args {
+		in := inspectOne(arg)
+		if in.Error != "" {
+			failed++
+			if !o.JSON {
+				fmt.Fprintf(o.g.Stderr, "zgpu: wheel inspect: %s\n", in.Error)
+			}
+		}
+		results = append(results, in)
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.g.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(results); err != nil {
+			return err
+		}
+	} else {
+		first := true
+		for _, in := range results {
+			if in.Error != "" {
+				continue
+			}
+			if !first {
+				fmt.Fprintln(o.g.Stdout)
+			}
+			first = false
+			writeInspection(o.g.Stdout, in)
+		}
+	}
+	if failed > 0 {
+		if o.JSON {
+			fmt.Fprintf(o.g.Stderr, "zgpu: wheel inspect: %d of %d arguments are not wheel filenames\n", failed, len(args))
+		}
+		return &silentError{exitFailure}
+	}
+	return nil
+}
+
+// writeInspection prints one inspected wheel for people.
+func writeInspection(w io.Writer, in inspection) {
+	fmt.Fprintln(w, in.Filename)
+	fmt.Fprintf(w, "  project    %s %s", in.Name, in.Version)
+	if in.Build != "" {
+		fmt.Fprintf(w, " (build %s)", in.Build)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  python     %s\n", strings.Join(in.PythonTags, ", "))
+	fmt.Fprintf(w, "  abi        %s\n", strings.Join(in.ABITags, ", "))
+	fmt.Fprintf(w, "  platform   %s\n", strings.Join(in.Platforms, ", "))
+	writeNeeds(w, "needs", in.Needs)
+	if in.HubCell != nil {
+		writeNeeds(w, "hub cell", in.HubCell)
+		fmt.Fprintf(w, "             (folder %s)\n", in.cell)
+	}
+	for _, warn := range in.Warnings {
+		fmt.Fprintf(w, "  warning    %s\n", warn)
+	}
+	fmt.Fprintln(w, "  ZeroGPU")
+	for _, f := range in.ZeroGPU {
+		if f.Installs {
+			fmt.Fprintf(w, "    Python %-5s installs (tag %s)\n", f.Python, f.Tag)
+		} else {
+			fmt.Fprintf(w, "    Python %-5s does not install: %s\n", f.Python, f.Reason)
+		}
+	}
+}
+
+func writeNeeds(w io.Writer, label string, n *inspectNeeds) {
+	dialect := ""
+	if n.Dialect != "" {
+		dialect = fmt.Sprintf("  [%s label]", n.Dialect)
+	}
+	fmt.Fprintf(w, "  %-10s %s%s\n", label, n.Summary, dialect)
+	orNot := func(s string) string {
+		if s == "" {
+			return "not stated"
+		}
+		return s
+	}
+	cuda := orNot(n.CUDA)
+	switch {
+	case n.CPU && n.CUDA == "":
+		cuda = "none (CPU build)"
+	case n.ROCm != "":
+		cuda = "none (" + n.ROCm + ")"
+	}
+	abi := n.CXX11ABI
+	if abi == "unknown" {
+		abi = "not stated"
+	}
+	archs := "not stated"
+	if len(n.GPUArchs) > 0 {
+		archs = strings.Join(n.GPUArchs, ", ")
+	}
+	fmt.Fprintf(w, "    CUDA %s; torch %s; C++ ABI %s; GPU archs %s\n", cuda, orNot(n.Torch), abi, archs)
+	if n.Extra != "" {
+		fmt.Fprintf(w, "    extra label %s\n", n.Extra)
+	}
+}

@@ -1,0 +1,280 @@
+package diagnose
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+// explain turns a group of matching lines into a finding: it gathers the
+// facts the kind's templates need and fills them in.
+func explain(g *group, s *scan, c *catalog.Catalog) Finding {
+	f := Finding{Kind: g.kind, Package: g.pkg, Line: g.first}
+	f.Evidence, f.Omitted = g.evidence()
+	vars := baseVars(g.pkg, s, c)
+	f.Assumed = assume(templates[g.kind], vars, c)
+	switch g.kind {
+	case KindCUDABuild, KindBuildNoTorch, KindJITCompile:
+		if g.pkg != "" {
+			explainWheel(&f, vars, s, c)
+		}
+	case KindTorchNotAllowed:
+		pin := s.torchPin
+		if pin == "" {
+			pin = s.torch
+		}
+		allowed := c.AllowedTorch()
+		suggest := ""
+		if v, err := pep440.Parse(pin); err == nil {
+			vars["torch_pin"] = pin
+			suggest = nearestAllowed(c, v).String()
+		} else if len(allowed) > 0 {
+			vars["torch_pin"] = "to a version outside the list"
+			suggest = allowed[len(allowed)-1].String()
+		}
+		vars["suggest_torch"] = suggest
+		vars["allowed"] = strings.Join(c.Torch.Allowed, ", ")
+		vars["preinstalled"] = c.Torch.Preinstalled
+	case KindConflict:
+		first := g.hits[0].index
+		cs, cannot := s.conflictBlock(first)
+		kind, offenders := classify(cs, cannot)
+		f.Kind, f.Conflicts = kind, cs
+		var parts []string
+		for _, c := range cs {
+			parts = append(parts, c.String())
+		}
+		sum := "pip found no set of versions that satisfies every requirement"
+		if cannot != "" {
+			sum = "pip cannot install " + cannot + " together"
+		}
+		if len(parts) > 0 {
+			sum += ": " + strings.Join(parts, "; ")
+		}
+		vars["conflict_summary"] = sum + "."
+		vars["offenders"] = strings.Join(offenders, ", ")
+	case KindNoDistribution:
+		for _, h := range g.hits {
+			if m := reNoDistSpec.FindStringSubmatch(h.ln.text); m != nil {
+				vars["spec"] = strings.TrimPrefix(m[1], wheeltags.NormalizeName(g.pkg))
+				break
+			}
+		}
+	case KindSlowResolution:
+		vars["backtracking"] = strings.Join(s.backtracking, ", ")
+	case KindUndefinedSymbol:
+		for _, h := range g.hits {
+			if m := reSO.FindStringSubmatch(h.ln.text); m != nil {
+				vars["library"] = path.Base(m[1])
+				break
+			}
+		}
+		explainSymbol(g.pkg, vars, s, c)
+	case KindTorchDowngraded:
+		if s.torch != "" {
+			vars["torch_note"] = " (this log installs torch " + s.torch + ")"
+		}
+	}
+	t := templates[f.Kind]
+	f.Title = fill(t.title, vars)
+	f.Cause = fill(t.cause, vars)
+	f.Fix = fill(t.fix, vars)
+	f.Source = t.source
+	for _, cmd := range t.commands {
+		if c := fillCommand(cmd, vars); c != "" && !contains(f.Commands, c) {
+			f.Commands = append(f.Commands, c)
+		}
+	}
+	if f.Commands == nil {
+		f.Commands = []string{}
+	}
+	return f
+}
+
+var reNoDistSpec = regexp.MustCompile(`(?:satisfies the requirement|No matching distribution found for) (\S+)`)
+
+// baseVars are the placeholders every kind may use.
+func baseVars(pkg string, s *scan, c *catalog.Catalog) map[string]string {
+	v := map[string]string{
+		"pkg": pkg, "version": s.packages[pkg], "python": s.python, "torch": s.torch,
+		"gpu_arch": c.Platform.GPUArch,
+	}
+	if tv, err := pep440.Parse(s.torch); err == nil {
+		maj, mn := tv.MajorMinor()
+		v["torch_mm"] = fmt.Sprintf("%d.%d", maj, mn)
+		cm, _, _ := torchFacts(c, tv)
+		v["cuda_major"] = fmt.Sprint(cm)
+	}
+	return v
+}
+
+// explainSymbol adds what the log says about the wheel whose library misses
+// a torch symbol, and a wheel that fits the torch the Space runs.
+func explainSymbol(pkg string, vars map[string]string, s *scan, c *catalog.Catalog) {
+	vars["pin_hint"] = ", or pin torch to the version the wheel was built for"
+	tv, _ := pep440.Parse(vars["torch"])
+	if wf, ok := s.wheels[pkg]; ok {
+		if w, err := wheeltags.ParseWheelFilename(wf); err == nil {
+			n := cudalabel.FromWheel(w)
+			vars["wheel_label"] = fmt.Sprintf("; the log installs %s (%s)", wf, n)
+			if n.HasTorch() {
+				wt := fmt.Sprintf("%d.%d", n.TorchMajor, n.TorchMinor)
+				allowed := false
+				for _, a := range c.AllowedTorch() {
+					if maj, mn := a.MajorMinor(); maj == n.TorchMajor && mn == n.TorchMinor {
+						allowed = true
+					}
+				}
+				if allowed {
+					vars["pin_hint"] = fmt.Sprintf(", or pin torch to %s, the version in the wheel's name", wt)
+				} else {
+					vars["pin_hint"] = fmt.Sprintf(" (pinning torch to the wheel's %s is no way out: ZeroGPU allows only %s)", wt, strings.Join(c.Torch.Allowed, ", "))
+				}
+			}
+		}
+	}
+	if tv.IsZero() {
+		return
+	}
+	if v := c.SidecarVersion(tv, pkg); v != "" {
+		vars["pin_hint"] = fmt.Sprintf(": %s==%s is the release built for torch %s", pkg, v, tv)
+		return
+	}
+	t := target{python: vars["python"], torch: tv}
+	if !c.TorchAllowed(tv) {
+		t.torch = nearestAllowed(c, tv)
+	}
+	t.cudaMajor, _, t.abi = torchFacts(c, t.torch)
+	if sw := suggestWheel(pkg, t, c); sw != nil {
+		vars["suggestion"] = fmt.Sprintf(" A known wheel that fits (%s): %s", sw.Why, sw.URL)
+	}
+}
+
+// assume fills the Python and torch placeholders a kind's text uses when the
+// log does not state them, with the platform's defaults, and says so.
+func assume(t template, vars map[string]string, c *catalog.Catalog) []string {
+	all := t.title + t.cause + t.fix + strings.Join(t.commands, " ")
+	var out []string
+	if vars["python"] == "" && strings.Contains(all, "{python}") {
+		vars["python"] = c.Python.Default
+		out = append(out, fmt.Sprintf("Python %s, the platform default (the log shows no Python version)", c.Python.Default))
+	}
+	if vars["torch"] == "" && (strings.Contains(all, "{torch") || strings.Contains(all, "{cuda_major}")) {
+		if tv, err := pep440.Parse(c.Torch.Preinstalled); err == nil {
+			maj, mn := tv.MajorMinor()
+			vars["torch"] = c.Torch.Preinstalled
+			vars["torch_mm"] = fmt.Sprintf("%d.%d", maj, mn)
+			cm, _, _ := torchFacts(c, tv)
+			vars["cuda_major"] = fmt.Sprint(cm)
+			out = append(out, fmt.Sprintf("torch %s, the platform's preinstalled torch (the log shows no torch version)", c.Torch.Preinstalled))
+		}
+	}
+	return out
+}
+
+// explainWheel adds the wheel analysis of a CUDA extension build.
+func explainWheel(f *Finding, vars map[string]string, s *scan, c *catalog.Catalog) {
+	a := analyzeWheel(f.Package, s, c)
+	f.Wheel = a
+	f.Assumed = a.assumed
+	var outcome string
+	switch {
+	case a.URL != "" && a.FromLog:
+		outcome = "here it asked for " + wheelBase(a.URL) + ", which does not exist (HTTP 404): " + strings.Join(a.Reasons, "; ") + "."
+	case a.URL != "":
+		outcome = "from the versions in this log it would ask for " + wheelBase(a.URL) + ", which does not exist: " + strings.Join(a.Reasons, "; ") + "."
+	default:
+		outcome = "no such wheel exists for this environment."
+	}
+	vars["guess_outcome"] = outcome
+	// The replacement must fit an allowed torch; commands use its versions.
+	if tv, err := pep440.Parse(a.Target.Torch); err == nil {
+		maj, mn := tv.MajorMinor()
+		vars["torch_mm"] = fmt.Sprintf("%d.%d", maj, mn)
+		vars["cuda_major"] = fmt.Sprint(a.Target.CUDA)
+	}
+	vars["python"] = a.Target.Python
+	var sug []string
+	if !c.TorchAllowed(mustParse(s.torch)) && s.torch != "" {
+		sug = append(sug, fmt.Sprintf("torch %s is not allowed on ZeroGPU: pin torch %s and use a wheel for it.", s.torch, vars["torch_mm"]))
+	}
+	if p, ok := c.Package(f.Package); ok && p.MinVersionForGPU != "" && a.Version != "" {
+		if v, err := pep440.Parse(a.Version); err == nil && v.Less(mustParse(p.MinVersionForGPU)) {
+			sug = append(sug, fmt.Sprintf("%s %s is too old for the ZeroGPU GPU (%s): %s.", f.Package, a.Version, c.Platform.GPUArch, p.MinVersionReason))
+		}
+	}
+	if a.Suggested != nil {
+		sug = append(sug, fmt.Sprintf("A known wheel that fits (%s): %s", a.Suggested.Why, a.Suggested.URL))
+	} else {
+		sug = append(sug, "The catalog knows no wheel that fits; search the sources with zgpu wheel find.")
+	}
+	vars["suggestion"] = strings.Join(sug, " ")
+}
+
+func mustParse(s string) pep440.Version {
+	v, _ := pep440.Parse(s)
+	return v
+}
+
+// neutral are the words a placeholder with no value becomes.
+var neutral = map[string]string{
+	"pkg": "the package", "python": "the Space's Python", "torch": "", "torch_mm": "the Space's torch",
+	"cuda_major": "of that torch", "backtracking": "the packages it lists", "library": "a compiled extension",
+	"offenders": "the conflicting pins", "torch_pin": "to a version outside the list",
+}
+
+var rePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// fill replaces the placeholders of a template and tidies the blanks an
+// empty value leaves.
+func fill(t string, vars map[string]string) string {
+	out := rePlaceholder.ReplaceAllStringFunc(t, func(p string) string {
+		k := p[1 : len(p)-1]
+		if v := vars[k]; v != "" {
+			return v
+		}
+		return neutral[k]
+	})
+	for strings.Contains(out, "  ") {
+		out = strings.ReplaceAll(out, "  ", " ")
+	}
+	out = strings.ReplaceAll(out, " .", ".")
+	out = strings.ReplaceAll(out, " ,", ",")
+	out = strings.ReplaceAll(out, " )", ")")
+	out = strings.ReplaceAll(out, "( ", "(")
+	return strings.TrimSpace(out)
+}
+
+// fillCommand fills a command template. A flag whose value is unknown is
+// left out; a command whose positional placeholder is unknown is dropped
+// ("").
+func fillCommand(t string, vars map[string]string) string {
+	f := strings.Fields(t)
+	var out []string
+	for i := 0; i < len(f); i++ {
+		w := f[i]
+		if strings.HasPrefix(w, "--") && i+1 < len(f) && rePlaceholder.MatchString(f[i+1]) {
+			k := strings.Trim(f[i+1], "{}")
+			if vars[k] != "" {
+				out = append(out, w, vars[k])
+			}
+			i++
+			continue
+		}
+		if rePlaceholder.MatchString(w) {
+			k := strings.Trim(w, "{}")
+			if vars[k] == "" {
+				return ""
+			}
+			w = vars[k]
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}

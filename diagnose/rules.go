@@ -1,0 +1,254 @@
+package diagnose
+
+// level says how much a matching line weighs.
+type level int
+
+const (
+	// levelContext lines only add evidence to a finding of the same kind and
+	// package that an error line opened ("Guessing wheel URL:" is printed by
+	// every flash-attn build, also the ones that succeed).
+	levelContext level = iota
+	// levelSymptom lines open a finding on their own but rank after every
+	// error ("INFO: pip is looking at multiple versions": backtracking is a
+	// symptom unless nothing else went wrong).
+	levelSymptom
+	// levelError lines open a finding; the first one in the log is the
+	// finding that counts.
+	levelError
+)
+
+// phase restricts where in a log a rule applies.
+type phase int
+
+const (
+	anyPhase     phase = iota
+	buildPhase         // while pip installs: the line follows pip output, or no runtime marker was seen
+	runtimePhase       // after the app started (a runtime marker was seen)
+)
+
+// Sources of the rules, with the date their text stood so.
+const (
+	srcRules     = "zerogpu-rules.md, Known errors (huggingface/skills huggingface-spaces references/known-errors.md, 2026-07)"
+	srcSetupPy   = "domain-facts.md §1.1 (Dao-AILab/flash-attention setup.py v2.5.0..v2.8.3.post1, 2026-08)"
+	srcPip       = "pip 24 resolver and build output (pip/_internal, 2024-2026)"
+	srcRulesReqs = "zerogpu-rules.md, What the platform installs itself (huggingface/skills references/requirements.md, 2026-07)"
+)
+
+// rule is one row of the table of known log patterns: the text that appears,
+// the kind of failure it reveals and the cause, fix and zgpu command to report,
+// as templates. Placeholders in braces ({pkg}, {torch}, ...) are filled by the
+// kind's explainer from the facts read in the log; a placeholder with no value
+// is replaced by a neutral word (see fill).
+type rule struct {
+	kind  Kind
+	level level
+	phase phase
+	// any: the line matches when it contains one of these strings.
+	any []string
+	// pkgOnly: the line counts only when the package being installed at that
+	// point (see scanner.pkg) needs a prebuilt CUDA wheel.
+	pkgOnly bool
+}
+
+// rules is the table of patterns, searched in order for each line; a line
+// counts for every rule it matches, each kind once.
+var rules = []rule{
+	// CUDA extension built from source (flash-attn, mamba-ssm, causal-conv1d, ...).
+	{kind: KindCUDABuild, level: levelContext, any: []string{
+		"Guessing wheel URL:", "Precompiled wheel not found", "HTTP Error 404: Not Found",
+	}},
+	{kind: KindCUDABuild, level: levelError, phase: buildPhase, any: []string{
+		"CUDA_HOME environment variable is not set",
+		"nvcc was not found",
+		"/usr/local/cuda/bin/nvcc'",
+		"bare_metal_version",
+		"No CUDA runtime is found",
+		"unable to execute 'nvcc'",
+		"nvcc: not found",
+		"nvcc: command not found",
+	}},
+	// Promoted to an error only when no other error names the package (see groups).
+	{kind: KindCUDABuild, level: levelContext, phase: buildPhase, pkgOnly: true, any: []string{
+		"Failed building wheel for ", "Failed to build ", "did not run successfully",
+	}},
+	// CUDA code compiled at first use (torch.utils.cpp_extension.load) at runtime.
+	{kind: KindJITCompile, level: levelError, phase: runtimePhase, any: []string{
+		"CUDA_HOME environment variable is not set",
+		"nvcc was not found",
+		"/usr/local/cuda/bin/nvcc'",
+		"Ninja is required to load C++ extensions",
+	}},
+	// setup.py imports torch inside pip's isolated build environment.
+	{kind: KindBuildNoTorch, level: levelError, phase: buildPhase, any: []string{
+		"No module named 'torch'", `No module named "torch"`,
+	}},
+	// torch pinned outside the allow-list.
+	{kind: KindTorchNotAllowed, level: levelError, any: []string{
+		"torch version in requirements.txt is not compatible with ZeroGPU",
+	}},
+	// pip resolution conflicts (refined into sdk-conflict, spaces-conflict).
+	{kind: KindConflict, level: levelError, any: []string{
+		"ResolutionImpossible",
+		"because these package versions have conflicting dependencies",
+	}},
+	{kind: KindConflict, level: levelContext, any: []string{
+		"The conflict is caused by:", "To fix this you could try to:",
+	}},
+	// A requirement no index can satisfy.
+	{kind: KindNoDistribution, level: levelError, phase: buildPhase, any: []string{
+		"Could not find a version that satisfies the requirement",
+		"No matching distribution found for",
+	}},
+	// setuptools 81 removed pkg_resources.
+	{kind: KindPkgResources, level: levelError, any: []string{
+		"No module named 'pkg_resources'", `No module named "pkg_resources"`,
+	}},
+	// pip backtracking.
+	{kind: KindSlowResolution, level: levelSymptom, phase: buildPhase, any: []string{
+		"This is taking longer than usual",
+		"pip is looking at multiple versions of",
+		"pip is still looking at multiple versions of",
+	}},
+	// Runtime errors caused by dependencies.
+	{kind: KindUndefinedSymbol, level: levelError, any: []string{"undefined symbol"}},
+	{kind: KindHfFolder, level: levelError, any: []string{"cannot import name 'HfFolder'"}},
+	{kind: KindTorchDowngraded, level: levelError, any: []string{"cannot import name 'is_traceable_wrapper_subclass'"}},
+	{kind: KindFlashAttnMissing, level: levelError, any: []string{
+		"cannot import name 'flash_attn_varlen_func'",
+		"flash_attn_2 can not be used because the package flash_attn seems to be not installed",
+		"FlashAttention2 has been toggled on, but it cannot be used",
+	}},
+	{kind: KindNoKernelImage, level: levelError, any: []string{"no kernel image is available for execution on the device"}},
+	{kind: KindJinja2Unhashable, level: levelError, any: []string{"'dict' object is not hashable"}},
+	{kind: KindWeightsOnly, level: levelError, any: []string{"Weights only load failed"}},
+}
+
+// template is the text of a finding of one kind.
+type template struct {
+	title, cause, fix string
+	commands          []string
+	source            string
+}
+
+// templates gives, for each kind, the report text. Commands may be empty
+// when the fix is outside zgpu's reach.
+var templates = map[Kind]template{
+	KindCUDABuild: {
+		title:    "{pkg} was built from source on a builder without nvcc",
+		cause:    "pip found no wheel of {pkg} {version} it could use and built the sdist. {pkg}'s setup.py first tries to download a prebuilt wheel named after the build environment; {guess_outcome} It then compiles the CUDA kernels, which needs nvcc and CUDA_HOME: the ZeroGPU build image is CPU-only and has neither.",
+		fix:      "Install {pkg} from a prebuilt wheel URL that matches Python {python}, torch {torch_mm}, CUDA {cuda_major} and the C++ ABI of torch, instead of the package name. {suggestion}",
+		commands: []string{"zgpu deps resolve -o requirements.txt", "zgpu wheel find {pkg} --python {python} --torch {torch_mm}"},
+		source:   srcRules + "; " + srcSetupPy,
+	},
+	KindJITCompile: {
+		title:    "CUDA code compiled at first use, at run time, without nvcc",
+		cause:    "a package compiles its CUDA extension when first imported or called (torch.utils.cpp_extension.load); the ZeroGPU runtime has no nvcc or CUDA toolkit.",
+		fix:      "Install a prebuilt wheel of that package (one whose name states torch {torch_mm} and CUDA {cuda_major}), or a kernels-community kernel loaded with the kernels library.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindBuildNoTorch: {
+		title:    "{pkg}'s setup.py imports torch inside pip's isolated build environment",
+		cause:    "pip builds {pkg} {version} from its sdist in an isolated environment (PEP 517 build isolation) that has only the build requirements; the setup.py imports torch to read its version and CUDA, so the build stops with No module named 'torch'. --no-build-isolation would only move the failure to the missing nvcc.",
+		fix:      "Install {pkg} from a prebuilt wheel URL that matches Python {python}, torch {torch_mm}, CUDA {cuda_major} and the C++ ABI. {suggestion}",
+		commands: []string{"zgpu deps resolve -o requirements.txt", "zgpu wheel find {pkg} --python {python} --torch {torch_mm}"},
+		source:   srcRules,
+	},
+	KindTorchNotAllowed: {
+		title:    "torch is pinned to a version ZeroGPU does not allow",
+		cause:    "requirements.txt pins torch {torch_pin}; ZeroGPU accepts only {allowed} and rejects the build before pip runs.",
+		fix:      "Pin torch to an allowed version ({suggest_torch} is the nearest), or unpin it to get the preinstalled {preinstalled}; align torchvision and torchaudio to the same minor.",
+		commands: []string{"zgpu deps resolve --torch {suggest_torch} -o requirements.txt"},
+		source:   srcRules + "; catalog [torch] allowed",
+	},
+	KindConflict: {
+		title:    "pip cannot satisfy the requirements together",
+		cause:    "{conflict_summary}",
+		fix:      "Relax or remove the pin that conflicts ({offenders}), or pin the package that requires it to a version that agrees.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules + "; " + srcPip,
+	},
+	KindSDKConflict: {
+		title:    "a pin conflicts with the Gradio SDK the platform installs",
+		cause:    "{conflict_summary} The platform installs gradio at the README's sdk_version together with requirements.txt, so a pin of {offenders} that gradio disagrees with cannot be satisfied.",
+		fix:      "Unpin {offenders} in requirements.txt (the SDK brings a compatible version). gradio[mcp] needs uvicorn>=0.31.1 and pydantic>=2.11.10.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindSpacesConflict: {
+		title:    "a spaces requirement conflicts with the platform",
+		cause:    "{conflict_summary} spaces is installed and pinned by the platform; a spaces pin in requirements.txt always loses, and its constraints then conflict.",
+		fix:      "Remove spaces from requirements.txt (and any pin that contradicts its requirements); zgpu never writes spaces.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRulesReqs,
+	},
+	KindNoDistribution: {
+		title:    "pip found no distribution of {pkg} for this Python and platform",
+		cause:    "no file of {pkg}{spec} on the index installs on Python {python} Linux x86_64: the version does not exist, is for another Python, or (a +cuXXX local version) lives on another index.",
+		fix:      "Pin a version of {pkg} that has files for Python {python}, or use the wheel's direct URL.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcPip,
+	},
+	KindPkgResources: {
+		title:    "{pkg}'s setup.py imports pkg_resources, which setuptools 81 removed",
+		cause:    "setuptools 81 no longer ships pkg_resources; an old setup.py that imports it ({pkg} {version}; known: deepspeed 0.15.x, openai-whisper 20231117) fails in pip's build environment, which gets the newest setuptools.",
+		fix:      "Upgrade or unpin {pkg} to a release whose setup.py no longer imports pkg_resources.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindSlowResolution: {
+		title:    "pip is backtracking through many versions",
+		cause:    "pip's resolver is trying version after version of {backtracking} to satisfy loose constraints; on a Space the build is stopped after about 10 minutes.",
+		fix:      "Pin the transitive dependencies pip backtracks on ({backtracking}) to versions that agree; zgpu resolves ahead of time and writes exact pins.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindUndefinedSymbol: {
+		title:    "{library} was built for another torch or C++ ABI",
+		cause:    "{library} ({pkg}) references a symbol the installed torch {torch} does not export: the prebuilt wheel was compiled against another torch version or C++ ABI{wheel_label}.",
+		fix:      "Install a {pkg} wheel built for torch {torch_mm} with its C++ ABI{pin_hint}.{suggestion}",
+		commands: []string{"zgpu deps resolve -o requirements.txt", "zgpu wheel find {pkg} --python {python} --torch {torch_mm}"},
+		source:   srcRules,
+	},
+	KindHfFolder: {
+		title:    "an old gradio imports HfFolder from a new huggingface_hub",
+		cause:    "gradio before 5 (4.44 and older) imports HfFolder, which recent huggingface_hub releases removed.",
+		fix:      "Pin huggingface-hub==0.25.0 in requirements.txt, or raise sdk_version in README.md to gradio 5.x or 6.x.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindTorchDowngraded: {
+		title:    "a dependency downgraded torch below what spaces needs",
+		cause:    "spaces imports is_traceable_wrapper_subclass from torch, which old torch releases lack: a dependency pinned torch<2 or torchaudio<2.1 (forks of demucs, audiocraft) and pip replaced the platform's torch{torch_note}.",
+		fix:      "Find the package that pins old torch (zgpu deps resolve reports it) and install it without its dependencies, or drop it; keep torch on an allowed version.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindFlashAttnMissing: {
+		title:    "flash_attn is not installed (or failed to import)",
+		cause:    "the app or transformers imports flash_attn, but it is not installed: it is an sdist-only package that cannot build on ZeroGPU.",
+		fix:      "Add the prebuilt FlashAttention 2 wheel URL for Python {python} and torch {torch_mm}, or load the model with attn_implementation=\"sdpa\".",
+		commands: []string{"zgpu wheel find flash-attn --python {python} --torch {torch_mm}", "zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindNoKernelImage: {
+		title:    "a CUDA kernel was not compiled for the ZeroGPU GPU ({gpu_arch})",
+		cause:    "the kernel has no code for the GPU's architecture ({gpu_arch}, Blackwell): typically a FlashAttention 3 kernel (Hopper sm_90 only) or a wheel built with nvcc older than 12.8.",
+		fix:      "Use FlashAttention 2 from a wheel built for sm_120 (flash-attn 2.8.0.post2 or newer, or the zerogpu-blackwell-wheels dataset), or SDPA.",
+		commands: []string{"zgpu wheel find flash-attn --python {python} --torch {torch_mm}"},
+		source:   srcRules,
+	},
+	KindJinja2Unhashable: {
+		title:    "gradio 4.44 with a new starlette/jinja2",
+		cause:    "gradio 4.44 renders templates in a way newer starlette and jinja2 releases reject ('dict' object is not hashable).",
+		fix:      "Pin jinja2<3.2 and starlette<0.40, or raise sdk_version in README.md to a newer gradio.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRules,
+	},
+	KindWeightsOnly: {
+		title:    "torch.load refuses a full pickle (weights_only)",
+		cause:    "torch 2.6 changed the default of torch.load to weights_only=True; a checkpoint that pickles Python objects no longer loads.",
+		fix:      "A code change, outside zgpu's reach: pass weights_only=False to torch.load for a trusted checkpoint, or add the classes with torch.serialization.add_safe_globals.",
+		source:   srcRules,
+	},
+}

@@ -1,0 +1,315 @@
+package diagnose
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+// WheelAnalysis explains the prebuilt wheel a CUDA extension's setup.py looked
+// for, why there is none, and which real wheel fits instead.
+type WheelAnalysis struct {
+	Package string `json:"package"`
+	Version string `json:"version,omitempty"`
+	// URL is the wheel URL setup.py asked for; "" when it cannot be rebuilt.
+	URL string `json:"url,omitempty"`
+	// FromLog is true when setup.py printed URL ("Guessing wheel URL:"),
+	// false when it was rebuilt from the versions in the log.
+	FromLog bool `json:"from_log"`
+	// Needs summarizes what the guessed wheel would need.
+	Needs string `json:"needs,omitempty"`
+	// Reasons say why no wheel of that name exists.
+	Reasons []string `json:"reasons,omitempty"`
+	// Target is the environment a replacement must fit.
+	Target WheelTarget `json:"target"`
+	// Suggested is a known wheel that fits Target; nil when the catalog has none.
+	Suggested *Suggestion `json:"suggested,omitempty"`
+
+	assumed []string // facts the analysis assumed (reported as Finding.Assumed)
+}
+
+// WheelTarget is the environment a replacement wheel must fit: the log's
+// Python and torch, or the nearest allowed torch when the log's is not
+// allowed on ZeroGPU.
+type WheelTarget struct {
+	Python   string `json:"python"`    // "3.10"
+	Torch    string `json:"torch"`     // "2.8.0"
+	CUDA     int    `json:"cuda"`      // CUDA major of that torch's PyPI build
+	CXX11ABI string `json:"cxx11_abi"` // "cxx11" or "pre-cxx11"
+	Note     string `json:"note,omitempty"`
+}
+
+// Suggestion is a real wheel from the catalog snapshot.
+type Suggestion struct {
+	Filename string `json:"filename"`
+	URL      string `json:"url"`
+	Why      string `json:"why"`
+}
+
+// target is the environment a wheel must fit.
+type target struct {
+	python     string // "3.10"
+	torch      pep440.Version
+	cudaMajor  int
+	abi        cudalabel.ABI
+	note       string // why this target (an allowed torch replaced the log's)
+	torchKnown bool
+}
+
+func (t target) String() string {
+	tm, tn := t.torch.MajorMinor()
+	return fmt.Sprintf("Python %s, torch %d.%d, CUDA %d, %s ABI", t.python, tm, tn, t.cudaMajor, t.abi)
+}
+
+// torchFacts returns the CUDA major, minor and C++ ABI of a torch release as
+// the catalog's family matrix states them; the ABI falls back to PyPI's rule
+// (C++11 ABI from torch 2.7) and CUDA to 12.
+func torchFacts(c *catalog.Catalog, v pep440.Version) (major, minor int, abi cudalabel.ABI) {
+	major, minor = 12, 8
+	abi = cudalabel.ABIFalse
+	if maj, mn := v.MajorMinor(); maj > 2 || maj == 2 && mn >= 7 {
+		abi = cudalabel.ABITrue
+	}
+	if row, ok := c.FamilyOf(v); ok {
+		if m, n := row.CUDA(); m > 0 {
+			major, minor = m, n
+		}
+		switch row.CXX11ABI {
+		case "TRUE":
+			abi = cudalabel.ABITrue
+		case "FALSE":
+			abi = cudalabel.ABIFalse
+		}
+	}
+	return major, minor, abi
+}
+
+// nearestAllowed returns the lowest allowed torch at or above v, else the
+// highest allowed one.
+func nearestAllowed(c *catalog.Catalog, v pep440.Version) pep440.Version {
+	allowed := c.AllowedTorch() // highest first
+	if len(allowed) == 0 {
+		return v
+	}
+	best := allowed[0]
+	for _, a := range allowed {
+		if a.Compare(v.Public()) >= 0 {
+			best = a
+		}
+	}
+	return best
+}
+
+// analyzeWheel builds the wheel analysis of a CUDA extension package.
+func analyzeWheel(pkg string, s *scan, c *catalog.Catalog) *WheelAnalysis {
+	a := &WheelAnalysis{Package: pkg, Version: s.packages[pkg]}
+	var assumed []string
+	// The environment setup.py saw.
+	torch, _ := pep440.Parse(s.torch)
+	if torch.IsZero() {
+		torch, _ = pep440.Parse(c.Torch.Preinstalled)
+		assumed = append(assumed, fmt.Sprintf("torch %s (the platform's preinstalled torch; the log shows no torch version)", c.Torch.Preinstalled))
+	}
+	python := s.python
+	if python == "" {
+		python = c.Python.Default
+		assumed = append(assumed, fmt.Sprintf("Python %s (the platform default; the log shows no Python version)", python))
+	}
+	cmaj, cmin, abi := torchFacts(c, torch)
+
+	if u, ok := s.guessed[pkg]; ok {
+		a.URL, a.FromLog = u, true
+	} else if _, ok := schemes[pkg]; ok && a.Version != "" {
+		v, _ := pep440.Parse(a.Version)
+		u, err := SetupPyWheelURL(pkg, v, BuildEnv{Torch: torch, CUDAMajor: cmaj, CUDAMinor: cmin, CXX11ABI: abi == cudalabel.ABITrue, Python: python})
+		if err == nil {
+			a.URL = u
+		}
+	}
+	if a.URL != "" {
+		if w, err := wheeltags.ParseWheelFilename(wheelBase(a.URL)); err == nil {
+			if a.Version == "" {
+				a.Version = w.Version.Public().String()
+			}
+			n := cudalabel.FromWheel(w)
+			a.Needs = n.String()
+			a.Reasons = whyMissing(w, n, torch, cmaj, s.torch != "", c)
+		}
+	}
+
+	// The environment a replacement must fit: an allowed torch.
+	t := target{python: python, torch: torch, torchKnown: s.torch != ""}
+	if !c.TorchAllowed(torch) {
+		t.torch = nearestAllowed(c, torch)
+		t.note = fmt.Sprintf("torch %s is not allowed on ZeroGPU; the nearest allowed is %s", torch, t.torch)
+	}
+	t.cudaMajor, _, t.abi = torchFacts(c, t.torch)
+	a.Target = WheelTarget{Python: t.python, Torch: t.torch.String(), CUDA: t.cudaMajor, CXX11ABI: t.abi.String(), Note: t.note}
+	a.Suggested = suggestWheel(pkg, t, c)
+	a.assumed = assumed
+	return a
+}
+
+// whyMissing says why the release has no wheel named like w.
+func whyMissing(w wheeltags.Wheel, n cudalabel.Needs, torch pep440.Version, torchCUDA int, torchKnown bool, c *catalog.Catalog) []string {
+	var reasons []string
+	for _, sw := range c.SnapshotFor(w.Name) {
+		if sw.Filename == w.Filename {
+			return []string{fmt.Sprintf("a wheel of this name is known (%s): the download may have failed for another reason (network, a rewritten URL)", sw.URL)}
+		}
+	}
+	py := ""
+	plat := ""
+	if len(w.Tags) > 0 {
+		py, plat = w.Tags[0].Interpreter, w.Tags[0].Platform
+	}
+	ver := w.Version.Public()
+	if plat != "" && plat != "linux_x86_64" {
+		reasons = append(reasons, fmt.Sprintf("it asks for platform %s; ZeroGPU is linux_x86_64 and few releases ship %s wheels", plat, plat))
+	}
+	// A CUDA-13 torch asking for a cu12 (or cu122/cu123) name.
+	if torchKnown && torchCUDA >= 13 && n.HasCUDA() && n.CUDAMajor < 13 {
+		reasons = append(reasons, fmt.Sprintf("torch %s is a CUDA %d build, but this setup.py bins every CUDA but 11 to 12 and asks for a cu%s name (flash-attention fixed this in PR #2618): a wheel of that name would be a CUDA 12 build, the wrong one", torch, torchCUDA, strings.ReplaceAll(n.CUDA(), ".", "")))
+	}
+	if w.Name == "flash-attn" {
+		if r, tag, exact, ok := releaseOf(ver); ok {
+			which := "v" + tag
+			if !exact {
+				which = fmt.Sprintf("v%s (the nearest documented release below v%s)", tag, ver)
+			}
+			tseg := n.Torch()
+			cseg := strings.ReplaceAll(n.CUDA(), ".", "")
+			inExtra := slices.Contains(r.extra, fmt.Sprintf("cu%storch%s %s", cseg, tseg, py))
+			if tseg != "" && !slices.Contains(r.torch, tseg) && !inExtra {
+				reasons = append(reasons, fmt.Sprintf("torch %s is not in the build matrix of flash-attn %s: its wheels are for torch %s", tseg, which, strings.Join(r.torch, ", ")))
+			}
+			if cseg != "" && !slices.Contains(r.cuda, cseg) && !inExtra {
+				reasons = append(reasons, fmt.Sprintf("flash-attn %s names its CUDA builds %s; there is no cu%s", which, "cu"+strings.Join(r.cuda, ", cu"), cseg))
+			}
+			if minor, ok := cpMinor(py); ok {
+				if minor < r.pyMin || minor > r.pyMax {
+					reasons = append(reasons, fmt.Sprintf("flash-attn %s has wheels for Python 3.%d to 3.%d, not %s", which, r.pyMin, r.pyMax, py))
+				} else if minor >= 13 && n.TorchMajor == 2 && n.TorchMinor <= 4 {
+					reasons = append(reasons, "the release matrices exclude Python 3.13 for torch 2.4 and older")
+				}
+			}
+		}
+	}
+	if len(reasons) == 0 {
+		known := 0
+		for _, sw := range c.SnapshotFor(w.Name) {
+			if sw2, err := wheeltags.ParseWheelFilename(sw.Filename); err == nil && sw2.Version.Public().Equal(ver) {
+				known++
+			}
+		}
+		reasons = append(reasons, fmt.Sprintf("release v%s has no such asset (the catalog snapshot knows %d wheels of that release, none with this name)", ver, known))
+	}
+	return reasons
+}
+
+// cpMinor returns 10 for "cp310".
+func cpMinor(tag string) (int, bool) {
+	if !strings.HasPrefix(tag, "cp3") || !digits(tag[3:]) {
+		return 0, false
+	}
+	n := 0
+	for _, r := range tag[3:] {
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}
+
+// suggestWheel picks the known wheel of pkg that fits t best: the Blackwell
+// wheels dataset first (built for sm_120), then the package's own GitHub
+// releases, then other hosts; newer versions first; only versions at or above
+// the catalog's minimum for the ZeroGPU GPU when it states one.
+func suggestWheel(pkg string, t target, c *catalog.Catalog) *Suggestion {
+	cpTag := ""
+	if tag, err := pythonTag(t.python); err == nil {
+		cpTag = tag
+	}
+	tmaj, tmin := t.torch.MajorMinor()
+	var minV pep440.Version
+	if p, ok := c.Package(pkg); ok && p.MinVersionForGPU != "" {
+		minV, _ = pep440.Parse(p.MinVersionForGPU)
+	}
+	type cand struct {
+		sw   catalog.SnapshotWheel
+		v    pep440.Version
+		rank int
+		why  string
+	}
+	var cands []cand
+	for _, sw := range c.SnapshotFor(pkg) {
+		w, err := wheeltags.ParseWheelFilename(sw.Filename)
+		if err != nil || !installsOn(w, cpTag) {
+			continue
+		}
+		n := cudalabel.FromWheel(w)
+		rank := 2
+		why := ""
+		if hn, ok := cudalabel.FromHubPath(sw.URL); ok {
+			n = n.Or(hn)
+			if strings.Contains(sw.URL, c.Blackwell.Repo) && c.Blackwell.Repo != "" {
+				rank = 0
+				why = "ZeroGPU Blackwell wheels dataset, built for sm_120, cell " + path.Base(path.Dir(sw.URL))
+			}
+		}
+		if !n.HasTorch() || !n.HasCUDA() && rank != 0 {
+			continue
+		}
+		if ok, _ := n.Fits(tmaj, tmin, t.cudaMajor, t.abi, ""); !ok {
+			continue
+		}
+		if rank != 0 {
+			if !minV.IsZero() && w.Version.Public().Less(minV) {
+				continue
+			}
+			if sw.Kind == "github" {
+				rank = 1
+				why = "GitHub release asset of " + sw.Location
+			} else {
+				why = "hosted at " + sw.Location
+			}
+		}
+		cands = append(cands, cand{sw: sw, v: w.Version, rank: rank, why: why})
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		return b.v.Compare(a.v)
+	})
+	best := cands[0]
+	return &Suggestion{Filename: best.sw.Filename, URL: best.sw.URL, Why: best.why}
+}
+
+// installsOn reports whether a wheel installs on CPython cpTag on Linux x86_64.
+func installsOn(w wheeltags.Wheel, cpTag string) bool {
+	for _, tag := range w.Tags {
+		if tag.Platform != "linux_x86_64" && !strings.HasSuffix(tag.Platform, "_x86_64") || strings.HasPrefix(tag.Platform, "musllinux") {
+			continue
+		}
+		if cpTag == "" || tag.Interpreter == cpTag {
+			return true
+		}
+		if tag.ABI == "abi3" {
+			have, ok1 := cpMinor(tag.Interpreter)
+			want, ok2 := cpMinor(cpTag)
+			if ok1 && ok2 && have <= want {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,142 @@
+package fetch
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zgpu/zgpu/internal/atomicfile"
+)
+
+// diskCache stores one file per (URL, Accept): a line of JSON metadata, a
+// newline, then the body. Files are written atomically.
+type diskCache struct {
+	dir string
+}
+
+// cacheEntry is the metadata line of a cache file.
+type cacheEntry struct {
+	URL          string    `json:"url"`       // as requested
+	FinalURL     string    `json:"final_url"` // after redirects
+	Status       int       `json:"status"`
+	ContentType  string    `json:"content_type,omitempty"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"`
+	Stored       time.Time `json:"stored"`
+
+	body []byte
+}
+
+// cacheFormat is bumped when the layout changes; older entries are misses.
+const cacheFormat = "v1"
+
+// cacheKey names the entry of a URL fetched with an Accept header.
+func cacheKey(rawURL, accept string) string {
+	h := sha256.Sum256([]byte(cacheFormat + "\x00" + rawURL + "\x00" + accept))
+	return hex.EncodeToString(h[:])
+}
+
+func (d *diskCache) path(key string) string {
+	return filepath.Join(d.dir, key[:2], key+".entry")
+}
+
+// load returns the entry for key, or nil. An entry that cannot be decoded,
+// does not belong to rawURL, or whose body fails its checksum is removed.
+func (d *diskCache) load(key, rawURL string, logf func(string, ...any)) *cacheEntry {
+	p := d.path(key)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			logf("cache: %v", err)
+		}
+		return nil
+	}
+	e, err := decodeEntry(data)
+	if err == nil && e.URL != rawURL {
+		err = fmt.Errorf("entry is for another URL")
+	}
+	if err != nil {
+		logf("cache: discarding %s: %v", p, err)
+		os.Remove(p)
+		return nil
+	}
+	return e
+}
+
+// decodeEntry parses and verifies a cache file.
+func decodeEntry(data []byte) (*cacheEntry, error) {
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 {
+		return nil, errors.New("no metadata line")
+	}
+	var e cacheEntry
+	if err := json.Unmarshal(data[:nl], &e); err != nil {
+		return nil, fmt.Errorf("bad metadata: %v", err)
+	}
+	body := data[nl+1:]
+	if int64(len(body)) != e.Size {
+		return nil, fmt.Errorf("body is %d bytes, want %d", len(body), e.Size)
+	}
+	sum := sha256.Sum256(body)
+	if hex.EncodeToString(sum[:]) != e.SHA256 {
+		return nil, errors.New("body checksum mismatch")
+	}
+	e.body = body
+	return &e, nil
+}
+
+// store writes res as the entry for key.
+func (d *diskCache) store(key, rawURL string, res *Response) error {
+	sum := sha256.Sum256(res.Body)
+	e := cacheEntry{
+		URL:          rawURL,
+		FinalURL:     res.URL,
+		Status:       res.Status,
+		ContentType:  res.Header.Get("Content-Type"),
+		ETag:         res.Header.Get("ETag"),
+		LastModified: res.Header.Get("Last-Modified"),
+		Size:         int64(len(res.Body)),
+		SHA256:       hex.EncodeToString(sum[:]),
+		Stored:       time.Now().UTC(),
+	}
+	meta, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	p := d.path(key)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	buf := make([]byte, 0, len(meta)+1+len(res.Body))
+	buf = append(append(append(buf, meta...), '\n'), res.Body...)
+	return atomicfile.WriteFile(p, buf, 0o644)
+}
+
+// response rebuilds a Response from a cache entry.
+func (e *cacheEntry) response() *Response {
+	h := http.Header{}
+	if e.ContentType != "" {
+		h.Set("Content-Type", e.ContentType)
+	}
+	if e.ETag != "" {
+		h.Set("ETag", e.ETag)
+	}
+	if e.LastModified != "" {
+		h.Set("Last-Modified", e.LastModified)
+	}
+	status := e.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return &Response{URL: e.FinalURL, Status: status, Header: h, Body: e.body, FromCache: true}
+}

@@ -1,0 +1,299 @@
+// Package fetch is zgpu's one HTTP layer: every source (package indexes,
+// find-links pages, GitHub, the Hugging Face Hub) reads the network through a
+// Client.
+//
+// A Client retries transient failures with exponential backoff and jitter
+// (connection errors, bodies cut short after the headers, and statuses 429,
+// 500, 502, 503 and 504), honouring Retry-After (RFC 9110 section 10.2.3:
+// delay-seconds or an HTTP-date) on 429 and 503. Each attempt has its own
+// timeout, and at most MaxPerHost requests run at once against one host.
+//
+// Bodies are kept in an on-disk cache keyed by URL and Accept header. A
+// cached entry is revalidated with If-None-Match / If-Modified-Since (RFC
+// 9110 section 13) on every use; a 304 serves the cached body. Entries carry
+// a SHA-256 of their body and are written atomically; an entry that fails to
+// decode or to verify is deleted and fetched again, never trusted. The cache
+// ignores Cache-Control freshness on purpose: package indexes change without
+// notice, and a conditional request is cheap. In Offline mode only the cache
+// is read. The cache lives in <CacheDir>/http/<2 hex>/<sha256 of the key>.entry:
+// one line of JSON metadata (URL, final URL, status, ETag, Last-Modified,
+// content type, size, SHA-256), a newline, the body. Only 200 responses to
+// requests without NoStore are cached.
+//
+// Tokens are scoped by host: a token is sent as "Authorization: Bearer" only
+// to a request (or redirect hop) whose host equals the token's host, ports
+// ignored. Token values never appear in errors or log lines, and URL
+// userinfo is redacted.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Token is a bearer token for one host.
+type Token struct {
+	Host  string // e.g. "huggingface.co"; a port, if any, is ignored
+	Value string // sent as "Authorization: Bearer <Value>" to Host only
+}
+
+// Config configures a Client. The zero value is usable: no disk cache,
+// online, defaults for timeouts, limits and retries.
+type Config struct {
+	CacheDir   string        // "" = no disk cache; DefaultCacheDir() = $XDG_CACHE_HOME/zgpu (or ~/.cache/zgpu)
+	Offline    bool          // serve only from the cache; a miss is ErrOffline
+	Timeout    time.Duration // per attempt, body included; default 30s
+	MaxPerHost int           // concurrent requests per host; default 8
+	MaxRetries int           // retries after the first attempt; default 4; negative = none
+	Tokens     []Token
+	UserAgent  string                           // default "zgpu"
+	Logf       func(format string, args ...any) // debug log; never given a token
+	Transport  http.RoundTripper                // tests; default a pooled http.Transport
+
+	// RetryWaitMin and RetryWaitMax bound the backoff between attempts
+	// (defaults 500ms and 15s). A Retry-After header may ask for longer, up
+	// to MaxRetryAfter (default 2m); longer requests give up instead.
+	RetryWaitMin  time.Duration
+	RetryWaitMax  time.Duration
+	MaxRetryAfter time.Duration
+}
+
+// ErrOffline is returned in Offline mode for anything not in the cache.
+var ErrOffline = errors.New("not in the cache; run once without --offline")
+
+// ErrRangeUnsupported is returned by GetRange when the server answers a range
+// request with the whole body.
+var ErrRangeUnsupported = errors.New("server does not support range requests")
+
+// StatusError is a non-2xx response, after retries.
+type StatusError struct {
+	URL    string // redacted
+	Status int
+	Body   string // the first bytes of the body, for the message
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("GET %s: %d %s", e.URL, e.Status, http.StatusText(e.Status))
+	if e.Body != "" {
+		msg += ": " + e.Body
+	}
+	return msg
+}
+
+// NotFound reports whether the status is 404 or 410.
+func (e *StatusError) NotFound() bool {
+	return e.Status == http.StatusNotFound || e.Status == http.StatusGone
+}
+
+// IsNotFound reports whether err is (or wraps) a StatusError with status 404
+// or 410.
+func IsNotFound(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.NotFound()
+}
+
+// Request is one GET.
+type Request struct {
+	URL     string
+	Accept  string      // also part of the cache key
+	Header  http.Header // extra headers; an Authorization header here is dropped (use Config.Tokens)
+	NoStore bool        // do not cache the body (wheel bodies, ranges)
+}
+
+// Response is a successful (2xx) response with its whole body.
+type Response struct {
+	URL       string // final, after redirects
+	Status    int
+	Header    http.Header
+	Body      []byte
+	FromCache bool // served from cache (offline, or 304)
+}
+
+// Stats are a Client's counters, for tests and benchmarks.
+type Stats struct {
+	Requests            int64 // HTTP attempts sent, retries and redirect hops included
+	ConditionalRequests int64 // attempts carrying If-None-Match or If-Modified-Since
+	CacheHits           int64 // responses served from the cache (offline or 304)
+	NotModified         int64 // 304 responses
+	Retries             int64 // attempts after the first of a Get or GetRange
+	BytesDownloaded     int64 // response body bytes read from the network
+	PeakConcurrency     int64 // most attempts in flight at once, over all hosts
+}
+
+// Client is safe for concurrent use.
+type Client struct {
+	cfg   Config
+	http  *http.Client
+	cache *diskCache
+	lt    *limitTransport
+
+	mu    sync.Mutex
+	stats Stats
+}
+
+// DefaultCacheDir returns $XDG_CACHE_HOME/zgpu, or ~/.cache/zgpu, or "" when
+// neither can be determined.
+func DefaultCacheDir() string {
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "zgpu")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".cache", "zgpu")
+}
+
+// New returns a Client for cfg, with defaults filled in.
+func New(cfg Config) *Client {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.MaxPerHost <= 0 {
+		cfg.MaxPerHost = 8
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 4
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "zgpu"
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = 500 * time.Millisecond
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = 15 * time.Second
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = 2 * time.Minute
+	}
+	c := &Client{cfg: cfg}
+	base := cfg.Transport
+	if base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = cfg.MaxPerHost
+		base = t
+	}
+	c.lt = newLimitTransport(base, c)
+	c.http = &http.Client{
+		Transport:     c.lt,
+		Timeout:       cfg.Timeout,
+		CheckRedirect: checkRedirect,
+	}
+	if cfg.CacheDir != "" {
+		c.cache = &diskCache{dir: filepath.Join(cfg.CacheDir, "http")}
+	}
+	return c
+}
+
+// Stats returns a snapshot of the counters.
+func (c *Client) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
+
+func (c *Client) count(f func(s *Stats)) {
+	c.mu.Lock()
+	f(&c.stats)
+	c.mu.Unlock()
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.cfg.Logf != nil {
+		c.cfg.Logf("%s", c.redact(fmt.Sprintf(format, args...)))
+	}
+}
+
+// checkRedirect allows ten hops and removes any Authorization header that
+// came along: the transport adds the right token to each hop by its host.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	req.Header.Del("Authorization")
+	return nil
+}
+
+// Get fetches r.URL, from the cache when it can. A non-2xx status after
+// retries is a *StatusError (404 included).
+func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
+	var ent *cacheEntry
+	key := ""
+	if c.cache != nil && !r.NoStore {
+		key = cacheKey(r.URL, r.Accept)
+		ent = c.cache.load(key, r.URL, c.logf)
+	}
+	if c.cfg.Offline {
+		if ent == nil {
+			return nil, fmt.Errorf("GET %s: %w", redactURL(r.URL), ErrOffline)
+		}
+		c.count(func(s *Stats) { s.CacheHits++ })
+		return ent.response(), nil
+	}
+	h := http.Header{}
+	for k, v := range r.Header {
+		h[k] = append([]string(nil), v...)
+	}
+	h.Del("Authorization")
+	if r.Accept != "" {
+		h.Set("Accept", r.Accept)
+	}
+	if ent != nil {
+		if ent.ETag != "" {
+			h.Set("If-None-Match", ent.ETag)
+		}
+		if ent.LastModified != "" {
+			h.Set("If-Modified-Since", ent.LastModified)
+		}
+	}
+	res, err := c.do(ctx, r.URL, h)
+	if err != nil {
+		return nil, err
+	}
+	if res.Status == http.StatusNotModified {
+		if ent == nil {
+			return nil, &StatusError{URL: redactURL(r.URL), Status: res.Status}
+		}
+		c.count(func(s *Stats) { s.CacheHits++ })
+		out := ent.response()
+		c.logf("GET %s: not modified, %d bytes from the cache", r.URL, len(out.Body))
+		return out, nil
+	}
+	if res.Status < 200 || res.Status > 299 {
+		return nil, &StatusError{URL: redactURL(r.URL), Status: res.Status, Body: c.redact(snippet(res.Body))}
+	}
+	if key != "" && res.Status == http.StatusOK {
+		if err := c.cache.store(key, r.URL, res); err != nil {
+			c.logf("cache: %v", err)
+		}
+	}
+	return res, nil
+}
+
+// snippet returns the start of a body for an error message.
+func snippet(b []byte) string {
+	const max = 200
+	s := string(b)
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	for i, r := range s {
+		if r == '\n' || r == '\r' {
+			s = s[:i]
+			break
+		}
+	}
+	return s
+}

@@ -1,0 +1,183 @@
+package project
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/zgpu/zgpu/frontmatter"
+	"github.com/zgpu/zgpu/pylock"
+	"github.com/zgpu/zgpu/pyproject"
+	"github.com/zgpu/zgpu/reqfile"
+	"github.com/zgpu/zgpu/uvlock"
+)
+
+// read reads one file of the given kind into p.
+func (p *Project) read(kind Kind, path string, opts LoadOptions) error {
+	p.Files = append(p.Files, File{Kind: kind, Path: path})
+	switch kind {
+	case UVLock:
+		l, err := uvlock.Read(path)
+		if err != nil {
+			return err
+		}
+		p.UVLock = l
+		if p.RequiresPython == "" {
+			p.RequiresPython = l.RequiresPython
+		}
+	case Pylock:
+		l, err := pylock.Read(path)
+		if err != nil {
+			return err
+		}
+		p.Pylock = l
+		if p.RequiresPython == "" {
+			p.RequiresPython = l.RequiresPython
+		}
+	case Pyproject:
+		f, err := pyproject.Read(path)
+		if err != nil {
+			return err
+		}
+		p.addPyproject(f)
+	case Requirements, RequirementsIn, PreRequirements:
+		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv})
+		if err != nil {
+			return err
+		}
+		p.addReqfile(kind, f)
+	case Readme:
+		fm, err := frontmatter.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		p.addFrontmatter(path, fm)
+	case Packages:
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if i := strings.IndexByte(line, '#'); i >= 0 {
+				line = strings.TrimSpace(line[:i])
+			}
+			if line != "" {
+				p.SystemPackages = append(p.SystemPackages, strings.Fields(line)...)
+			}
+		}
+	}
+	return nil
+}
+
+func fromPyOrigin(o pyproject.Origin) Origin { return Origin{File: o.File, Line: o.Line, Col: o.Col} }
+
+func fromReqOrigin(o reqfile.Origin) Origin { return Origin{File: o.File, Line: o.Line, Col: o.Column} }
+
+func (p *Project) addPyproject(f *pyproject.File) {
+	p.Pyproject = f
+	for _, d := range f.Dynamic {
+		if d == "dependencies" || d == "optional-dependencies" {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s: [project] %s are dynamic (computed by the build backend): zgpu cannot read them", f.Path, d))
+		}
+	}
+	if f.RequiresPython != "" {
+		p.RequiresPython = f.RequiresPython
+	}
+	add := func(section, group string, deps []pyproject.Dependency) {
+		for _, d := range deps {
+			p.Requirements = append(p.Requirements, Requirement{
+				Raw: d.Raw, Req: d.Req, Section: section, Group: group, Origin: fromPyOrigin(d.Origin),
+			})
+		}
+	}
+	add("project.dependencies", "", f.Dependencies)
+	for _, k := range sortedKeys(f.OptionalDependencies) {
+		add("project.optional-dependencies", k, f.OptionalDependencies[k])
+	}
+	for _, k := range sortedKeys(f.DependencyGroups) {
+		add("dependency-groups", k, f.DependencyGroups[k])
+	}
+	add("tool.uv.dev-dependencies", "", f.UV.DevDependencies)
+	add("tool.uv.override-dependencies", "", f.UV.OverrideDependencies)
+	add("tool.uv.constraint-dependencies", "", f.UV.ConstraintDependencies)
+	for _, k := range sortedKeys(f.UV.ExtraBuildDependencies) {
+		for _, bd := range f.UV.ExtraBuildDependencies[k] {
+			add("tool.uv.extra-build-dependencies", k, []pyproject.Dependency{bd.Dependency})
+		}
+	}
+	for _, k := range sortedKeys(f.UV.Sources) {
+		p.Sources = append(p.Sources, f.UV.Sources[k]...)
+	}
+	for _, ix := range f.UV.Indexes {
+		p.Indexes = append(p.Indexes, Index{Kind: "uv", Name: ix.Name, URL: ix.URL, Explicit: ix.Explicit, Default: ix.Default, Origin: fromPyOrigin(ix.Origin)})
+	}
+	for _, fl := range f.UV.FindLinks {
+		p.Indexes = append(p.Indexes, Index{Kind: "find-links", URL: fl.URL, Origin: fromPyOrigin(fl.Origin)})
+	}
+	if po := f.Poetry; po != nil {
+		add("tool.poetry.dependencies", "", po.Dependencies)
+		for _, k := range sortedKeys(po.Groups) {
+			add("tool.poetry.group", k, po.Groups[k])
+		}
+		for _, ix := range po.Sources {
+			p.Indexes = append(p.Indexes, Index{Kind: "poetry", Name: ix.Name, URL: ix.URL, Explicit: ix.Explicit, Default: ix.Default, Origin: fromPyOrigin(ix.Origin)})
+		}
+		if p.RequiresPython == "" && po.Python != "" {
+			if alts, err := pyproject.PoetryConstraint(po.Python); err == nil && len(alts) == 1 {
+				p.RequiresPython = alts[0]
+			}
+		}
+	}
+}
+
+func (p *Project) addReqfile(kind Kind, f *reqfile.File) {
+	p.ReqFiles[kind] = f
+	section := string(kind)
+	if kind == RequirementsIn {
+		section = "requirements.in"
+	}
+	for _, r := range f.Requirements {
+		p.Requirements = append(p.Requirements, Requirement{
+			Raw: r.Line, Req: r.Req, Section: section, Editable: r.Editable, Constraint: r.Constraint,
+			Hashes: r.Hashes, Origin: fromReqOrigin(r.Origin),
+		})
+	}
+	for _, o := range f.OptionLines {
+		p.Options = append(p.Options, Option{Name: o.Name, Value: o.Value, Origin: fromReqOrigin(o.Origin)})
+		switch o.Name {
+		case "--index-url", "--extra-index-url", "--find-links":
+			p.Indexes = append(p.Indexes, Index{Kind: strings.TrimPrefix(o.Name, "--"), URL: o.Value, Origin: fromReqOrigin(o.Origin)})
+		}
+	}
+	for _, w := range f.Warnings {
+		p.Warnings = append(p.Warnings, w.String())
+	}
+}
+
+func (p *Project) addFrontmatter(path string, fm *frontmatter.Frontmatter) {
+	p.Frontmatter = fm
+	if fm == nil {
+		return
+	}
+	p.SDK, p.SDKVersion, p.PythonVersion = fm.SDK, fm.SDKVersion, fm.PythonVersion
+	if f, ok := fm.Get("python_version"); ok {
+		p.PythonVersionOrigin = Origin{File: path, Line: f.Line, Col: f.Column}
+	}
+	if f, ok := fm.Get("sdk_version"); ok {
+		p.SDKVersionOrigin = Origin{File: path, Line: f.Line, Col: f.Column}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

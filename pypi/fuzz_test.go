@@ -1,0 +1,38 @@
+package pypi
+
+import (
+	"strings"
+	"testing"
+)
+
+func FuzzParsePage(f *testing.F) {
+	f.Add([]byte(`<a href="../x-1.0.tar.gz#sha256=ab" data-yanked="r" data-core-metadata="sha256=cd">x</a>`), false)
+	f.Add([]byte(`<base href="/b/"><a href=y-1.whl>`), false)
+	f.Add([]byte(`{"meta": {"api-version": "1.0"}, "files": [{"filename": "a", "url": "b", "yanked": "x", "core-metadata": {"sha256": "x"}}]}`), true)
+	f.Fuzz(func(t *testing.T, body []byte, asJSON bool) {
+		ct := "text/html"
+		if asJSON {
+			ct = "application/vnd.pypi.simple.v1+json"
+		}
+		files, err := ParsePage(body, ct, "https://x.test/simple/p/")
+		if err != nil {
+			return
+		}
+		for _, f := range files {
+			if f.Filename == "" || strings.Contains(f.URL, "#") {
+				t.Errorf("bad file %+v", f)
+			}
+		}
+	})
+}
+
+func FuzzProjectOf(f *testing.F) {
+	f.Add("flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl")
+	f.Add("a-b-1.0.tar.gz")
+	f.Fuzz(func(t *testing.T, name string) {
+		p := ProjectOf(name)
+		if p != Normalize(p) {
+			t.Errorf("ProjectOf(%q) = %q, not normalized", name, p)
+		}
+	})
+}

@@ -1,0 +1,172 @@
+package pypi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/zgpu/zgpu/index"
+)
+
+// jsonPage is a PEP 691 project page.
+type jsonPage struct {
+	Meta struct {
+		APIVersion string `json:"api-version"`
+	} `json:"meta"`
+	Name     string     `json:"name"`
+	Versions []string   `json:"versions"`
+	Files    []jsonFile `json:"files"`
+}
+
+type jsonFile struct {
+	Filename       string            `json:"filename"`
+	URL            string            `json:"url"`
+	Hashes         map[string]string `json:"hashes"`
+	RequiresPython *string           `json:"requires-python"`
+	Yanked         json.RawMessage   `json:"yanked"`
+	Size           *int64            `json:"size"`
+	UploadTime     string            `json:"upload-time"`
+	CoreMetadata   json.RawMessage   `json:"core-metadata"`
+	DistInfo       json.RawMessage   `json:"dist-info-metadata"`
+	DataDistInfo   json.RawMessage   `json:"data-dist-info-metadata"` // an early PyPI spelling
+}
+
+// parseJSON reads a PEP 691 project page.
+func parseJSON(body []byte, pageURL string) ([]index.File, error) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return nil, fmt.Errorf("bad page URL: %v", err)
+	}
+	var page jsonPage
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&page); err != nil {
+		return nil, fmt.Errorf("expected a PEP 691 JSON project page: %v", err)
+	}
+	if v := page.Meta.APIVersion; v != "" {
+		major, _, _ := strings.Cut(v, ".")
+		if major != "1" {
+			return nil, fmt.Errorf("unsupported Simple API version %q (want 1.x)", v)
+		}
+	}
+	files := make([]index.File, 0, len(page.Files))
+	for i, jf := range page.Files {
+		if jf.Filename == "" || jf.URL == "" {
+			return nil, fmt.Errorf("file %d: expected \"filename\" and \"url\"", i)
+		}
+		u, frag, err := resolve(base, jf.URL)
+		if err != nil {
+			return nil, fmt.Errorf("file %q: %v", jf.Filename, err)
+		}
+		f := index.File{Filename: jf.Filename, URL: u, Hashes: lowerHashes(jf.Hashes)}
+		if f.Hashes == nil {
+			f.Hashes = fragmentHash(frag)
+		}
+		if jf.RequiresPython != nil {
+			f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
+		}
+		if f.Yanked, f.YankedReason, err = boolOrString(jf.Yanked); err != nil {
+			return nil, fmt.Errorf("file %q: yanked: %v", jf.Filename, err)
+		}
+		if jf.Size != nil {
+			f.Size = *jf.Size
+		}
+		if jf.UploadTime != "" {
+			t, err := time.Parse(time.RFC3339Nano, jf.UploadTime)
+			if err != nil {
+				return nil, fmt.Errorf("file %q: expected an ISO 8601 upload-time, got %q", jf.Filename, jf.UploadTime)
+			}
+			f.UploadTime = t
+		}
+		meta := jf.CoreMetadata
+		if isAbsent(meta) {
+			meta = jf.DistInfo
+		}
+		if isAbsent(meta) {
+			meta = jf.DataDistInfo
+		}
+		if f.CoreMetadata, f.MetadataHashes, err = boolOrHashes(meta); err != nil {
+			return nil, fmt.Errorf("file %q: core-metadata: %v", jf.Filename, err)
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+func isAbsent(m json.RawMessage) bool {
+	return len(m) == 0 || string(m) == "null"
+}
+
+// boolOrString reads PEP 592's yanked value: false, true or a reason.
+func boolOrString(m json.RawMessage) (bool, string, error) {
+	if isAbsent(m) {
+		return false, "", nil
+	}
+	var b bool
+	if err := json.Unmarshal(m, &b); err == nil {
+		return b, "", nil
+	}
+	var s string
+	if err := json.Unmarshal(m, &s); err == nil {
+		return true, s, nil
+	}
+	return false, "", fmt.Errorf("expected a boolean or a string, got %s", m)
+}
+
+// boolOrHashes reads PEP 714's core-metadata value: false, true or a
+// dictionary of hashes.
+func boolOrHashes(m json.RawMessage) (bool, map[string]string, error) {
+	if isAbsent(m) {
+		return false, nil, nil
+	}
+	var b bool
+	if err := json.Unmarshal(m, &b); err == nil {
+		return b, nil, nil
+	}
+	var h map[string]string
+	if err := json.Unmarshal(m, &h); err == nil {
+		return true, lowerHashes(h), nil
+	}
+	return false, nil, fmt.Errorf("expected a boolean or a dictionary of hashes, got %s", m)
+}
+
+// lowerHashes lowercases algorithm names and digests; empty is nil.
+func lowerHashes(h map[string]string) map[string]string {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		out[strings.ToLower(k)] = strings.ToLower(v)
+	}
+	return out
+}
+
+// resolve resolves ref against base and splits off its fragment.
+func resolve(base *url.URL, ref string) (abs, fragment string, err error) {
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return "", "", fmt.Errorf("bad URL %q", ref)
+	}
+	u := base.ResolveReference(r)
+	fragment = u.Fragment
+	u.Fragment, u.RawFragment = "", ""
+	return u.String(), fragment, nil
+}
+
+// fragmentHash reads a "#sha256=hex" fragment (any algorithm name) into a
+// hash map; other fragments ("#egg=...") give nil.
+func fragmentHash(frag string) map[string]string {
+	for _, part := range strings.Split(frag, "&") {
+		alg, hex, ok := strings.Cut(part, "=")
+		alg = strings.ToLower(alg)
+		if ok && hex != "" && knownHash[alg] {
+			return map[string]string{alg: strings.ToLower(hex)}
+		}
+	}
+	return nil
+}
+
+var knownHash = map[string]bool{"md5": true, "sha1": true, "sha224": true, "sha256": true, "sha384": true, "sha512": true}

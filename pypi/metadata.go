@@ -1,0 +1,228 @@
+package pypi
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/zgpu/zgpu/coremeta"
+	"github.com/zgpu/zgpu/fetch"
+	"github.com/zgpu/zgpu/index"
+)
+
+// ErrNoMetadata is returned for a file whose metadata cannot be read
+// without building it (an sdist with no PEP 658 metadata file).
+var ErrNoMetadata = errors.New("no core metadata without building the sdist")
+
+// Reader reads the core metadata of files by URL: the PEP 658 metadata
+// file when the source serves one (verified against its hash), else the
+// wheel's METADATA through range requests, else a full download. file://
+// URLs are read from disk. It implements index.MetadataReader for any
+// source whose files have URLs.
+type Reader struct {
+	client *fetch.Client
+
+	mu    sync.Mutex
+	stats Stats
+}
+
+// NewReader returns a Reader using c.
+func NewReader(c *fetch.Client) *Reader { return &Reader{client: c} }
+
+// Stats returns a snapshot of the counters.
+func (r *Reader) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stats
+}
+
+func (r *Reader) count(f func(*Stats)) {
+	r.mu.Lock()
+	f(&r.stats)
+	r.mu.Unlock()
+}
+
+// Metadata reads the core metadata of f.
+func (r *Reader) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
+	if f.CoreMetadata {
+		m, err := r.metadataFile(ctx, f)
+		if err == nil || !isNotFound(err) {
+			return m, err
+		}
+		// A listed but missing metadata file: read the wheel instead, as pip does.
+	}
+	if !strings.HasSuffix(strings.ToLower(f.Filename), ".whl") {
+		return index.Metadata{}, fmt.Errorf("%s: %w", f.Filename, ErrNoMetadata)
+	}
+	if strings.HasPrefix(f.URL, "file:") {
+		p, err := filePath(f.URL)
+		if err != nil {
+			return index.Metadata{}, err
+		}
+		zr, err := zip.OpenReader(p)
+		if err != nil {
+			return index.Metadata{}, fmt.Errorf("%s: %v", f.Filename, err)
+		}
+		defer zr.Close()
+		return wheelMetadata(&zr.Reader, f.Filename)
+	}
+	m, err := r.rangeMetadata(ctx, f)
+	if !errors.Is(err, fetch.ErrRangeUnsupported) {
+		return m, err
+	}
+	res, err := r.client.Get(ctx, fetch.Request{URL: f.URL, NoStore: true})
+	if err != nil {
+		return index.Metadata{}, err
+	}
+	r.count(func(s *Stats) { s.FullDownloads++ })
+	if err := verify(res.Body, f.Hashes); err != nil {
+		return index.Metadata{}, fmt.Errorf("%s: %v", f.Filename, err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(res.Body), int64(len(res.Body)))
+	if err != nil {
+		return index.Metadata{}, fmt.Errorf("%s: %v", f.Filename, err)
+	}
+	return wheelMetadata(zr, f.Filename)
+}
+
+// metadataFile reads and verifies f.URL + ".metadata".
+func (r *Reader) metadataFile(ctx context.Context, f index.File) (index.Metadata, error) {
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		return index.Metadata{}, fmt.Errorf("%s: bad URL: %v", f.Filename, err)
+	}
+	u.Path += ".metadata"
+	u.RawPath = ""
+	var body []byte
+	if u.Scheme == "file" {
+		p, err := filePath(u.String())
+		if err != nil {
+			return index.Metadata{}, err
+		}
+		if body, err = os.ReadFile(p); err != nil {
+			return index.Metadata{}, err
+		}
+	} else {
+		res, err := r.client.Get(ctx, fetch.Request{URL: u.String()})
+		if err != nil {
+			return index.Metadata{}, err
+		}
+		body = res.Body
+	}
+	r.count(func(s *Stats) { s.MetadataFiles++ })
+	if err := verify(body, f.MetadataHashes); err != nil {
+		return index.Metadata{}, fmt.Errorf("metadata file of %s: %v", f.Filename, err)
+	}
+	m, err := coremeta.Parse(body)
+	if err != nil {
+		return index.Metadata{}, fmt.Errorf("metadata file of %s: %w", f.Filename, err)
+	}
+	return m, nil
+}
+
+// hashes we can check, strongest first.
+var hashOrder = []struct {
+	name string
+	new  func() hash.Hash
+}{
+	{"sha512", sha512.New}, {"sha384", sha512.New384}, {"sha256", sha256.New},
+	{"sha224", sha256.New224}, {"sha1", sha1.New}, {"md5", md5.New},
+}
+
+// verify checks data against the strongest known hash in want; with none
+// known there is nothing to check.
+func verify(data []byte, want map[string]string) error {
+	for _, h := range hashOrder {
+		w, ok := want[h.name]
+		if !ok {
+			continue
+		}
+		d := h.new()
+		d.Write(data)
+		got := hex.EncodeToString(d.Sum(nil))
+		if got != strings.ToLower(w) {
+			return fmt.Errorf("%s mismatch: got %s, want %s", h.name, got, w)
+		}
+		return nil
+	}
+	return nil
+}
+
+// wheelMetadata finds and parses <name>-<version>.dist-info/METADATA.
+func wheelMetadata(zr *zip.Reader, filename string) (index.Metadata, error) {
+	zf, err := findMetadata(zr.File, filename)
+	if err != nil {
+		return index.Metadata{}, err
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return index.Metadata{}, fmt.Errorf("%s: %s: %v", filename, zf.Name, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, 16<<20))
+	if err != nil {
+		return index.Metadata{}, fmt.Errorf("%s: %s: %v", filename, zf.Name, err)
+	}
+	m, err := coremeta.Parse(data)
+	if err != nil {
+		return index.Metadata{}, fmt.Errorf("%s: %s: %w", filename, zf.Name, err)
+	}
+	return m, nil
+}
+
+// findMetadata picks the METADATA of a top-level .dist-info folder,
+// preferring the folder named after the wheel (PEP 427).
+func findMetadata(files []*zip.File, filename string) (*zip.File, error) {
+	var cands []*zip.File
+	for _, zf := range files {
+		dir, base := path.Split(zf.Name)
+		dir = strings.TrimSuffix(dir, "/")
+		if base == "METADATA" && strings.HasSuffix(dir, ".dist-info") && !strings.Contains(dir, "/") {
+			cands = append(cands, zf)
+		}
+	}
+	switch len(cands) {
+	case 0:
+		return nil, fmt.Errorf("%s: no .dist-info/METADATA in the wheel", filename)
+	case 1:
+		return cands[0], nil
+	}
+	parts := strings.SplitN(strings.TrimSuffix(filename, ".whl"), "-", 3)
+	if len(parts) >= 2 {
+		want := Normalize(parts[0]) + "-" + parts[1] + ".dist-info/"
+		for _, zf := range cands {
+			dir, _ := path.Split(zf.Name)
+			n, v, _ := strings.Cut(strings.TrimSuffix(dir, ".dist-info/"), "-")
+			if Normalize(n)+"-"+v+".dist-info/" == want {
+				return zf, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%s: %d .dist-info folders and none named after the wheel", filename, len(cands))
+}
+
+// filePath turns a file:// URL into a local path.
+func filePath(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "file" {
+		return "", fmt.Errorf("expected a file:// URL, got %q", raw)
+	}
+	if u.Host != "" && u.Host != "localhost" {
+		return "", fmt.Errorf("file URL with a remote host %q", raw)
+	}
+	return u.Path, nil
+}

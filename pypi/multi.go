@@ -1,0 +1,102 @@
+package pypi
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/zgpu/zgpu/index"
+)
+
+// Multi is several sources read as one, as pip reads --index-url,
+// --extra-index-url and --find-links together: the files of a project are
+// the union of what every source lists (in source order, a URL listed twice
+// kept once), with no priority between sources. It implements index.Lister
+// and index.MetadataReader.
+type Multi struct {
+	sources []index.Lister
+
+	mu     sync.Mutex
+	origin map[string]int // File.Origin -> source that listed it
+}
+
+// NewMulti returns the union of sources, queried concurrently.
+func NewMulti(sources ...index.Lister) *Multi {
+	return &Multi{sources: sources, origin: map[string]int{}}
+}
+
+// Sources returns the sources in order.
+func (m *Multi) Sources() []index.Lister { return m.sources }
+
+// Files lists project on every source. Sources that do not know the
+// project are skipped; if none does, the error is an *index.NotFoundError
+// naming them all. Any other failure fails the call.
+func (m *Multi) Files(ctx context.Context, project string) ([]index.File, error) {
+	results := make([][]index.File, len(m.sources))
+	notFound := make([]string, len(m.sources))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, s := range m.sources {
+		g.Go(func() error {
+			files, err := s.Files(gctx, project)
+			var nfe *index.NotFoundError
+			if errors.As(err, &nfe) {
+				notFound[i] = nfe.Source
+				return nil
+			}
+			results[i] = files
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []index.File
+	seen := map[string]bool{}
+	m.mu.Lock()
+	for i, files := range results {
+		for _, f := range files {
+			if seen[f.URL] {
+				continue
+			}
+			seen[f.URL] = true
+			m.origin[f.Origin] = i
+			out = append(out, f)
+		}
+	}
+	m.mu.Unlock()
+	var nf []string
+	for _, s := range notFound {
+		if s != "" {
+			nf = append(nf, s)
+		}
+	}
+	if out == nil && len(nf) > 0 {
+		return nil, &index.NotFoundError{Project: project, Source: strings.Join(nf, ", ")}
+	}
+	return out, nil
+}
+
+// Metadata reads f's metadata through the source that listed it, or the
+// first source that can read metadata.
+func (m *Multi) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
+	m.mu.Lock()
+	i, ok := m.origin[f.Origin]
+	m.mu.Unlock()
+	if ok {
+		if mr, ok := m.sources[i].(index.MetadataReader); ok {
+			return mr.Metadata(ctx, f)
+		}
+	}
+	for _, s := range m.sources {
+		if mr, ok := s.(index.MetadataReader); ok {
+			return mr.Metadata(ctx, f)
+		}
+	}
+	return index.Metadata{}, errors.New("no source can read metadata")
+}
+
+var _ index.Lister = (*Multi)(nil)
+var _ index.MetadataReader = (*Multi)(nil)

@@ -1,0 +1,377 @@
+// Package wheelfind finds the prebuilt wheels of a package that install and
+// run on a target (a Python, a platform, and optionally a torch with its
+// CUDA, C++ ABI and GPU architecture), across several sources, and says for
+// every other file why it does not fit.
+//
+// It reads sources only through index.Lister (package pypi, github, hub
+// listers), so it has no network code of its own. Each file is judged by
+// its filename (PEP 427 tags through wheeltags), by the local version label
+// and the Hub cell it was listed under (cudalabel), and by a few facts that
+// no label states (domain-facts.md §1.2-1.3):
+//
+//   - FlashAttention 3 (flash-attn-3) runs on Hopper (sm90) only;
+//   - CUDA can compile for sm100 and sm120 (Blackwell) only from 12.8 on,
+//     so a wheel built with an older CUDA has no kernels for them; official
+//     flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older
+//     (their "cu12" label does not say);
+//   - PyPI torch 2.7 and later use the C++11 ABI, 2.6 and earlier the old
+//     one: when the query names a torch but no ABI, the ABI follows.
+//
+// Fitting wheels are ranked (Rank 1 is best) by, in order:
+//
+//  1. a stated torch major.minor equal to the query's (torch-agnostic
+//     wheels after);
+//  2. a stated GPU architecture list that contains the query's;
+//  3. the order of the sources as given (put the most trusted first: the
+//     ZeroGPU Blackwell wheels dataset, as zerogpu-rules.md orders them);
+//  4. the wheel's CUDA minor closest to the query's (a wheel that states
+//     only a CUDA major comes after those that state a minor);
+//  5. the higher package version (PEP 440);
+//  6. the better platform tag for the target (wheeltags.Target.Rank);
+//  7. the order of listing (a GitHub source lists newer releases first).
+//
+// Source order comes before the package version on purpose: a wheel from
+// the dataset built on ZeroGPU's own GPU is a safer pin than a newer
+// upstream build. Suggest turns the rejects into the pins that would make
+// one of them fit ("pin torch==2.8.0 to use ...").
+package wheelfind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/wheeltags"
+	"golang.org/x/sync/errgroup"
+)
+
+// Source is one named place to look for files.
+type Source struct {
+	Name   string // for people: "hub:datasets/multimodalart/zerogpu-blackwell-wheels"
+	Kind   string // "hub", "github", "index", "find-links", "pypi"
+	Lister index.Lister
+}
+
+// Query describes the target a wheel must fit.
+type Query struct {
+	Python   [2]int           // {3, 12}; required
+	Platform wheeltags.Target // platform and glibc; its Python is replaced by Python
+	Torch    [2]int           // {2, 8}; {0, 0}: any torch
+	// CUDA is the CUDA version of the target's torch build, {12, 8}; {0, 0}:
+	// any CUDA. A minor of -1 means unknown. Only the major decides whether a
+	// wheel fits (the label of a wheel names the CUDA it was compiled with,
+	// and any torch of the same CUDA major runs it); the minor ranks.
+	CUDA    [2]int
+	ABI     cudalabel.ABI // ABIUnknown: follows Torch (see the package documentation), or unchecked
+	GPUArch string        // "sm120"; "": not checked
+}
+
+// target returns the platform with the query's Python.
+func (q Query) target() wheeltags.Target {
+	t := q.Platform
+	t.Python = q.Python
+	return t
+}
+
+// abi returns the C++ ABI the target torch uses: the query's, else the one
+// PyPI torch of that version uses.
+func (q Query) abi() cudalabel.ABI {
+	if q.ABI != cudalabel.ABIUnknown || q.Torch[0] == 0 {
+		return q.ABI
+	}
+	if q.Torch[0] > 2 || q.Torch[0] == 2 && q.Torch[1] >= 7 {
+		return cudalabel.ABITrue
+	}
+	return cudalabel.ABIFalse
+}
+
+// Found is a wheel that fits.
+type Found struct {
+	Wheel  wheeltags.Wheel
+	File   index.File
+	URL    string
+	Source string // Source.Name
+	Needs  cudalabel.Needs
+	Rank   int // 1 is best
+}
+
+// Rejected is a file that does not fit, with every reason.
+type Rejected struct {
+	Filename string
+	URL      string
+	Source   string
+	Reasons  []string
+	Needs    cudalabel.Needs
+
+	file   index.File
+	source int // index into the sources
+}
+
+// SourceError is a source that could not be listed.
+type SourceError struct {
+	Source string
+	Err    error
+}
+
+// Result is what Find found.
+type Result struct {
+	Package  string // as asked
+	Found    []Found
+	Rejected []Rejected
+	// Empty names the sources that do not have the package at all.
+	Empty []string
+	// Errors are the sources that failed; the others were still searched.
+	Errors []SourceError
+
+	query   Query
+	sources []Source
+}
+
+// Find lists pkg in every source (concurrently), judges every file against
+// q, and ranks the wheels that fit. A source that does not know pkg
+// (an *index.NotFoundError) is listed in Result.Empty; a source that fails
+// otherwise (a repository that does not exist included) in Result.Errors.
+// The error is non-nil only when every source failed.
+func Find(ctx context.Context, pkg string, q Query, sources []Source) (Result, error) {
+	res := Result{Package: pkg, query: q, sources: sources}
+	lists := make([][]index.File, len(sources))
+	errs := make([]error, len(sources))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, s := range sources {
+		g.Go(func() error {
+			files, err := s.Lister.Files(gctx, pkg)
+			lists[i], errs[i] = files, err
+			return nil
+		})
+	}
+	g.Wait()
+	failed := 0
+	for i, s := range sources {
+		var nf *index.NotFoundError
+		switch err := errs[i]; {
+		case err == nil && len(lists[i]) == 0, errors.As(err, &nf):
+			res.Empty = append(res.Empty, s.Name)
+		case err != nil:
+			res.Errors = append(res.Errors, SourceError{Source: s.Name, Err: err})
+			failed++
+		}
+	}
+	want := wheeltags.NormalizeName(pkg)
+	var cands []candidate
+	for i, files := range lists {
+		for _, f := range files {
+			c, ok := judge(f, i, sources[i].Name, want, q)
+			if !ok {
+				continue
+			}
+			if len(c.reasons) > 0 {
+				res.Rejected = append(res.Rejected, c.rejected())
+				continue
+			}
+			cands = append(cands, c)
+		}
+	}
+	res.Found = rank(cands, q)
+	if failed > 0 && failed == len(sources) {
+		return res, errors.Join(sourceErrs(res.Errors)...)
+	}
+	return res, nil
+}
+
+func sourceErrs(se []SourceError) []error {
+	var out []error
+	for _, e := range se {
+		out = append(out, fmt.Errorf("%s: %w", e.Source, e.Err))
+	}
+	return out
+}
+
+// candidate is a judged file.
+type candidate struct {
+	file    index.File
+	wheel   wheeltags.Wheel
+	needs   cudalabel.Needs
+	source  int
+	name    string
+	order   int
+	reasons []string
+	tagRank int
+}
+
+func (c candidate) rejected() Rejected {
+	return Rejected{Filename: c.file.Filename, URL: c.file.URL, Source: c.name, Reasons: c.reasons,
+		Needs: c.needs, file: c.file, source: c.source}
+}
+
+// judge decides whether f fits q. ok is false for files that are not about
+// the package (another project, not a distribution).
+func judge(f index.File, source int, sourceName, want string, q Query) (c candidate, ok bool) {
+	c = candidate{file: f, source: source, name: sourceName}
+	switch {
+	case wheeltags.IsWheelFilename(f.Filename):
+	case wheeltags.IsSdistFilename(f.Filename):
+		sd, err := wheeltags.ParseSdistFilename(f.Filename)
+		if err == nil && sd.Name != want {
+			return c, false
+		}
+		c.reasons = []string{"source distribution, not a prebuilt wheel: it would compile at install time (no nvcc on the ZeroGPU builder)"}
+		return c, true
+	default:
+		return c, false
+	}
+	w, err := wheeltags.ParseWheelFilename(f.Filename)
+	if err != nil {
+		c.reasons = []string{err.Error()}
+		return c, true
+	}
+	if w.Name != want {
+		return c, false
+	}
+	c.wheel = w
+	c.needs = cudalabel.FromWheel(w)
+	if f.Path != "" {
+		if cell, ok := cudalabel.FromHubPath(f.Path); ok {
+			c.needs = c.needs.Or(cell)
+		}
+	}
+	if f.Yanked {
+		r := "yanked"
+		if f.YankedReason != "" {
+			r += ": " + f.YankedReason
+		}
+		c.reasons = append(c.reasons, r)
+	}
+	t := q.target()
+	if rk, ok := t.Rank(w.Tags); ok {
+		c.tagRank = rk
+	} else {
+		c.reasons = append(c.reasons, t.Explain(w.Tags))
+	}
+	c.reasons = append(c.reasons, needsReasons(w, c.needs, q)...)
+	return c, true
+}
+
+// fa2Blackwell is the first official flash-attn release built with CUDA
+// 12.8 or newer (12.9), so the first with sm100 and sm120 kernels.
+var fa2Blackwell = pep440.MustParse("2.8.0.post2")
+
+// needsReasons says why a wheel with needs n does not run on q's torch and
+// GPU.
+func needsReasons(w wheeltags.Wheel, n cudalabel.Needs, q Query) []string {
+	tm, tn := q.Torch[0], q.Torch[1]
+	if tm == 0 {
+		tm, tn = n.TorchMajor, n.TorchMinor
+	}
+	cuda := q.CUDA[0]
+	if cuda == 0 {
+		cuda = n.CUDAMajor
+	}
+	_, reasons := n.Fits(tm, tn, cuda, q.abi(), q.GPUArch)
+	arch := archNumber(q.GPUArch)
+	switch {
+	case arch == 0:
+	case w.Name == "flash-attn-3" && arch != 90:
+		reasons = append(reasons, fmt.Sprintf("FlashAttention 3 runs on Hopper (sm90) only, target GPU is sm%d", arch))
+	case arch >= 100 && len(n.GPUArchs) == 0 && n.CUDAMinor >= 0 &&
+		(n.CUDAMajor < 12 || n.CUDAMajor == 12 && n.CUDAMinor < 8) && n.CUDAMajor > 0:
+		reasons = append(reasons, fmt.Sprintf("built with CUDA %s, which cannot compile for sm%d (CUDA 12.8 or newer can)", n.CUDA(), arch))
+	case arch >= 100 && w.Name == "flash-attn" && n.Dialect == "flash-attn" && n.CUDAMajor == 12 && n.CUDAMinor < 0 &&
+		w.Version.Compare(fa2Blackwell) < 0:
+		reasons = append(reasons, fmt.Sprintf("official flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older: no sm%d kernels", arch))
+	}
+	return reasons
+}
+
+// archNumber reads "sm120", "sm_120", "120" as 120; 0 when empty or
+// unreadable.
+func archNumber(s string) int {
+	s = strings.TrimPrefix(strings.ReplaceAll(strings.ToLower(s), "_", ""), "sm")
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func normalizeQuery(pkg string) string { return wheeltags.NormalizeName(pkg) }
+
+// sortKey orders fitting wheels; see the package documentation.
+type sortKey struct {
+	torchMiss int // 0: states the query's torch
+	archMiss  int // 0: states a GPU list that contains the query's
+	source    int
+	cudaDist  int // |minor - query minor|; 99 when either is unknown
+	// version and tag rank are compared directly.
+}
+
+func keyOf(c candidate, q Query) sortKey {
+	k := sortKey{torchMiss: 1, archMiss: 1, source: c.source, cudaDist: 99}
+	n := c.needs
+	if q.Torch[0] != 0 && n.TorchMajor == q.Torch[0] && n.TorchMinor == q.Torch[1] {
+		k.torchMiss = 0
+	}
+	if q.GPUArch != "" && len(n.GPUArchs) > 0 && slices.ContainsFunc(n.GPUArchs, func(a string) bool {
+		return archNumber(a) == archNumber(q.GPUArch)
+	}) {
+		k.archMiss = 0
+	}
+	if q.CUDA[0] != 0 && q.CUDA[1] >= 0 && n.CUDAMajor == q.CUDA[0] && n.CUDAMinor >= 0 {
+		d := n.CUDAMinor - q.CUDA[1]
+		if d < 0 {
+			d = -d
+		}
+		k.cudaDist = d
+	}
+	return k
+}
+
+// less reports whether a ranks before b.
+func less(a, b candidate, ka, kb sortKey) bool {
+	switch {
+	case ka.torchMiss != kb.torchMiss:
+		return ka.torchMiss < kb.torchMiss
+	case ka.archMiss != kb.archMiss:
+		return ka.archMiss < kb.archMiss
+	case ka.source != kb.source:
+		return ka.source < kb.source
+	case ka.cudaDist != kb.cudaDist:
+		return ka.cudaDist < kb.cudaDist
+	}
+	if c := a.wheel.Version.Compare(b.wheel.Version); c != 0 {
+		return c > 0
+	}
+	if a.tagRank != b.tagRank {
+		return a.tagRank < b.tagRank
+	}
+	return a.order < b.order
+}
+
+// rank sorts the fitting candidates and numbers them from 1.
+func rank(cands []candidate, q Query) []Found {
+	keys := make([]sortKey, len(cands))
+	for i := range cands {
+		cands[i].order = i
+		keys[i] = keyOf(cands[i], q)
+	}
+	idx := make([]int, len(cands))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := idx[i], idx[j]
+		return less(cands[a], cands[b], keys[a], keys[b])
+	})
+	out := make([]Found, 0, len(cands))
+	for r, i := range idx {
+		c := cands[i]
+		out = append(out, Found{Wheel: c.wheel, File: c.file, URL: c.file.URL, Source: c.name, Needs: c.needs, Rank: r + 1})
+	}
+	return out
+}

@@ -1,0 +1,203 @@
+package zerogpu
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+// extension is a CUDA package that must come as a prebuilt wheel.
+type extension struct {
+	name string
+	pkg  *catalog.Package // nil for a direct wheel outside the registry
+	reqs []Requirement
+	spec pep440.Specifiers // the user's version constraints, merged
+
+	// The user's own direct wheel, when one was given.
+	user      *Requirement
+	wheel     wheeltags.Wheel
+	wheelFile string
+	needs     cudalabel.Needs
+	// build marks a requirement that would build from source (sdist, VCS,
+	// or a bare index name whose PyPI release is sdist-only).
+	build string
+
+	choice   *WheelMatch
+	keepUser bool
+}
+
+func (e *extension) before() string {
+	var parts []string
+	for _, r := range e.reqs {
+		parts = append(parts, r.Text)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (e *extension) origin() string {
+	if len(e.reqs) == 0 {
+		return ""
+	}
+	return e.reqs[0].Origin
+}
+
+// extensionFor registers req as a CUDA extension when it is one, and
+// reports it; nil means "not an extension: keep the line".
+func (p *planner) extensionFor(name string, req Requirement) *extension {
+	pkg, inRegistry := p.c.Package(name)
+	if inRegistry && pkg.BlockedOnGPU {
+		p.r.warnf("%s: %s: %s", req.Origin, req.Text, pkg.Note)
+		p.r.decide(name, "kept, with a warning", pkg.Note, pkg.Source+" ("+pkg.Date+")")
+		return nil
+	}
+	if inRegistry && pkg.PyPI == "unrelated" && req.Req.URL == "" {
+		p.r.problem(Problem{Subject: name, Origin: req.Origin, Message: fmt.Sprintf("%s: %s", req.Text, pkg.Note),
+			Fixes: []string{"remove the line; install NVIDIA apex from a prebuilt wheel by URL if the Space needs it"}})
+		return nil
+	}
+	if inRegistry && pkg.Kind == "jit" {
+		p.r.warnf("%s: %s compiles CUDA code when first used (needs nvcc at run time): %s", req.Origin, name, pkg.Note)
+	}
+
+	if req.Req.URL != "" {
+		w, file, isWheel := wheelOf(req.Req.URL)
+		if isWheel {
+			needs := cudalabel.FromWheel(w)
+			if hp, ok := cudalabel.FromHubPath(hubPath(req.Req.URL)); ok {
+				needs = hp
+			}
+			if !inRegistry && needs.TorchMajor == 0 {
+				return nil
+			}
+			e := p.addExtension(name, pkg, req)
+			if e.user != nil {
+				p.r.warnf("%s: a second wheel for %s (%s); the first (%s) is used", req.Origin, name, file, e.wheelFile)
+				return e
+			}
+			rc := req
+			e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
+			if ok, tags := pythonTagFits(w, p.py); !ok {
+				p.r.problem(Problem{
+					Subject: name, Origin: req.Origin,
+					Message: fmt.Sprintf("%s is built for %s, but the Space runs Python %d.%d", file, tags, p.py[0], p.py[1]),
+					Fixes: []string{
+						fmt.Sprintf("set `python_version` in README.md to the wheel's Python (%s)", tagPython(tags)),
+						fmt.Sprintf("or use a cp%d%d wheel of %s (zgpu wheel find %s --python %d.%d)", p.py[0], p.py[1], name, name, p.py[0], p.py[1]),
+					},
+				})
+			}
+			if !inRegistry {
+				p.wheelTorch = append(p.wheelTorch, e)
+			}
+			return e
+		}
+		if inRegistry && pkg.NeedsPrebuiltWheel() {
+			e := p.addExtension(name, pkg, req)
+			e.build = "a source build (" + shortURL(req.Req.URL) + ") needs nvcc, which the ZeroGPU builder lacks"
+			return e
+		}
+		return nil
+	}
+	if inRegistry && pkg.NeedsPrebuiltWheel() {
+		e := p.addExtension(name, pkg, req)
+		e.spec = e.spec.And(req.Req.Specifiers)
+		if e.build == "" {
+			e.build = fmt.Sprintf("%s on PyPI is an sdist; building it needs nvcc, which the ZeroGPU builder lacks", name)
+		}
+		return e
+	}
+	return nil
+}
+
+func (p *planner) addExtension(name string, pkg *catalog.Package, req Requirement) *extension {
+	e, ok := p.exts[name]
+	if !ok {
+		e = &extension{name: name, pkg: pkg}
+		p.exts[name] = e
+		p.extOrder = append(p.extOrder, name)
+	}
+	e.reqs = append(e.reqs, req)
+	return e
+}
+
+// hubPath returns the in-repo path of a Hub resolve URL, or "".
+func hubPath(u string) string {
+	if !strings.Contains(u, "/resolve/") {
+		return ""
+	}
+	return catalog.HubPathOf(u)
+}
+
+func shortURL(u string) string {
+	if len(u) > 72 {
+		return u[:69] + "..."
+	}
+	return u
+}
+
+// tagPython turns "cp310" into "3.10".
+func tagPython(tags string) string {
+	t := strings.Split(tags, ",")[0]
+	if strings.HasPrefix(t, "cp") && len(t) >= 4 {
+		return t[2:3] + "." + t[3:]
+	}
+	return t
+}
+
+// query builds the wheel query for an extension at torch version t.
+func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
+	abi, cuda := p.torchFamily(t)
+	maj, min := t.MajorMinor()
+	q := WheelQuery{
+		Package: e.name, Specifiers: e.spec, Python: p.py, Torch: [2]int{maj, min}, TorchVersion: t.String(),
+		CUDA: cuda, ABI: abi, GPUArch: p.c.Platform.GPUArch,
+	}
+	if e.pkg != nil {
+		q.MinVersion = e.pkg.MinVersionForGPU
+	}
+	return q
+}
+
+// userWheelFits reports whether the user's own wheel fits torch t.
+func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string) {
+	if ok, tags := pythonTagFits(e.wheel, p.py); !ok {
+		return false, []string{fmt.Sprintf("built for %s, the Space runs cp%d%d", tags, p.py[0], p.py[1])}
+	}
+	q := p.query(e, t)
+	ok, reasons := e.needs.Fits(q.Torch[0], q.Torch[1], q.CUDA[0], q.ABI, q.GPUArch)
+	if e.pkg != nil && e.pkg.MinVersionForGPU != "" && e.needs.Dialect != "hub-cell" {
+		min := pep440.MustParse(e.pkg.MinVersionForGPU)
+		if e.wheel.Version.Public().Compare(min) < 0 {
+			ok = false
+			reasons = append(reasons, fmt.Sprintf("%s %s has no %s kernels (%s)", e.name, e.wheel.Version.Public(), q.GPUArch, e.pkg.MinVersionReason))
+		}
+	}
+	return ok, reasons
+}
+
+// describe says what a chosen wheel is built for.
+func describe(m *WheelMatch) string {
+	return fmt.Sprintf("prebuilt wheel %s (%s) from %s", m.Filename, m.Needs.String(), m.Source)
+}
+
+// sourceWord names where a wheel comes from, briefly.
+func sourceWord(m *WheelMatch) string {
+	s := m.Source
+	if i := strings.Index(s, " ("); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// lineFor renders a chosen wheel as a requirement line.
+func lineFor(name string, m *WheelMatch) string {
+	return name + " @ " + m.URL
+}
+
+// normalizedName is PEP 503 normalization, for callers outside pep508.
+func normalizedName(s string) string { return pep508.NormalizeName(s) }

@@ -1,0 +1,208 @@
+package zerogpu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/wheelfind"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+// ListerFor turns a catalog source into a lister of files, or reports false
+// when it cannot (offline, an unsupported kind, a URL template it cannot
+// fill). The CLI supplies it with the network sources; tests with fakes.
+type ListerFor func(s catalog.Source) (index.Lister, bool)
+
+// SourceFinder finds prebuilt wheels with wheelfind across the catalog's
+// sources for each package, and falls back to the catalog's snapshot of
+// known wheels when no source answers. Listings are fetched once per run.
+type SourceFinder struct {
+	Catalog   *catalog.Catalog
+	ListerFor ListerFor // nil: the snapshot only
+	// Warn, when set, is told about sources that failed.
+	Warn func(format string, args ...any)
+
+	mu    sync.Mutex
+	lists map[string]*memoLister
+}
+
+// memoLister lists a project once.
+type memoLister struct {
+	l    index.Lister
+	mu   sync.Mutex
+	done map[string]memoResult
+}
+
+type memoResult struct {
+	files []index.File
+	err   error
+}
+
+func (m *memoLister) Files(ctx context.Context, project string) ([]index.File, error) {
+	m.mu.Lock()
+	if r, ok := m.done[project]; ok {
+		m.mu.Unlock()
+		return r.files, r.err
+	}
+	m.mu.Unlock()
+	files, err := m.l.Files(ctx, project)
+	if ctx.Err() == nil {
+		m.mu.Lock()
+		m.done[project] = memoResult{files, err}
+		m.mu.Unlock()
+	}
+	return files, err
+}
+
+func (f *SourceFinder) memo(key string, l index.Lister) index.Lister {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lists == nil {
+		f.lists = map[string]*memoLister{}
+	}
+	if m, ok := f.lists[key]; ok {
+		return m
+	}
+	m := &memoLister{l: l, done: map[string]memoResult{}}
+	f.lists[key] = m
+	return m
+}
+
+// Sources returns the wheel sources of a package for a torch build, in the
+// catalog's order of preference, each listing memoized.
+func (f *SourceFinder) Sources(pkg, torch string, cuda [2]int) []wheelfind.Source {
+	p, ok := f.Catalog.Package(pkg)
+	if !ok || f.ListerFor == nil {
+		return nil
+	}
+	var out []wheelfind.Source
+	for _, s := range p.Sources {
+		s, ok := s.Expand(torch, cuda)
+		if !ok {
+			continue
+		}
+		l, ok := f.ListerFor(s)
+		if !ok {
+			continue
+		}
+		out = append(out, wheelfind.Source{Name: s.String(), Kind: s.Kind, Lister: f.memo(s.String(), l)})
+	}
+	return out
+}
+
+func (f *SourceFinder) snapshot() wheelfind.Source {
+	return wheelfind.Source{Name: "catalog snapshot " + f.Catalog.Meta.Date, Kind: "snapshot",
+		Lister: f.memo("snapshot", catalog.SnapshotLister{C: f.Catalog})}
+}
+
+// wheelQuery converts a zerogpu query for wheelfind.
+func (f *SourceFinder) wheelQuery(q WheelQuery) wheelfind.Query {
+	glibc := f.Catalog.Platform.GlibcVersion()
+	return wheelfind.Query{
+		Python:   q.Python,
+		Platform: wheeltags.Target{Python: q.Python, Glibc: glibc, Arch: f.Catalog.Platform.Arch},
+		Torch:    q.Torch, CUDA: q.CUDA, ABI: q.ABI, GPUArch: q.GPUArch,
+	}
+}
+
+// FindWheel implements WheelFinder.
+func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch, []WheelMiss, error) {
+	wq := f.wheelQuery(q)
+	sources := f.Sources(q.Package, q.TorchVersion, q.CUDA)
+	var res wheelfind.Result
+	var err error
+	snapshot := len(sources) == 0
+	if !snapshot {
+		res, err = wheelfind.Find(ctx, q.Package, wq, sources)
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		for _, se := range res.Errors {
+			if f.Warn != nil {
+				f.Warn("%s: %v", se.Source, se.Err)
+			}
+		}
+		if err != nil {
+			snapshot = true // every source failed: the snapshot is all we have
+		}
+	}
+	if snapshot {
+		res, err = wheelfind.Find(ctx, q.Package, wq, []wheelfind.Source{f.snapshot()})
+		var nf *index.NotFoundError
+		if err != nil && !errors.As(err, &nf) {
+			return nil, nil, err
+		}
+	}
+	var misses []WheelMiss
+	for _, found := range res.Found {
+		if len(q.Specifiers) > 0 && !q.Specifiers.Contains(found.Wheel.Version, true) {
+			misses = append(misses, WheelMiss{Filename: found.File.Filename, URL: found.URL,
+				Reasons: []string{fmt.Sprintf("version %s is outside %s%s", found.Wheel.Version.Public(), q.Package, q.Specifiers)}})
+			continue
+		}
+		m := &WheelMatch{
+			Filename: found.File.Filename, URL: found.URL, Source: originOf(found),
+			Version: found.Wheel.Version.String(), Needs: found.Needs, Snapshot: snapshot,
+		}
+		if h := found.File.Hashes["sha256"]; h != "" {
+			m.Hashes = []string{"sha256:" + h}
+		}
+		return m, nil, nil
+	}
+	// Nothing fits: the pins that would make a rejected wheel fit, then the
+	// nearest rejects.
+	var torches []wheelfind.TorchBuild
+	for _, v := range f.Catalog.AllowedTorch() {
+		row, _ := f.Catalog.FamilyOf(v)
+		maj, min := row.CUDA()
+		abi := cudalabel.ABIUnknown
+		switch row.CXX11ABI {
+		case "TRUE":
+			abi = cudalabel.ABITrue
+		case "FALSE":
+			abi = cudalabel.ABIFalse
+		}
+		torches = append(torches, wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, min}, ABI: abi})
+	}
+	var pythons [][2]int
+	for _, s := range f.Catalog.Python.Supported {
+		pythons = append(pythons, pyMajorMinor(s))
+	}
+	alts := append(wheelfind.TorchAlternatives(wq, torches), wheelfind.PythonAlternatives(wq, pythons)...)
+	for _, s := range wheelfind.Suggest(res, alts) {
+		misses = append(misses, WheelMiss{Filename: s.Found.File.Filename, URL: s.Found.URL,
+			Reasons: []string{"fits after: " + s.Change}, Fix: s.Text})
+	}
+	rej := append([]wheelfind.Rejected(nil), res.Rejected...)
+	sort.SliceStable(rej, func(i, j int) bool { return len(rej[i].Reasons) < len(rej[j].Reasons) })
+	for i, r := range rej {
+		if i >= 5 {
+			break
+		}
+		misses = append(misses, WheelMiss{Filename: r.Filename, URL: r.URL, Reasons: r.Reasons})
+	}
+	return nil, misses, nil
+}
+
+func originOf(f wheelfind.Found) string {
+	if f.File.Origin != "" {
+		return f.File.Origin
+	}
+	return f.Source
+}
+
+// versionOK reports whether v satisfies s (pre-releases allowed: a wheel
+// named by URL is taken as is).
+func versionOK(s pep440.Specifiers, v pep440.Version) bool {
+	return len(s) == 0 || s.Contains(v, true)
+}
+
+var _ = strings.TrimSpace

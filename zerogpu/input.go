@@ -1,0 +1,97 @@
+package zerogpu
+
+import (
+	"context"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
+)
+
+// Requirement is one requirement of the input with where it came from.
+type Requirement struct {
+	Req      pep508.Requirement
+	Text     string // as the user wrote it (one logical line)
+	Origin   string // "requirements.txt:12", "pyproject.toml:8", "uv.lock"
+	Editable bool
+	Hashes   []string
+	// Locked marks a pin taken from a lock (uv.lock, pylock.toml).
+	Locked bool
+	// Via lists what pulled a locked package in, for annotations.
+	Via []string
+}
+
+// Input is a Space's dependencies as Plan sees them.
+type Input struct {
+	Requirements []Requirement
+	// Pre holds pre-requirements.txt: installed first by the Space builder,
+	// taken into account, never emitted.
+	Pre []Requirement
+
+	PythonVersion       string // README python_version, "" when absent
+	PythonVersionOrigin string // "README.md:4"
+	SDK                 string
+	SDKVersion          string
+	SDKVersionOrigin    string
+
+	// Options are index lines to carry over verbatim ("--extra-index-url URL").
+	Options []string
+	// Files lists the files read, in order.
+	Files []string
+	// Locked reports that Requirements come from a lock export.
+	Locked bool
+}
+
+// Options steer Plan.
+type Options struct {
+	Catalog *catalog.Catalog
+	Python  string // --python: "3.12" or "3.12.12"
+	Torch   string // --torch: an allowed version
+	Finder  WheelFinder
+	// NoEmit lists further packages not to write (--no-emit-package); their
+	// constraints still count.
+	NoEmit []string
+	// EmitPreinstalled writes gradio and spaces too (not recommended).
+	EmitPreinstalled bool
+}
+
+// WheelQuery asks for a prebuilt wheel of one package for one target.
+type WheelQuery struct {
+	Package      string            // PEP 503 name
+	Specifiers   pep440.Specifiers // the user's constraints on the package version
+	Python       [2]int            // {3, 12}
+	Torch        [2]int            // {2, 8}
+	TorchVersion string            // "2.8.0", for URL templates of sources
+	CUDA         [2]int            // torch's CUDA {12, 8}
+	ABI          cudalabel.ABI     // torch's C++ ABI
+	GPUArch      string            // "sm120"
+	MinVersion   string            // lowest package version with kernels for GPUArch, "" if any
+}
+
+// WheelMatch is a wheel that fits a query.
+type WheelMatch struct {
+	Filename string
+	URL      string
+	Source   string // "github.com/Dao-AILab/flash-attention@v2.8.3", "hf.co/datasets/..."
+	Version  string
+	Needs    cudalabel.Needs
+	Hashes   []string // "sha256:<hex>" when the source gives one
+	// Snapshot marks a wheel known only from the catalog snapshot (offline).
+	Snapshot bool
+}
+
+// WheelMiss is a wheel that does not fit, and why.
+type WheelMiss struct {
+	Filename string
+	URL      string
+	Reasons  []string
+	// Fix names the pin that would make it fit ("torch==2.8.0"), if any.
+	Fix string
+}
+
+// WheelFinder finds prebuilt wheels across sources. Implementations cache
+// listings: Plan asks once per package and torch candidate.
+type WheelFinder interface {
+	FindWheel(ctx context.Context, q WheelQuery) (best *WheelMatch, nearest []WheelMiss, err error)
+}

@@ -1,0 +1,222 @@
+package zerogpu
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+// planner carries the state of one Plan call.
+type planner struct {
+	ctx  context.Context
+	c    *catalog.Catalog
+	opts Options
+	in   *Input
+	r    *Report
+	env  map[string]string
+	py   [2]int
+
+	kept     []Line        // lines written as the user wrote them
+	torch    []Requirement // torch requirements that apply on the target
+	sidecars map[string][]Requirement
+	exts     map[string]*extension // CUDA packages, by name
+	extOrder []string
+	noEmit   map[string]string // name -> reason
+	removed  []Requirement     // not emitted; their constraints still count
+	// wheelTorch lists direct wheels (outside the registry) that name a torch build.
+	wheelTorch []*extension
+}
+
+// Plan applies the ZeroGPU rules to in. A plan with problems is returned
+// with a nil error; the error is for failed wheel sources or cancellation.
+func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
+	c := opts.Catalog
+	if c == nil {
+		c = catalog.Default()
+	}
+	p := &planner{
+		ctx: ctx, c: c, opts: opts, in: in,
+		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options},
+		sidecars: map[string][]Requirement{},
+		exts:     map[string]*extension{},
+		noEmit:   map[string]string{},
+	}
+	r := p.r
+	r.Target.Platform = fmt.Sprintf("%s_%s, glibc %s", c.Platform.OS, c.Platform.Arch, c.Platform.Glibc)
+	r.Target.GPUArch = c.Platform.GPUArch
+	r.Target.SDKVersion = in.SDKVersion
+	r.Target.Catalog = c.Origin + " " + c.Meta.Date
+	full, ok := pickPython(c, in, opts, r)
+	if !ok {
+		return r, nil
+	}
+	p.env = pep508.LinuxEnv(full)
+	p.py = pyMajorMinor(full)
+
+	for _, pre := range c.Preinstalled {
+		if pre.Emit == "never" && !opts.EmitPreinstalled {
+			p.noEmit[pep508.NormalizeName(pre.Name)] = pre.Rule
+		}
+	}
+	for _, n := range opts.NoEmit {
+		p.noEmit[pep508.NormalizeName(n)] = "--no-emit-package"
+	}
+
+	for _, req := range in.Pre {
+		p.checkPre(req)
+	}
+	for _, req := range in.Requirements {
+		p.classify(req)
+	}
+	if err := p.decideTorch(); err != nil {
+		return nil, err
+	}
+	p.checkPlatformConstraints()
+	p.finish()
+	return r, nil
+}
+
+// applies reports whether a requirement's marker holds on the target.
+func (p *planner) applies(req Requirement) bool {
+	return req.Req.Marker == nil || req.Req.Marker.Evaluate(p.env)
+}
+
+func (p *planner) keep(req Requirement) {
+	p.kept = append(p.kept, Line{Name: pep508.NormalizeName(req.Req.Name), Text: req.Text, Origin: req.Origin, Hashes: req.Hashes, Via: req.Via})
+}
+
+// checkPre looks at pre-requirements.txt: installed first, never emitted.
+func (p *planner) checkPre(req Requirement) {
+	name := pep508.NormalizeName(req.Req.Name)
+	if name == "torch" && p.applies(req) {
+		p.torch = append(p.torch, req)
+	}
+	if reason, ok := p.noEmit[name]; ok {
+		p.r.warnf("%s: %s in pre-requirements.txt: %s; remove it", req.Origin, req.Text, reason)
+	}
+}
+
+// classify sorts one requirement into kept, removed, torch, side-car or
+// CUDA extension.
+func (p *planner) classify(req Requirement) {
+	name := pep508.NormalizeName(req.Req.Name)
+	if name == "" {
+		p.keep(req)
+		p.r.warnf("%s: %q names no package; kept as written", req.Origin, req.Text)
+		return
+	}
+	if reason, ok := p.noEmit[name]; ok {
+		p.removed = append(p.removed, req)
+		p.r.Changes = append(p.r.Changes, Change{Name: name, Before: req.Text, Reason: "not emitted: " + reason, Origin: req.Origin})
+		return
+	}
+	if !p.applies(req) {
+		p.keep(req)
+		return
+	}
+	switch {
+	case name == "torch":
+		p.torch = append(p.torch, req)
+		return
+	case isSidecar(name):
+		p.sidecars[name] = append(p.sidecars[name], req)
+		return
+	}
+	if e := p.extensionFor(name, req); e != nil {
+		return
+	}
+	p.keep(req)
+}
+
+// isSidecar reports whether name is built for one torch release and pinned
+// with it.
+func isSidecar(name string) bool {
+	switch name {
+	case "torchvision", "torchaudio", "torchcodec", "triton":
+		return true
+	}
+	return false
+}
+
+// wheelOf parses the wheel filename at the end of a direct URL.
+func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return wheeltags.Wheel{}, "", false
+	}
+	file, err := url.PathUnescape(path.Base(u.Path))
+	if err != nil || !strings.HasSuffix(file, ".whl") {
+		return wheeltags.Wheel{}, "", false
+	}
+	w, err := wheeltags.ParseWheelFilename(file)
+	if err != nil {
+		return wheeltags.Wheel{}, "", false
+	}
+	return w, file, true
+}
+
+// pythonTagFits reports whether a wheel's tags include one the target
+// interpreter accepts, ignoring the platform.
+func pythonTagFits(w wheeltags.Wheel, py [2]int) (bool, string) {
+	want := fmt.Sprintf("cp%d%d", py[0], py[1])
+	var seen []string
+	for _, t := range w.Tags {
+		seen = append(seen, t.Interpreter)
+		switch {
+		case t.Interpreter == want:
+			return true, ""
+		case t.ABI == "abi3" && strings.HasPrefix(t.Interpreter, "cp") && cpMinor(t.Interpreter) <= py[1]:
+			return true, ""
+		case t.Interpreter == "py3" || t.Interpreter == fmt.Sprintf("py%d%d", py[0], py[1]) || t.Interpreter == "py2.py3":
+			return true, ""
+		}
+	}
+	sort.Strings(seen)
+	return false, strings.Join(seen, ",")
+}
+
+func cpMinor(tag string) int {
+	var maj, min int
+	if len(tag) >= 4 {
+		fmt.Sscanf(tag[2:3], "%d", &maj)
+		fmt.Sscanf(tag[3:], "%d", &min)
+	}
+	return min
+}
+
+// torchFamily returns the C++ ABI and CUDA version of a torch release's PyPI
+// build, from the catalog's matrix.
+func (p *planner) torchFamily(v pep440.Version) (cudalabel.ABI, [2]int) {
+	row, ok := p.c.FamilyOf(v)
+	if !ok {
+		return cudalabel.ABIUnknown, [2]int{}
+	}
+	abi := cudalabel.ABIUnknown
+	switch row.CXX11ABI {
+	case "TRUE":
+		abi = cudalabel.ABITrue
+	case "FALSE":
+		abi = cudalabel.ABIFalse
+	}
+	maj, min := row.CUDA()
+	return abi, [2]int{maj, min}
+}
+
+func abiWord(a cudalabel.ABI) string {
+	switch a {
+	case cudalabel.ABITrue:
+		return "TRUE"
+	case cudalabel.ABIFalse:
+		return "FALSE"
+	}
+	return ""
+}

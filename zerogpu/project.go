@@ -1,0 +1,227 @@
+package zerogpu
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/project"
+	"github.com/zgpu/zgpu/uvlock"
+)
+
+// ExportOptions choose what a uv.lock export selects (the flags of
+// `uv export` of the same names) and which pyproject extras count.
+type ExportOptions struct {
+	NoDev         bool
+	Groups        []string
+	OnlyGroups    []string
+	AllGroups     bool
+	Extras        []string
+	AllExtras     bool
+	NoEmitPackage []string
+	Prune         []string
+	NoEmitProject bool
+}
+
+// TargetPython returns the full interpreter version Plan will use for p
+// (the same rule as Plan: --python, README python_version, platform
+// default), or the platform default when the asked one is not supported.
+func TargetPython(c *catalog.Catalog, p *project.Project, override string) string {
+	for _, v := range []string{override, p.PythonVersion} {
+		if v == "" {
+			continue
+		}
+		if full, ok := c.PythonFull(v); ok {
+			return full
+		}
+		break
+	}
+	full, _ := c.PythonFull(c.Python.Default)
+	return full
+}
+
+// FromProject turns a loaded Space folder into Plan's input. Which file
+// speaks for the Space: uv.lock (exported for the target), else
+// pyproject.toml's [project] dependencies, else requirements.in, else
+// requirements.txt. pre-requirements.txt is always read.
+func FromProject(p *project.Project, c *catalog.Catalog, python string, ex ExportOptions) (*Input, error) {
+	in := &Input{
+		PythonVersion: p.PythonVersion, PythonVersionOrigin: p.PythonVersionOrigin.String(),
+		SDK: p.SDK, SDKVersion: p.SDKVersion, SDKVersionOrigin: p.SDKVersionOrigin.String(),
+	}
+	if p.PythonVersion == "" {
+		in.PythonVersionOrigin = ""
+	}
+	for _, f := range p.Files {
+		in.Files = append(in.Files, f.Path)
+	}
+	for _, r := range p.Requirements {
+		if r.Section == "pre-requirements.txt" {
+			in.Pre = append(in.Pre, fromProjectReq(r))
+		}
+	}
+	switch {
+	case p.UVLock != nil:
+		if err := fromLock(in, p, python, ex); err != nil {
+			return nil, err
+		}
+	case hasSection(p, "project.dependencies"):
+		for _, r := range p.Requirements {
+			if r.Section == "project.dependencies" || (r.Section == "project.optional-dependencies" && (ex.AllExtras || contains(ex.Extras, r.Group))) {
+				in.Requirements = append(in.Requirements, fromProjectReq(r))
+			}
+		}
+	case hasSection(p, string(project.RequirementsIn)):
+		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
+		in.Options = optionLines(p, string(project.RequirementsIn))
+	default:
+		in.Requirements = sectionReqs(p, string(project.Requirements))
+		in.Options = optionLines(p, string(project.Requirements))
+	}
+	return in, nil
+}
+
+func hasSection(p *project.Project, s string) bool {
+	for _, r := range p.Requirements {
+		if r.Section == s {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if pep508.NormalizeName(x) == pep508.NormalizeName(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func sectionReqs(p *project.Project, section string) []Requirement {
+	var out []Requirement
+	for _, r := range p.Requirements {
+		if r.Section == section && !r.Constraint {
+			out = append(out, fromProjectReq(r))
+		}
+	}
+	return out
+}
+
+// optionLines carries index options of a requirements file over.
+func optionLines(p *project.Project, section string) []string {
+	var out []string
+	for _, o := range p.Options {
+		if filepath.Base(o.Origin.File) != section && !strings.HasPrefix(filepath.Base(o.Origin.File), "requirements") {
+			continue
+		}
+		switch o.Name {
+		case "--index-url", "--extra-index-url", "--find-links", "--trusted-host", "--no-index", "--pre", "--prefer-binary":
+			if o.Value != "" {
+				out = append(out, o.Name+" "+o.Value)
+			} else {
+				out = append(out, o.Name)
+			}
+		}
+	}
+	return out
+}
+
+func fromProjectReq(r project.Requirement) Requirement {
+	return Requirement{Req: r.Req, Text: r.Raw, Origin: r.Origin.String(), Editable: r.Editable, Hashes: r.Hashes}
+}
+
+// fromLock exports uv.lock for the target, markers evaluated.
+func fromLock(in *Input, p *project.Project, python string, ex ExportOptions) error {
+	sel, err := p.UVLock.Export(uvlock.ExportOptions{
+		Env: pep508.LinuxEnv(python), NoDev: ex.NoDev, Groups: ex.Groups, OnlyGroups: ex.OnlyGroups,
+		AllGroups: ex.AllGroups, Extras: ex.Extras, AllExtras: ex.AllExtras,
+		NoEmitPackage: ex.NoEmitPackage, Prune: ex.Prune, NoEmitProject: ex.NoEmitProject,
+	})
+	if err != nil {
+		return fmt.Errorf("uv.lock: %w", err)
+	}
+	lockPath := "uv.lock"
+	for _, f := range p.Files {
+		if f.Kind == project.UVLock {
+			lockPath = f.Path
+		}
+	}
+	in.Locked = true
+	for _, s := range sel {
+		text, editable := lockLine(s, p.Dir)
+		if text == "" {
+			continue
+		}
+		req := pep508.Requirement{Name: s.Name, URL: strings.TrimPrefix(text, "-e ")}
+		if !editable {
+			if req, err = pep508.ParseRequirement(text); err != nil {
+				return fmt.Errorf("%s: %s %s: %w", lockPath, s.Name, s.Version, err)
+			}
+		}
+		var hashes []string
+		for _, w := range s.Wheels {
+			if w.Hash != "" {
+				hashes = append(hashes, w.Hash)
+			}
+		}
+		if s.Sdist != nil && s.Sdist.Hash != "" {
+			hashes = append(hashes, s.Sdist.Hash)
+		}
+		in.Requirements = append(in.Requirements, Requirement{
+			Req: req, Text: text, Origin: lockPath, Editable: editable, Locked: true, Hashes: hashes, Via: s.Via,
+		})
+	}
+	return nil
+}
+
+// lockLine renders a locked package as uv export does: name==version for a
+// registry package, name @ URL for archives and git, -e for editables;
+// virtual packages are not installable and give "".
+func lockLine(s uvlock.Selected, dir string) (string, bool) {
+	switch s.Source.Kind {
+	case "", "registry":
+		return s.Name + "==" + s.Version, false
+	case "url":
+		return s.Name + " @ " + s.Source.Value, false
+	case "git":
+		u, err := url.Parse(s.Source.Value)
+		if err != nil {
+			return s.Name + " @ git+" + s.Source.Value, false
+		}
+		commit := u.Fragment
+		u.Fragment, u.RawQuery = "", ""
+		ref := u.String()
+		if commit != "" {
+			ref += "@" + commit
+		}
+		if s.Source.Subdirectory != "" {
+			ref += "#subdirectory=" + s.Source.Subdirectory
+		}
+		return s.Name + " @ git+" + ref, false
+	case "path", "directory":
+		return s.Name + " @ " + fileURL(dir, s.Source.Value), false
+	case "editable":
+		v := s.Source.Value
+		if !strings.HasPrefix(v, ".") && !filepath.IsAbs(v) {
+			v = "./" + v
+		}
+		return "-e " + v, true
+	}
+	return "", false
+}
+
+func fileURL(dir, p string) string {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		abs = p
+	}
+	return "file://" + filepath.ToSlash(abs)
+}

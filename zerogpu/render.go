@@ -1,0 +1,88 @@
+package zerogpu
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/zgpu/zgpu/reqfile"
+)
+
+// RenderOptions shape the requirements file.
+type RenderOptions struct {
+	Command string // the command line, for the header
+	Hashes  bool   // write --hash lines (pip then checks every line's hash)
+	Via     bool   // write "# via" annotations
+	Version string // zgpu's version, for the header
+}
+
+// Document turns the plan into a requirements file.
+func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
+	doc := reqfile.Document{Command: o.Command}
+	t := r.Target
+	target := fmt.Sprintf("ZeroGPU: Python %s, %s, GPU %s", t.Python, t.Platform, t.GPUArch)
+	if t.Torch != "" {
+		target += ", torch " + t.Torch
+		if t.CUDA != "" {
+			target += " (CUDA " + t.CUDA + ")"
+		}
+	}
+	doc.Header = append(doc.Header,
+		"For "+target+".",
+		"spaces and gradio are installed by the platform and left out on purpose.",
+	)
+	if len(r.Changes) > 0 {
+		doc.Header = append(doc.Header, "Lines marked `# zgpu:` were changed; `zgpu deps resolve --json` explains every decision.")
+	}
+	var opts bytes.Buffer
+	for _, l := range r.Options {
+		opts.WriteString(l + "\n")
+	}
+	if opts.Len() > 0 {
+		f, err := reqfile.Parse("options", opts.Bytes(), reqfile.ParseOptions{})
+		if err != nil {
+			return doc, fmt.Errorf("index options: %w", err)
+		}
+		doc.Options = f.Options
+	}
+	for _, l := range r.Lines {
+		f, err := reqfile.Parse(l.Origin, []byte(l.Text+"\n"), reqfile.ParseOptions{})
+		if err != nil {
+			return doc, fmt.Errorf("writing %q: %w", l.Text, err)
+		}
+		if len(f.Requirements) != 1 {
+			return doc, fmt.Errorf("writing %q: not one requirement", l.Text)
+		}
+		e := reqfile.Entry{Requirement: f.Requirements[0]}
+		if o.Hashes {
+			e.Requirement.Hashes = l.Hashes
+		} else {
+			e.Requirement.Hashes = nil
+		}
+		if o.Via {
+			e.Via = l.Via
+		}
+		if l.Reason != "" {
+			e.Comment = "zgpu: " + oneLine(l.Reason)
+		}
+		doc.Requirements = append(doc.Requirements, e)
+	}
+	return doc, nil
+}
+
+// Render returns the requirements file as bytes.
+func (r *Report) Render(o RenderOptions) ([]byte, error) {
+	doc, err := r.Document(o)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := reqfile.Write(&b, doc); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,113 @@
+package zerogpu
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Report is everything Plan decided. It is also the --json schema of
+// `zgpu deps resolve` (see docs/json-schemas.md).
+type Report struct {
+	Target    Target     `json:"target"`
+	Lines     []Line     `json:"requirements"`
+	Decisions []Decision `json:"decisions"`
+	Changes   []Change   `json:"changes"`
+	Warnings  []string   `json:"warnings"`
+	// Problems make the plan unusable: the command exits 1 and writes nothing.
+	Problems []Problem `json:"problems"`
+	// Options are index lines carried over from the input
+	// ("--extra-index-url https://download.pytorch.org/whl/cu128").
+	Options []string `json:"options"`
+	// Inputs lists the files read, in order.
+	Inputs []string `json:"inputs"`
+	// Locked reports whether every line is pinned by a lock (uv.lock export
+	// or the resolver) rather than kept as the user wrote it.
+	Locked bool `json:"locked"`
+}
+
+// OK reports whether the plan has no problems.
+func (r *Report) OK() bool { return len(r.Problems) == 0 }
+
+// Target is the machine the output is for.
+type Target struct {
+	Python       string `json:"python"`        // full version, "3.12.12"
+	PythonSource string `json:"python_source"` // "README.md:5", "--python", "platform default"
+	Platform     string `json:"platform"`      // "linux_x86_64, glibc 2.36"
+	GPUArch      string `json:"gpu_arch"`      // "sm120"
+	Torch        string `json:"torch,omitempty"`
+	TorchSource  string `json:"torch_source,omitempty"`
+	CUDA         string `json:"cuda,omitempty"`     // CUDA of the chosen torch's PyPI build, "12.8"
+	CXX11ABI     string `json:"cxx11abi,omitempty"` // "TRUE" or "FALSE"
+	SDKVersion   string `json:"sdk_version,omitempty"`
+	Catalog      string `json:"catalog"` // "embedded 2026-11-25" or a file
+}
+
+// Line is one requirement line of the output.
+type Line struct {
+	Name   string   `json:"name"`             // PEP 503 normalized
+	Text   string   `json:"line"`             // the requirement as written to the file
+	Reason string   `json:"reason,omitempty"` // why zgpu changed it ("" when kept as written)
+	Origin string   `json:"origin,omitempty"` // "requirements.txt:12", "uv.lock"
+	Hashes []string `json:"hashes,omitempty"`
+	Via    []string `json:"via,omitempty"`
+}
+
+// Decision is one choice Plan made, with the fact behind it.
+type Decision struct {
+	Subject string `json:"subject"` // "python", "torch", "flash-attn", "spaces", ...
+	Choice  string `json:"choice"`
+	Reason  string `json:"reason"`
+	Source  string `json:"source,omitempty"` // where the fact comes from, with its date
+}
+
+// Change is one difference between the input and the output.
+type Change struct {
+	Name   string `json:"name"`
+	Before string `json:"before"` // "" when added
+	After  string `json:"after"`  // "" when removed
+	Reason string `json:"reason"`
+	Origin string `json:"origin,omitempty"`
+}
+
+// Problem is why no usable output exists, and what would fix it.
+type Problem struct {
+	Subject string   `json:"subject"`
+	Message string   `json:"message"`
+	Origin  string   `json:"origin,omitempty"`
+	Fixes   []string `json:"fixes,omitempty"`
+	Nearest []string `json:"nearest,omitempty"` // nearest wheels, for a CUDA package without a fit
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Origin != "" {
+		fmt.Fprintf(&b, "%s: ", p.Origin)
+	}
+	b.WriteString(p.Message)
+	for _, n := range p.Nearest {
+		fmt.Fprintf(&b, "\n    nearest: %s", n)
+	}
+	for _, f := range p.Fixes {
+		fmt.Fprintf(&b, "\n    fix: %s", f)
+	}
+	return b.String()
+}
+
+// Error summarizes the problems as one error message.
+func (r *Report) Error() string {
+	var parts []string
+	for _, p := range r.Problems {
+		parts = append(parts, p.String())
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (r *Report) decide(subject, choice, reason, source string) {
+	r.Decisions = append(r.Decisions, Decision{Subject: subject, Choice: choice, Reason: reason, Source: source})
+}
+
+func (r *Report) warnf(format string, args ...any) {
+	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
+
+func (r *Report) problem(p Problem) { r.Problems = append(r.Problems, p) }

@@ -1,0 +1,394 @@
+package zerogpu
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
+)
+
+// torchAttempt is the outcome of trying one torch version.
+type torchAttempt struct {
+	torch   pep440.Version
+	choices map[string]*WheelMatch // extension -> replacement wheel (nil: keep the user's)
+	fails   map[string]Problem
+}
+
+// userTorchSpec merges the user's torch constraints, local labels dropped
+// (an allowed version is public; `torch==2.8.0+cu128` asks for 2.8.0 from
+// another index).
+func (p *planner) userTorchSpec() (pep440.Specifiers, []string, error) {
+	var spec pep440.Specifiers
+	var texts []string
+	for _, t := range p.torch {
+		texts = append(texts, t.Text)
+		if t.Req.URL != "" {
+			w, _, ok := wheelOf(t.Req.URL)
+			if !ok {
+				continue
+			}
+			s, err := pep440.ParseSpecifiers("==" + w.Version.Public().String())
+			if err != nil {
+				return nil, nil, err
+			}
+			spec = spec.And(s)
+			continue
+		}
+		for _, s := range t.Req.Specifiers {
+			v, err := pep440.Parse(strings.TrimSuffix(s.Version, ".*"))
+			if err == nil && v.Local() != "" && (s.Op == "==" || s.Op == "===") {
+				s = pep440.Specifier{Op: "==", Version: v.Public().String()}
+			}
+			one, err := pep440.ParseSpecifiers(s.String())
+			if err != nil {
+				return nil, nil, err
+			}
+			spec = spec.And(one)
+		}
+	}
+	return spec, texts, nil
+}
+
+// decideTorch picks torch and the CUDA wheels together.
+func (p *planner) decideTorch() error {
+	r := p.r
+	if len(p.torch) == 0 && len(p.exts) == 0 && len(p.sidecars) == 0 {
+		r.Target.Torch = p.c.Torch.Preinstalled
+		r.Target.TorchSource = "preinstalled by the platform (not pinned)"
+		return nil
+	}
+	allowed := p.c.AllowedTorch()
+	allowedList := strings.Join(p.c.Torch.Allowed, ", ")
+	torchFact := p.c.Torch.Source + " (" + p.c.Torch.Date + ")"
+	spec, texts, err := p.userTorchSpec()
+	if err != nil {
+		return err
+	}
+	cands := allowed
+	source := "highest allowed version"
+	if p.opts.Torch != "" {
+		v, err := pep440.Parse(p.opts.Torch)
+		if err != nil {
+			r.problem(Problem{Subject: "torch", Origin: "--torch", Message: err.Error()})
+			return nil
+		}
+		if !p.c.TorchAllowed(v) {
+			r.problem(Problem{Subject: "torch", Origin: "--torch", Message: fmt.Sprintf("torch %s is not allowed on ZeroGPU; allowed: %s", v, allowedList)})
+			return nil
+		}
+		cands, source = []pep440.Version{v.Public()}, "--torch"
+	} else if len(p.torch) > 0 {
+		var in []pep440.Version
+		for _, v := range allowed {
+			if spec.Contains(v, true) {
+				in = append(in, v)
+			}
+		}
+		if len(in) == 0 {
+			best := p.bestTorch(allowed)
+			var fixes []string
+			if best != "" {
+				fixes = []string{
+					fmt.Sprintf("pin torch==%s (the highest allowed version that every CUDA wheel here fits)", best),
+					fmt.Sprintf("or run `zgpu deps resolve --torch %s` to rewrite the pin", best),
+				}
+			} else {
+				fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
+				defer p.reportExtensions(allowed[0])
+			}
+			r.problem(Problem{
+				Subject: "torch", Origin: p.torch[0].Origin,
+				Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
+				Fixes:   fixes,
+			})
+			return nil
+		}
+		cands, source = in, "highest allowed version within "+strings.Join(texts, ", ")
+		if len(spec) == 0 {
+			source = "highest allowed version (torch was not pinned)"
+		}
+	}
+
+	var first *torchAttempt
+	for _, replace := range []bool{false, true} {
+		for _, t := range cands {
+			a, err := p.tryTorch(t, replace)
+			if err != nil {
+				return err
+			}
+			if first == nil {
+				first = a
+			}
+			if len(a.fails) == 0 {
+				p.commitTorch(a, source, torchFact, texts)
+				return nil
+			}
+		}
+	}
+	for _, name := range p.extOrder {
+		if pr, ok := first.fails[name]; ok {
+			r.problem(pr)
+		}
+	}
+	for _, e := range p.wheelTorch {
+		if pr, ok := first.fails[e.name]; ok {
+			r.problem(pr)
+		}
+	}
+	return nil
+}
+
+// reportExtensions adds the problems of every extension at torch t.
+func (p *planner) reportExtensions(t pep440.Version) {
+	a, err := p.tryTorch(t, true)
+	if err != nil {
+		return
+	}
+	for _, name := range p.extOrder {
+		if pr, ok := a.fails[name]; ok {
+			p.r.problem(pr)
+		}
+	}
+}
+
+// bestTorch returns the highest allowed torch that every extension fits,
+// ignoring the user's torch pin, or "".
+func (p *planner) bestTorch(allowed []pep440.Version) string {
+	for _, t := range allowed {
+		a, err := p.tryTorch(t, true)
+		if err == nil && len(a.fails) == 0 {
+			return t.String()
+		}
+	}
+	return ""
+}
+
+// tryTorch checks every extension against torch t. With replace, a user's
+// wheel that does not fit may be swapped for one that does.
+func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error) {
+	a := &torchAttempt{torch: t, choices: map[string]*WheelMatch{}, fails: map[string]Problem{}}
+	for _, name := range p.extOrder {
+		e := p.exts[name]
+		if e.user != nil {
+			ok, reasons := p.userWheelFits(e, t)
+			if ok {
+				a.choices[name] = nil
+				continue
+			}
+			if !replace || e.pkg == nil {
+				a.fails[name] = Problem{
+					Subject: name, Origin: e.user.Origin,
+					Message: fmt.Sprintf("%s does not fit torch %s: %s", e.wheelFile, t, strings.Join(reasons, "; ")),
+					Fixes:   p.wheelFixes(e, reasons),
+				}
+				continue
+			}
+		}
+		if p.opts.Finder == nil {
+			a.fails[name] = Problem{Subject: name, Origin: e.origin(), Message: "no wheel sources configured"}
+			continue
+		}
+		q := p.query(e, t)
+		best, nearest, err := p.opts.Finder.FindWheel(p.ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("finding a wheel for %s: %w", name, err)
+		}
+		if best == nil {
+			a.fails[name] = p.noWheelProblem(e, q, nearest)
+			continue
+		}
+		a.choices[name] = best
+	}
+	return a, nil
+}
+
+func (p *planner) wheelFixes(e *extension, reasons []string) []string {
+	var fixes []string
+	if e.needs.TorchMajor > 0 {
+		tv := fmt.Sprintf("%d.%d", e.needs.TorchMajor, e.needs.TorchMinor)
+		for _, a := range p.c.AllowedTorch() {
+			if maj, min := a.MajorMinor(); maj == e.needs.TorchMajor && min == e.needs.TorchMinor {
+				fixes = append(fixes, fmt.Sprintf("pin torch==%s to match the wheel's torch%s", a, tv))
+			}
+		}
+	}
+	fixes = append(fixes, fmt.Sprintf("replace it with a wheel for the pinned torch: zgpu wheel find %s --python %d.%d", e.name, p.py[0], p.py[1]))
+	return fixes
+}
+
+func (p *planner) noWheelProblem(e *extension, q WheelQuery, nearest []WheelMiss) Problem {
+	pr := Problem{
+		Subject: e.name, Origin: e.origin(),
+		Message: fmt.Sprintf("no prebuilt %s wheel fits cp%d%d, torch %d.%d, CUDA %d, C++11 ABI %s, %s", e.name, q.Python[0], q.Python[1], q.Torch[0], q.Torch[1], q.CUDA[0], abiWord(q.ABI), q.GPUArch),
+	}
+	if e.build != "" {
+		pr.Message += "; " + e.build
+	}
+	if !(len(q.Specifiers) == 0) {
+		pr.Message += fmt.Sprintf(" (the requirement asks for %s%s)", e.name, q.Specifiers)
+	}
+	seen := map[string]bool{}
+	for i, n := range nearest {
+		if i >= 5 {
+			break
+		}
+		pr.Nearest = append(pr.Nearest, fmt.Sprintf("%s: %s", n.Filename, strings.Join(n.Reasons, "; ")))
+		if n.Fix != "" && !seen[n.Fix] {
+			seen[n.Fix] = true
+			pr.Fixes = append(pr.Fixes, n.Fix)
+		}
+	}
+	if len(pr.Fixes) == 0 {
+		pr.Fixes = append(pr.Fixes, fmt.Sprintf("build a wheel for this target and pin it by URL (%s @ https://...)", e.name))
+		if e.pkg != nil && e.pkg.Kernels != "" {
+			pr.Fixes = append(pr.Fixes, fmt.Sprintf("or load the kernel at run time with the kernels library: get_kernel(%q)", e.pkg.Kernels))
+		}
+	}
+	return pr
+}
+
+// commitTorch writes the torch decision, the extension lines and the side-cars.
+func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []string) {
+	r := p.r
+	t := a.torch
+	abi, cuda := p.torchFamily(t)
+	r.Target.Torch, r.Target.TorchSource = t.String(), source
+	if cuda[0] > 0 {
+		r.Target.CUDA = fmt.Sprintf("%d.%d", cuda[0], cuda[1])
+	}
+	r.Target.CXX11ABI = abiWord(abi)
+	var why []string
+	for _, name := range p.extOrder {
+		if m := a.choices[name]; m != nil {
+			why = append(why, m.Filename)
+		} else if e := p.exts[name]; e.user != nil {
+			why = append(why, e.wheelFile)
+		}
+	}
+	reason := "torch " + t.String() + ": " + source
+	if len(why) > 0 {
+		reason += "; fits " + strings.Join(why, ", ")
+	}
+	r.decide("torch", t.String(), reason, fact)
+
+	// The torch line.
+	want := "torch==" + t.String()
+	origin := ""
+	if len(p.torch) == 1 && p.torch[0].Req.URL == "" && pinsExactly(p.torch[0], t) {
+		p.keep(p.torch[0])
+	} else {
+		why := "ZeroGPU allows torch " + strings.Join(p.c.Torch.Allowed, ", ") + "; " + source
+		if len(p.exts) > 0 {
+			why = "the wheels of " + strings.Join(p.extOrder, ", ") + " are built for torch " + fmt.Sprintf("%d.%d", t.Release()[0], t.Release()[1]) + "; " + why
+		}
+		before := strings.Join(texts, "; ")
+		if len(p.torch) > 0 {
+			origin = p.torch[0].Origin
+		}
+		p.kept = append(p.kept, Line{Name: "torch", Text: want, Reason: why, Origin: origin})
+		r.Changes = append(r.Changes, Change{Name: "torch", Before: before, After: want, Reason: why, Origin: origin})
+	}
+
+	for _, name := range p.extOrder {
+		e := p.exts[name]
+		m, chosen := a.choices[name]
+		if !chosen {
+			continue
+		}
+		if m == nil {
+			p.kept = append(p.kept, Line{Name: name, Text: e.user.Text, Origin: e.user.Origin})
+			r.decide(name, e.wheelFile, "your wheel fits torch "+t.String(), "")
+			continue
+		}
+		var was string
+		switch {
+		case e.user != nil:
+			_, reasons := p.userWheelFits(e, t)
+			was = fmt.Sprintf("replaces %s: %s", e.wheelFile, strings.Join(reasons, "; "))
+		default:
+			was = e.build
+		}
+		line := lineFor(name, m)
+		reason := fmt.Sprintf("prebuilt wheel for cp%d%d, %s, from %s", p.py[0], p.py[1], m.Needs.String(), sourceWord(m))
+		if was != "" {
+			reason += " (" + was + ")"
+		}
+		if m.Snapshot {
+			reason += "; from the catalog snapshot, not checked online"
+		}
+		p.kept = append(p.kept, Line{Name: name, Text: line, Reason: reason, Origin: e.origin(), Hashes: m.Hashes})
+		r.Changes = append(r.Changes, Change{Name: name, Before: e.before(), After: line, Reason: reason, Origin: e.origin()})
+		src := ""
+		if e.pkg != nil {
+			src = e.pkg.Source + " (" + e.pkg.Date + ")"
+		}
+		r.decide(name, m.Filename, describe(m)+"; "+reason, src)
+	}
+	for _, e := range p.wheelTorch {
+		if _, ok := a.choices[e.name]; !ok {
+			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin})
+		}
+	}
+	p.pinSidecars(t)
+}
+
+// pinsExactly reports whether a torch requirement already pins exactly t.
+func pinsExactly(req Requirement, t pep440.Version) bool {
+	specs := req.Req.Specifiers
+	if len(specs) != 1 || (specs[0].Op != "==" && specs[0].Op != "===") {
+		return false
+	}
+	v, err := pep440.Parse(specs[0].Version)
+	return err == nil && v.Public().Compare(t) == 0
+}
+
+// pinSidecars pins torchvision, torchaudio and triton to the releases built
+// for torch t; torchcodec and unknown pairings get a warning.
+func (p *planner) pinSidecars(t pep440.Version) {
+	r := p.r
+	for _, name := range []string{"torchvision", "torchaudio", "triton", "torchcodec"} {
+		reqs := p.sidecars[name]
+		if len(reqs) == 0 {
+			continue
+		}
+		want := p.c.SidecarVersion(t, name)
+		if want == "" {
+			for _, req := range reqs {
+				p.keep(req)
+			}
+			r.warnf("%s: %s must be the release built for torch %s; zgpu's catalog does not know which one (%s declares no torch dependency); pin it by hand",
+				reqs[0].Origin, name, t, name)
+			continue
+		}
+		wv := pep440.MustParse(want)
+		if len(reqs) == 1 && reqs[0].Req.URL == "" && pinsExactly(reqs[0], wv) {
+			p.keep(reqs[0])
+			continue
+		}
+		var before []string
+		for _, q := range reqs {
+			before = append(before, q.Text)
+		}
+		line := name + "==" + want
+		why := fmt.Sprintf("%s %s is the release built for torch %s", name, want, t)
+		if drift := driftOf(reqs, wv); drift != "" {
+			why += "; " + drift
+		}
+		p.kept = append(p.kept, Line{Name: name, Text: line, Reason: why, Origin: reqs[0].Origin})
+		r.Changes = append(r.Changes, Change{Name: name, Before: strings.Join(before, "; "), After: line, Reason: why, Origin: reqs[0].Origin})
+		r.decide(name, want, why, p.c.Torch.MatrixSource)
+	}
+}
+
+// driftOf explains a side-car pin that disagrees with torch.
+func driftOf(reqs []Requirement, want pep440.Version) string {
+	for _, q := range reqs {
+		if len(q.Req.Specifiers) > 0 && !q.Req.Specifiers.Contains(want, true) {
+			return fmt.Sprintf("%s was pinned for another torch (side-car drift)", q.Text)
+		}
+	}
+	return ""
+}
+
+var _ = cudalabel.ABIUnknown
