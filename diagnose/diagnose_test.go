@@ -120,3 +120,5 @@ func TestFixtures(t *testing.T) {
 		})
 	}
 }
+
+func testCatalog() *catalog.Catalog { return catalog.Default() }

@@ -49,12 +49,13 @@ type scan struct {
 	wheels           map[string]string
 	guessed          map[string]string
 	backtracking     []string
+	seen             map[string]bool // archive arguments already read
 }
 
 func newScan(lines []line, c *catalog.Catalog) *scan {
 	return &scan{
 		c: c, lines: lines, packages: map[string]string{}, wheels: map[string]string{},
-		guessed: map[string]string{}, pyPrio: -1, torchPri: -1,
+		guessed: map[string]string{}, seen: map[string]bool{}, pyPrio: -1, torchPri: -1,
 	}
 }
 
@@ -177,28 +178,37 @@ func (s *scan) observe(t string) {
 	case containsPrefixAny(t, pipMarkers):
 		s.phase = buildPhase
 	}
-	if m := reCollecting.FindStringSubmatch(t); m != nil {
-		s.pkg = wheeltags.NormalizeName(m[1])
-		if m[2] != "" {
-			s.setVersion(s.pkg, m[2], 1)
+	if strings.HasPrefix(t, "Collecting ") {
+		if m := reCollecting.FindStringSubmatch(t); m != nil {
+			s.pkg = wheeltags.NormalizeName(m[1])
+			if m[2] != "" {
+				s.setVersion(s.pkg, m[2], 1)
+			}
 		}
-	} else if m := reWorkingOn.FindStringSubmatch(t); m != nil {
-		s.pkg = wheeltags.NormalizeName(m[1])
+	} else if strings.Contains(t, " for ") {
+		if m := reWorkingOn.FindStringSubmatch(t); m != nil {
+			s.pkg = wheeltags.NormalizeName(m[1])
+		}
 	}
-	if m := reGuess.FindStringSubmatch(t); m != nil {
-		if w, err := wheeltags.ParseWheelFilename(wheelBase(m[1])); err == nil {
-			s.pkg = w.Name
-			if _, ok := s.guessed[w.Name]; !ok {
-				s.guessed[w.Name] = m[1]
+	if strings.Contains(t, "Guessing wheel URL:") {
+		if m := reGuess.FindStringSubmatch(t); m != nil {
+			if w, err := wheeltags.ParseWheelFilename(wheelBase(m[1])); err == nil {
+				s.pkg = w.Name
+				if _, ok := s.guessed[w.Name]; !ok {
+					s.guessed[w.Name] = m[1]
+				}
 			}
 		}
 	}
+	done := false
 	for _, p := range []string{"Downloading ", "Using cached ", "Processing ", "Collecting ", "Obtaining "} {
 		if rest, ok := strings.CutPrefix(t, p); ok {
 			s.archive(firstField(rest))
+			done = true
+			break
 		}
 	}
-	if strings.Contains(t, "@ http") || strings.Contains(t, ".whl") {
+	if strings.Contains(t, ".whl") && (!done || strings.Contains(t, " @ ") || strings.Contains(t, "@ http")) {
 		for _, f := range strings.Fields(t) {
 			if strings.Contains(f, ".whl") {
 				s.archive(f)
@@ -212,17 +222,23 @@ func (s *scan) observe(t string) {
 			}
 		}
 	}
-	if m := reSatisfied.FindStringSubmatch(t); m != nil {
-		s.setVersion(wheeltags.NormalizeName(m[1]), m[2], 3)
+	if strings.HasPrefix(t, "Requirement already satisfied: ") {
+		if m := reSatisfied.FindStringSubmatch(t); m != nil {
+			s.setVersion(wheeltags.NormalizeName(m[1]), m[2], 3)
+		}
 	}
-	if m := reTorchPin.FindStringSubmatch(t); m != nil && s.torchPin == "" && !strings.Contains(t, " depends on ") && !strings.Contains(t, " requires ") {
-		s.torchPin = m[1]
-		s.setVersion("torch", m[1], 0)
+	if s.torchPin == "" && strings.Contains(t, "torch") && strings.Contains(t, "==") {
+		if m := reTorchPin.FindStringSubmatch(t); m != nil && !strings.Contains(t, " depends on ") && !strings.Contains(t, " requires ") {
+			s.torchPin = m[1]
+			s.setVersion("torch", m[1], 0)
+		}
 	}
-	if m := reBacktrack.FindStringSubmatch(t); m != nil {
-		n := wheeltags.NormalizeName(m[1])
-		if !contains(s.backtracking, n) {
-			s.backtracking = append(s.backtracking, n)
+	if strings.Contains(t, "multiple versions of") {
+		if m := reBacktrack.FindStringSubmatch(t); m != nil {
+			n := wheeltags.NormalizeName(m[1])
+			if !contains(s.backtracking, n) {
+				s.backtracking = append(s.backtracking, n)
+			}
 		}
 	}
 	s.observePython(t)
@@ -258,6 +274,12 @@ func (s *scan) observePython(t string) {
 // archive records the name and version of an sdist or wheel file, given as a
 // filename, path or URL.
 func (s *scan) archive(f string) {
+	if f == "" || s.seen[f] {
+		return
+	}
+	if len(s.seen) < 10000 {
+		s.seen[f] = true
+	}
 	base := wheelBase(f)
 	if strings.HasSuffix(base, ".whl") {
 		if w, err := wheeltags.ParseWheelFilename(base); err == nil {

@@ -432,3 +432,43 @@ func TestPerHostLimit(t *testing.T) {
 		t.Errorf("server saw %d requests", s.Count("/files/"))
 	}
 }
+
+// BenchmarkGetOffline measures a cache hit read from disk and verified.
+func BenchmarkGetOffline(b *testing.B) {
+	root := b.TempDir()
+	os.MkdirAll(filepath.Join(root, "files"), 0o755)
+	os.WriteFile(filepath.Join(root, "files", "data.json"), []byte(payload), 0o644)
+	s := fakes.PyPI(b, root)
+	u := s.Base + "/files/data.json"
+	cache := b.TempDir()
+	if _, err := New(Config{CacheDir: cache}).Get(context.Background(), Request{URL: u}); err != nil {
+		b.Fatal(err)
+	}
+	c := New(Config{CacheDir: cache, Offline: true})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetRevalidate measures a conditional request answered 304.
+func BenchmarkGetRevalidate(b *testing.B) {
+	root := b.TempDir()
+	os.MkdirAll(filepath.Join(root, "files"), 0o755)
+	os.WriteFile(filepath.Join(root, "files", "data.json"), []byte(payload), 0o644)
+	s := fakes.PyPI(b, root)
+	u := s.Base + "/files/data.json"
+	c := New(Config{CacheDir: b.TempDir()})
+	if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := c.Get(context.Background(), Request{URL: u})
+		if err != nil || !res.FromCache {
+			b.Fatal(err)
+		}
+	}
+}

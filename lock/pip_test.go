@@ -2,8 +2,8 @@ package lock_test
 
 import (
 	"context"
-	"flag"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,14 +19,22 @@ import (
 	"github.com/zgpu/zgpu/lock"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/pypi"
+	"github.com/zgpu/zgpu/resolver"
 )
 
 // pipResolve runs pip's resolver (tools/pip_metadata_only.py, CPython 3.12)
 // against the fake index and returns name -> version, or "" and pip's
 // message when it finds no solution.
-func pipResolve(t *testing.T, python, indexURL string, reqs []string) (map[string]string, string) {
+func pipResolve(t *testing.T, python, indexURL string, reqs, constraints []string) (map[string]string, string) {
 	t.Helper()
 	dir := t.TempDir()
+	if len(constraints) > 0 {
+		c := filepath.Join(dir, "constraints.txt")
+		if err := os.WriteFile(c, []byte(strings.Join(constraints, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		reqs = append([]string{"-c", c}, reqs...)
+	}
 	report := filepath.Join(dir, "r.json")
 	args := []string{filepath.Join(shared.Dir(t, "tools"), "pip_metadata_only.py"),
 		"install", "--dry-run", "--ignore-installed", "--quiet", "--report", report,
@@ -74,8 +82,16 @@ var livePip = flag.Bool("pip", false, "run pip (CPython 3.12) live and rewrite t
 // solution).
 type pipCase struct {
 	Requirements []string          `json:"requirements"`
+	Constraints  []string          `json:"constraints,omitempty"`
 	Python       string            `json:"python"`
 	Pins         map[string]string `json:"pins"`
+}
+
+// pipConstraints are the -c lines of some cases, by the case's first
+// requirement set index.
+var pipConstraints = map[int][]string{
+	10: {"pydantic<2.12", "starlette<0.47", "scipy<1.15"},
+	11: {"numpy<2", "torch==2.5.1"},
 }
 
 var pipCases = [][]string{
@@ -89,6 +105,13 @@ var pipCases = [][]string{
 	{"datasets", "huggingface-hub<1"},
 	{"fastapi[standard]", "uvicorn"},
 	{"transformers[torch]", "numpy<2"},
+	{"gradio", "spaces"},
+	{"sentence-transformers", "accelerate"},
+	{"pandas", "matplotlib", "scipy<1.15", "wandb", "protobuf<5"},
+	{"uvicorn[standard]", "fastapi<0.116", "pydantic==2.7.4"},
+	{"timm", "peft", "torch==2.6.0", "bitsandbytes", "xformers"},
+	{"openai", "librosa", "soundfile", "onnxruntime", "opencv-python", "numpy<2"},
+	{"transformers<4.45", "huggingface-hub>=1"},
 }
 
 const pipResults = "testdata/pip-results.json"
@@ -107,9 +130,9 @@ func TestDifferentialPip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("python 3.12: %v", err)
 		}
-		for _, reqs := range pipCases {
-			pins, _ := pipResolve(t, python, s.URL, reqs)
-			cases = append(cases, pipCase{Requirements: reqs, Python: strings.TrimSpace(string(out)), Pins: pins})
+		for i, reqs := range pipCases {
+			pins, _ := pipResolve(t, python, s.URL, reqs, pipConstraints[i])
+			cases = append(cases, pipCase{Requirements: reqs, Constraints: pipConstraints[i], Python: strings.TrimSpace(string(out)), Pins: pins})
 		}
 		data, _ := json.MarshalIndent(cases, "", "  ")
 		if err := os.WriteFile(pipResults, append(data, '\n'), 0o644); err != nil {
@@ -128,8 +151,19 @@ func TestDifferentialPip(t *testing.T) {
 	ix, rd := pypi.New(s.URL, c), pypi.NewReader(c)
 	agree := 0
 	for _, pc := range cases {
-		t.Run(strings.Join(pc.Requirements, " "), func(t *testing.T) {
+		name := strings.Join(pc.Requirements, " ")
+		if len(pc.Constraints) > 0 {
+			name += " -c " + strings.Join(pc.Constraints, " ")
+		}
+		t.Run(name, func(t *testing.T) {
 			req := request(t, pc.Requirements...)
+			for _, cs := range pc.Constraints {
+				r, err := pep508.ParseRequirement(cs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: r, Origin: "constraints.txt"})
+			}
 			req.Env = pep508.LinuxEnv(pc.Python)
 			req.NoSuggestions = true
 			res, err := lock.Lock(context.Background(), ix, rd, lock.Options{Target: target}, req)

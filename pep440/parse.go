@@ -163,12 +163,47 @@ func number(s string, i, j int) (n int, ok bool) {
 	return atoi(s[i:j]), true
 }
 
-var preWords = [...]struct {
+// label is a spelling of a pre, post or dev label and its kind.
+type label struct {
 	word string
 	kind uint8
-}{
-	{"alpha", preA}, {"a", preA}, {"beta", preB}, {"b", preB},
-	{"preview", preRC}, {"pre", preRC}, {"c", preRC}, {"rc", preRC},
+}
+
+// The labels in the order packaging's regular expression tries them.
+var (
+	preWords = [...]label{
+		{"alpha", preA}, {"a", preA}, {"beta", preB}, {"b", preB},
+		{"preview", preRC}, {"pre", preRC}, {"c", preRC}, {"rc", preRC},
+	}
+	postWords = [...]label{{"post", postPost}, {"rev", postPost}, {"r", postPost}}
+	devWords  = [...]label{{"dev", 1}}
+)
+
+// segment matches [-_.]label[-_.][N] at s[i:], trying words in order. It
+// returns the label, the non-ASCII rune its spelling used (0 if none), the
+// number (0 when absent) and the end offset; end is i when nothing matched.
+// On overflow msg is set and end is the offset of the number.
+func segment(s string, i int, words []label) (w label, odd rune, n, end int, msg string) {
+	k := i
+	if k < len(s) && isSep(s[k]) {
+		k++
+	}
+	for _, w = range words {
+		e, odd := matchWord(s, k, w.word)
+		if e < 0 {
+			continue
+		}
+		if e < len(s) && isSep(s[e]) {
+			e++
+		}
+		d := digits(s, e)
+		n, ok := number(s, e, d)
+		if !ok {
+			return w, odd, 0, e, "number too large"
+		}
+		return w, odd, n, d, ""
+	}
+	return label{}, 0, 0, i, ""
 }
 
 // parseCore parses a version with no surrounding whitespace. On failure it
@@ -235,94 +270,36 @@ func parseCore(s string) (v Version, off int, msg string) {
 	}
 	v.zeros = zeros
 
-	// Pre-release.
-	if i < len(s) {
-		k := i
-		if isSep(s[k]) {
-			k++
-		}
-		for _, w := range preWords {
-			end, odd := matchWord(s, k, w.word)
-			if end < 0 {
-				continue
-			}
-			v.preL = w.kind
-			if odd == 0x130 {
-				v.preL = preDotI
-			} else if odd == 0x131 {
-				v.preL = preDotless
-			}
-			k = end
-			if k < len(s) && isSep(s[k]) {
-				k++
-			}
-			e := digits(s, k)
-			n, ok := number(s, k, e)
-			if !ok {
-				return v, k, "number too large"
-			}
-			v.pre = n
-			i = e
-			break
+	// Pre-release, post-release (-N or a label), development release.
+	if w, odd, n, end, msg := segment(s, i, preWords[:]); msg != "" {
+		return v, end, msg
+	} else if end > i {
+		v.preL, v.pre, i = w.kind, n, end
+		if odd == 0x130 {
+			v.preL = preDotI
+		} else if odd == 0x131 {
+			v.preL = preDotless
 		}
 	}
-
-	// Post-release: -N or [-_.](post|rev|r)[-_.][N].
-	if i < len(s) {
-		if s[i] == '-' && i+1 < len(s) && isDigit(s[i+1]) {
-			e := digits(s, i+1)
-			n, ok := number(s, i+1, e)
-			if !ok {
-				return v, i + 1, "number too large"
-			}
-			v.postL, v.post, i = postPost, n, e
-		} else {
-			k := i
-			if isSep(s[k]) {
-				k++
-			}
-			for _, w := range [...]string{"post", "rev", "r"} {
-				end, odd := matchWord(s, k, w)
-				if end < 0 {
-					continue
-				}
-				v.postL = postPost
-				if odd == 0x17f {
-					v.postL = postLong
-				}
-				k = end
-				if k < len(s) && isSep(s[k]) {
-					k++
-				}
-				e := digits(s, k)
-				n, ok := number(s, k, e)
-				if !ok {
-					return v, k, "number too large"
-				}
-				v.post, i = n, e
-				break
-			}
+	if i+1 < len(s) && s[i] == '-' && isDigit(s[i+1]) {
+		e := digits(s, i+1)
+		n, ok := number(s, i+1, e)
+		if !ok {
+			return v, i + 1, "number too large"
+		}
+		v.postL, v.post, i = postPost, n, e
+	} else if _, odd, n, end, msg := segment(s, i, postWords[:]); msg != "" {
+		return v, end, msg
+	} else if end > i {
+		v.postL, v.post, i = postPost, n, end
+		if odd == 0x17f {
+			v.postL = postLong
 		}
 	}
-
-	// Development release.
-	if i < len(s) {
-		k := i
-		if isSep(s[k]) {
-			k++
-		}
-		if end, _ := matchWord(s, k, "dev"); end >= 0 {
-			k = end
-			if k < len(s) && isSep(s[k]) {
-				k++
-			}
-			e := digits(s, k)
-			n, ok := number(s, k, e)
-			if !ok {
-				return v, k, "number too large"
-			}
-			v.dev1, v.dev, i = true, n, e
-		}
+	if _, _, n, end, msg := segment(s, i, devWords[:]); msg != "" {
+		return v, end, msg
+	} else if end > i {
+		v.dev1, v.dev, i = true, n, end
 	}
 
 	// Local label.

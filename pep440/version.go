@@ -60,10 +60,7 @@ func (v Version) Epoch() int { return v.epoch }
 // Release returns the release numbers, trailing zeros included (1.2.0 gives
 // [1 2 0]). It returns a new slice.
 func (v Version) Release() []int {
-	n := int(v.zeros)
-	if v.rel != "" {
-		n += strings.Count(v.rel, ".") + 1
-	}
+	n := v.relLen()
 	out := make([]int, 0, n)
 	for r := v.rel; r != ""; {
 		c, rest := nextComp(r)
@@ -284,9 +281,12 @@ func cmpInt(a, b int) int {
 }
 
 // nextComp splits a dotted string into its first component and the rest.
+// Components are short: a plain loop beats strings.IndexByte here.
 func nextComp(s string) (comp, rest string) {
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		return s[:i], s[i+1:]
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return s[:i], s[i+1:]
+		}
 	}
 	return s, ""
 }

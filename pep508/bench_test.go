@@ -115,3 +115,18 @@ func BenchmarkNormalizeName(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkEvaluateExtras(b *testing.B) {
+	env := LinuxEnv("3.12.12")
+	m, err := ParseMarker(`python_version >= "3.10" and (extra == "cuda" or extra == "all")`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	extras := []string{"test", "Cuda"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !m.EvaluateExtras(env, extras) {
+			b.Fatal("marker does not hold")
+		}
+	}
+}

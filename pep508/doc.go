@@ -43,8 +43,14 @@
 //
 // Deviations: a \N{name} escape in a quoted string is rejected (Python looks
 // the name up in its Unicode database); a lone surrogate escape becomes
-// U+FFFD; Unicode word characters for \b follow Go's Unicode tables, which may
-// lag Python's; Evaluate does not fill in the running interpreter's
-// environment: a variable missing from env is an error (except extra,
-// which defaults to ""). Columns in errors count characters, not bytes.
+// U+FFFD. Word characters for \b follow Go's Unicode 15.0 tables, which match
+// Python 3.13's except for CJK Extension I (U+2EBF0-U+2EE5D); lowercasing
+// matches Python's per character, but not its final-sigma rule. Evaluate
+// does not fill in the running interpreter's environment as packaging does:
+// a variable missing from env is an error, except extra, which defaults to
+// "". Error columns count characters, as packaging's spans do.
+//
+// The package is checked against packaging itself: the differential test
+// runs pip's vendored copy over thousands of generated requirement strings,
+// markers and environments and compares every outcome.
 package pep508

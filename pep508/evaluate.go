@@ -125,7 +125,7 @@ func (m *Marker) EvaluateErr(env map[string]string) (bool, error) {
 	if m == nil {
 		return true, nil
 	}
-	return evalList(m.list, env)
+	return evalList(m.list, environ{m: env})
 }
 
 // EvaluateExtras reports whether the marker holds in env for at least one of
@@ -136,23 +136,41 @@ func (m *Marker) EvaluateExtras(env map[string]string, extras []string) bool {
 		return true
 	}
 	if len(extras) == 0 {
-		extras = []string{""}
-	}
-	e := make(map[string]string, len(env)+1)
-	for k, v := range env {
-		e[k] = v
+		ok, err := evalList(m.list, environ{m: env, extra: "", setExtra: true})
+		return ok && err == nil
 	}
 	for _, x := range extras {
-		e["extra"] = x
-		if ok, err := evalList(m.list, e); ok && err == nil {
+		if ok, err := evalList(m.list, environ{m: env, extra: x, setExtra: true}); ok && err == nil {
 			return true
 		}
 	}
 	return false
 }
 
+// environ is a marker environment: a map, optionally with extra overridden.
+type environ struct {
+	m        map[string]string
+	extra    string
+	setExtra bool
+}
+
+// lookup returns the value of key; a missing extra is "", as packaging's
+// evaluate fills it in.
+func (e environ) lookup(key string) (string, error) {
+	if key == "extra" && e.setExtra {
+		return e.extra, nil
+	}
+	if v, ok := e.m[key]; ok {
+		return v, nil
+	}
+	if key == "extra" {
+		return "", nil
+	}
+	return "", undefinedName(key)
+}
+
 // evalList is packaging's _evaluate_markers: "and" binds tighter than "or".
-func evalList(list []node, env map[string]string) (bool, error) {
+func evalList(list []node, env environ) (bool, error) {
 	anyGroup, all := false, true
 	for i := range list {
 		n := &list[i]
@@ -178,33 +196,23 @@ func evalList(list []node, env map[string]string) (bool, error) {
 	return anyGroup || all, nil
 }
 
-func lookup(env map[string]string, key string) (string, error) {
-	if v, ok := env[key]; ok {
-		return v, nil
-	}
-	if key == "extra" {
-		return "", nil
-	}
-	return "", undefinedName(key)
-}
-
 // evalItem evaluates one comparison. As in packaging, when the left side is
 // a variable the right side is taken literally (a variable on the right then
 // stands for its own name); otherwise the right side's text is looked up in
 // the environment.
-func evalItem(n *node, env map[string]string) (bool, error) {
+func evalItem(n *node, env environ) (bool, error) {
 	var lhs, rhs, key string
 	var err error
 	if n.lhs.isVar {
 		key = n.lhs.value
-		if lhs, err = lookup(env, key); err != nil {
+		if lhs, err = env.lookup(key); err != nil {
 			return false, err
 		}
 		rhs = n.rhs.value
 	} else {
 		lhs = n.lhs.value
 		key = n.rhs.value
-		if rhs, err = lookup(env, key); err != nil {
+		if rhs, err = env.lookup(key); err != nil {
 			return false, err
 		}
 	}

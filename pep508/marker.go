@@ -175,11 +175,9 @@ func (p *parser) markerOp() (string, error) {
 		return "in", nil
 	}
 	if j := matchKeyword(p.s, p.i, "not"); j >= 0 {
-		p.i = j
-		if k := skipWS(p.s, j); k == j {
+		p.i = skipWS(p.s, j)
+		if p.i == j {
 			return "", p.errorf(p.i, "expected whitespace after 'not'")
-		} else {
-			p.i = k
 		}
 		j = matchKeyword(p.s, p.i, "in")
 		if j < 0 {

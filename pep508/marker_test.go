@@ -248,3 +248,27 @@ func TestLinuxEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentEvaluate shares one Marker between goroutines (run with
+// -race to check that evaluation does not write to it).
+func TestConcurrentEvaluate(t *testing.T) {
+	m, err := ParseMarker(`python_version >= "3.10" and (os_name == "posix" or extra == "a") and "3" < python_version`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			ok := true
+			for j := 0; j < 200; j++ {
+				ok = ok && m.Evaluate(LinuxEnv("3.12.12")) && !m.Evaluate(LinuxEnv("3.8.10"))
+			}
+			done <- ok
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if !<-done {
+			t.Errorf("concurrent Evaluate gave a wrong answer")
+		}
+	}
+}

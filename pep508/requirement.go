@@ -48,9 +48,8 @@ func ParseRequirement(s string) (Requirement, error) {
 		if !atEnd(s, p.i) {
 			if k := skipWS(s, p.i); k == p.i {
 				return Requirement{}, p.errorf(p.i, "expected whitespace after URL")
-			} else {
-				p.i = k
 			}
+			p.i = skipWS(s, p.i)
 			if !atEnd(s, p.i) {
 				m, err := p.requirementMarker(urlStart, "expected end or ';' after URL and whitespace")
 				if err != nil {

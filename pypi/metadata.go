@@ -28,6 +28,10 @@ import (
 // without building it (an sdist with no PEP 658 metadata file).
 var ErrNoMetadata = errors.New("no core metadata without building the sdist")
 
+// MaxFullDownload is the largest wheel (by its listed size) downloaded whole
+// to read its METADATA when the server refuses range requests.
+const MaxFullDownload = 512 << 20
+
 // Reader reads the core metadata of files by URL: the PEP 658 metadata
 // file when the source serves one (verified against its hash), else the
 // wheel's METADATA through range requests, else a full download. file://
@@ -83,6 +87,9 @@ func (r *Reader) Metadata(ctx context.Context, f index.File) (index.Metadata, er
 	m, err := r.rangeMetadata(ctx, f)
 	if !errors.Is(err, fetch.ErrRangeUnsupported) {
 		return m, err
+	}
+	if f.Size > MaxFullDownload {
+		return index.Metadata{}, fmt.Errorf("%s: the server refuses range requests and the wheel is %d bytes (over %d); not downloading it whole", f.Filename, f.Size, int64(MaxFullDownload))
 	}
 	res, err := r.client.Get(ctx, fetch.Request{URL: f.URL, NoStore: true})
 	if err != nil {

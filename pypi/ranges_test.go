@@ -101,6 +101,12 @@ func TestFullDownloadWhenRangesAreIgnored(t *testing.T) {
 	if n := s.Count("/files/demo-1.0-py3-none-any.whl"); n != 2 {
 		t.Errorf("%d wheel requests, want the refused range and the download", n)
 	}
+	// A huge wheel is not downloaded whole.
+	huge := files[0]
+	huge.Size = MaxFullDownload + 1
+	if _, err := ix.Metadata(context.Background(), huge); err == nil || !strings.Contains(err.Error(), "not downloading it whole") {
+		t.Errorf("huge wheel: err = %v", err)
+	}
 	// A tampered download fails its hash.
 	f := files[0]
 	f.Hashes = map[string]string{"sha256": sha(string(data) + "x")}

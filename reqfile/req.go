@@ -3,6 +3,7 @@ package reqfile
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"path"
 	"regexp"
@@ -280,6 +281,15 @@ func parseRequirement(text string) (pep508.Requirement, Kind, error) {
 	if marker != nil {
 		r.Marker = marker
 	}
+	if extras != "" {
+		// pip takes trailing [extras] off the line as if it were a path,
+		// and they replace the requirement's own.
+		x, err := pep508.ParseRequirement("placeholder" + strings.ToLower(extras))
+		if err != nil {
+			return r, Named, &reqError{off: len(p), msg: fmt.Sprintf("invalid extras %q: %v", extras, err), err: err}
+		}
+		r.Extras = x.Extras
+	}
 	return r, Named, nil
 }
 
@@ -440,6 +450,12 @@ func trustedHost(v string) (host string, port int, hasPort bool, err error) {
 	if strings.Contains(netloc, "[") != strings.Contains(netloc, "]") {
 		return "", 0, false, fmt.Errorf("invalid trusted host %q: unbalanced brackets (expected an IPv6 address in [])", v)
 	}
+	if _, after, ok := strings.Cut(netloc, "["); ok {
+		b, _, _ := strings.Cut(after, "]")
+		if !validBracketHost(b) {
+			return "", 0, false, fmt.Errorf("invalid trusted host %q: %q is not an IPv6 address", v, b)
+		}
+	}
 	if i := strings.LastIndexByte(netloc, '@'); i >= 0 {
 		netloc = netloc[i+1:]
 	}
@@ -464,4 +480,16 @@ func trustedHost(v string) (host string, port int, hasPort bool, err error) {
 		return "", 0, false, fmt.Errorf("invalid trusted host %q: port %s out of range 0-65535", v, p)
 	}
 	return host, n, true, nil
+}
+
+var ipvFutureRE = regexp.MustCompile(`^v[a-fA-F0-9]+\..+$`)
+
+// validBracketHost is Python's check of a host in brackets: an IPv6
+// address (with an optional zone) or an IPvFuture literal.
+func validBracketHost(h string) bool {
+	if strings.HasPrefix(h, "v") {
+		return ipvFutureRE.MatchString(h)
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.Is6()
 }

@@ -35,6 +35,9 @@ type Input struct {
 	SDKVersion          string
 	SDKVersionOrigin    string
 
+	// RequiresPython is the project's requires-python (pyproject or lock).
+	RequiresPython string
+
 	// Options are index lines to carry over verbatim ("--extra-index-url URL").
 	Options []string
 	// Files lists the files read, in order.

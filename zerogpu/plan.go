@@ -61,6 +61,11 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	}
 	p.env = pep508.LinuxEnv(full)
 	p.py = pyMajorMinor(full)
+	if in.RequiresPython != "" {
+		if rp, err := pep440.ParseSpecifiers(in.RequiresPython); err == nil && !rp.Contains(pep440.MustParse(full), true) {
+			r.warnf("the project requires Python %s, but the Space runs %s: its lock may hold packages that do not install there; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+		}
+	}
 
 	for _, pre := range c.Preinstalled {
 		if pre.Emit == "never" && !opts.EmitPreinstalled {

@@ -51,6 +51,7 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 	in := &Input{
 		PythonVersion: p.PythonVersion, PythonVersionOrigin: p.PythonVersionOrigin.String(),
 		SDK: p.SDK, SDKVersion: p.SDKVersion, SDKVersionOrigin: p.SDKVersionOrigin.String(),
+		RequiresPython: p.RequiresPython,
 	}
 	if p.PythonVersion == "" {
 		in.PythonVersionOrigin = ""
@@ -137,8 +138,13 @@ func fromProjectReq(r project.Requirement) Requirement {
 
 // fromLock exports uv.lock for the target, markers evaluated.
 func fromLock(in *Input, p *project.Project, python string, ex ExportOptions) error {
+	var defaultGroups []string
+	if p.Pyproject != nil {
+		defaultGroups = p.Pyproject.UV.DefaultGroups
+	}
 	sel, err := p.UVLock.Export(uvlock.ExportOptions{
-		Env: pep508.LinuxEnv(python), NoDev: ex.NoDev, Groups: ex.Groups, OnlyGroups: ex.OnlyGroups,
+		DefaultGroups: defaultGroups,
+		Env:           pep508.LinuxEnv(python), NoDev: ex.NoDev, Groups: ex.Groups, OnlyGroups: ex.OnlyGroups,
 		AllGroups: ex.AllGroups, Extras: ex.Extras, AllExtras: ex.AllExtras,
 		NoEmitPackage: ex.NoEmitPackage, Prune: ex.Prune, NoEmitProject: ex.NoEmitProject,
 	})

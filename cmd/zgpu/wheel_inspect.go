@@ -5,35 +5,43 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
 func init() { register("wheel", newWheelInspectCmd) }
 
-// spaceImageGlibc is the glibc of the Space build and runtime image: the
-// Gradio SDK image is based on python:3.13 (Debian bookworm), which ships
-// glibc 2.36. It decides which manylinux_2_X wheels install. The catalog
-// package records the same fact with its source (Platform.Glibc).
-var spaceImageGlibc = [2]int{2, 36}
+// zeroGPUTarget is what `wheel inspect` checks wheels against, from the
+// catalog: the Pythons a ZeroGPU Space can run, the glibc of the Space image
+// and the GPU architecture of the hardware.
+type zeroGPUTarget struct {
+	pythons [][2]int
+	glibc   [2]int
+	arch    string
+	gpuArch string
+}
 
-// zeroGPUArch is the GPU architecture of ZeroGPU hardware (NVIDIA RTX Pro
-// 6000 Blackwell since 2026-05-13); the catalog records it as
-// Platform.GPUArch. A wheel whose label lists GPU architectures without it
-// installs but fails at run time with "no kernel image is available".
-const zeroGPUArch = "sm120"
-
-// zeroGPUPythons are the interpreters a ZeroGPU Space can run (README
-// python_version), Linux x86_64.
-var zeroGPUPythons = [][2]int{{3, 10}, {3, 12}}
+func targetOf(c *catalog.Catalog) zeroGPUTarget {
+	t := zeroGPUTarget{glibc: c.Platform.GlibcVersion(), arch: c.Platform.Arch, gpuArch: c.Platform.GPUArch}
+	for _, s := range c.Python.Supported {
+		var v [2]int
+		fmt.Sscanf(s, "%d.%d", &v[0], &v[1])
+		t.pythons = append(t.pythons, v)
+	}
+	sort.Slice(t.pythons, func(i, j int) bool { return t.pythons[i][1] < t.pythons[j][1] })
+	return t
+}
 
 type wheelInspectOptions struct {
-	g    *globalOptions
-	JSON bool
+	g       *globalOptions
+	catalog catalogOptions
+	JSON    bool
 }
 
 const wheelInspectLong = `Inspect prebuilt wheels by filename or URL: what each one needs (Python tag,
@@ -93,6 +101,7 @@ func newWheelInspectCmd(g *globalOptions) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runWheelInspect(o, args) },
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the inspection as JSON (schema in the help above)")
+	o.catalog.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -175,7 +184,7 @@ func wheelArg(arg string) (filename, dir string) {
 }
 
 // inspectOne inspects one argument.
-func inspectOne(arg string) inspection {
+func inspectOne(arg string, tg zeroGPUTarget) inspection {
 	file, dir := wheelArg(arg)
 	in := inspection{Input: arg, Filename: file}
 	w, err := wheeltags.ParseWheelFilename(file)
@@ -207,13 +216,13 @@ func inspectOne(arg string) inspection {
 		in.Warnings = append(in.Warnings, fmt.Sprintf("a %s (AMD) build; ZeroGPU has an NVIDIA GPU", needs.ROCm))
 	}
 	if len(needs.GPUArchs) > 0 {
-		if ok, _ := needs.Fits(needs.TorchMajor, needs.TorchMinor, needs.CUDAMajor, cudalabel.ABIUnknown, zeroGPUArch); !ok {
+		if ok, _ := needs.Fits(needs.TorchMajor, needs.TorchMinor, needs.CUDAMajor, cudalabel.ABIUnknown, tg.gpuArch); !ok {
 			in.Warnings = append(in.Warnings, fmt.Sprintf("built for GPU %s only; ZeroGPU's GPU is %s (Blackwell): \"no kernel image is available\" at run time",
-				strings.Join(needs.GPUArchs, ", "), zeroGPUArch))
+				strings.Join(needs.GPUArchs, ", "), tg.gpuArch))
 		}
 	}
-	for _, py := range zeroGPUPythons {
-		t := wheeltags.Target{Python: py, Glibc: spaceImageGlibc, Arch: "x86_64"}
+	for _, py := range tg.pythons {
+		t := wheeltags.Target{Python: py, Glibc: tg.glibc, Arch: tg.arch}
 		fit := inspectFit{Python: fmt.Sprintf("%d.%d", py[0], py[1]), Target: t.String()}
 		if rank, ok := t.Rank(w.Tags); ok {
 			fit.Installs, fit.Rank = true, &rank
@@ -236,10 +245,15 @@ func appendNew(list []string, s string) []string {
 }
 
 func runWheelInspect(o *wheelInspectOptions, args []string) error {
+	c, err := o.catalog.load()
+	if err != nil {
+		return err
+	}
+	tg := targetOf(c)
 	var results []inspection
 	failed := 0
 	for _, arg := range args {
-		in := inspectOne(arg)
+		in := inspectOne(arg, tg)
 		if in.Error != "" {
 			failed++
 			if !o.JSON {
