@@ -1,9 +1,9 @@
 package diagnose
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
 )
@@ -137,7 +137,7 @@ func countLines(log []byte) int {
 	if len(log) == 0 {
 		return 0
 	}
-	n := strings.Count(string(log), "\n")
+	n := bytes.Count(log, []byte{'\n'})
 	if log[len(log)-1] != '\n' {
 		n++
 	}

@@ -91,6 +91,10 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 			f.Commands = append(f.Commands, c)
 		}
 	}
+	if f.Wheel != nil && f.Wheel.Target.Note != "" && len(f.Commands) > 0 {
+		// The log's torch is not allowed: the resolve must also move torch.
+		f.Commands[0] = "zgpu deps resolve --torch " + f.Wheel.Target.Torch + " -o requirements.txt"
+	}
 	if f.Commands == nil {
 		f.Commands = []string{}
 	}
@@ -185,6 +189,10 @@ func explainWheel(f *Finding, vars map[string]string, s *scan, c *catalog.Catalo
 	f.Assumed = a.assumed
 	var outcome string
 	switch {
+	case a.URL != "" && a.Known && a.FromLog:
+		outcome = "here it asked for " + wheelBase(a.URL) + ", a wheel the catalog knows: the download failed for another reason (network, proxy, a rewritten URL)."
+	case a.URL != "" && a.Known:
+		outcome = "from the versions in this log it would ask for " + wheelBase(a.URL) + ", a wheel that exists: since the build went on to compile, setup.py saw other versions than the log shows" + ifElse(len(f.Assumed) > 0, " (some were assumed, see below)", "") + ", or the download failed."
 	case a.URL != "" && a.FromLog:
 		outcome = "here it asked for " + wheelBase(a.URL) + ", which does not exist (HTTP 404): " + strings.Join(a.Reasons, "; ") + "."
 	case a.URL != "":

@@ -246,9 +246,9 @@ var templates = map[Kind]template{
 		source:   srcRules,
 	},
 	KindWeightsOnly: {
-		title:    "torch.load refuses a full pickle (weights_only)",
-		cause:    "torch 2.6 changed the default of torch.load to weights_only=True; a checkpoint that pickles Python objects no longer loads.",
-		fix:      "A code change, outside zgpu's reach: pass weights_only=False to torch.load for a trusted checkpoint, or add the classes with torch.serialization.add_safe_globals.",
-		source:   srcRules,
+		title:  "torch.load refuses a full pickle (weights_only)",
+		cause:  "torch 2.6 changed the default of torch.load to weights_only=True; a checkpoint that pickles Python objects no longer loads.",
+		fix:    "A code change, outside zgpu's reach: pass weights_only=False to torch.load for a trusted checkpoint, or add the classes with torch.serialization.add_safe_globals.",
+		source: srcRules,
 	},
 }

@@ -68,7 +68,11 @@ func (s *scan) run() {
 
 // match records the rules line ln matches.
 func (s *scan) match(i int, ln line) {
-	var done []Kind
+	type key struct {
+		kind Kind
+		pkg  string
+	}
+	var done map[key]int // index in s.hits of this line's hit, made on the first
 	for ri := range rules {
 		r := &rules[ri]
 		if r.phase == buildPhase && s.phase == runtimePhase || r.phase == runtimePhase && s.phase != runtimePhase {
@@ -85,11 +89,17 @@ func (s *scan) match(i int, ln line) {
 			if r.pkgOnly && !s.needsPrebuilt(p) {
 				continue
 			}
-			key := Kind(string(r.kind) + "\x00" + p)
-			if contains(done, key) {
+			k := key{r.kind, p}
+			if j, ok := done[k]; ok {
+				if r.level > s.hits[j].rule.level {
+					s.hits[j].rule = r // one hit per line and kind, at its highest level
+				}
 				continue
 			}
-			done = append(done, key)
+			if done == nil {
+				done = map[key]int{}
+			}
+			done[k] = len(s.hits)
 			s.hits = append(s.hits, hit{ln: ln, rule: r, pkg: p, index: i})
 		}
 	}
@@ -154,6 +164,8 @@ var (
 	rePyVersion   = regexp.MustCompile(`\bPython 3\.(\d{1,2})\.\d+`)
 	reTorchPin    = regexp.MustCompile(`(?:^|[\s"'\[,])torch\s*==\s*([0-9][0-9A-Za-z.+!]*)`)
 	reSatisfied   = regexp.MustCompile(`^Requirement already satisfied: ([A-Za-z0-9][A-Za-z0-9._-]*).*\(([0-9][^()\s]*)\)$`)
+	reTorchDunder = regexp.MustCompile(`torch\.__version__\s*=\s*([0-9][0-9A-Za-z.+]*)`)
+	rePyCPython   = regexp.MustCompile(`cpython-3(\d{1,2})\b`)
 	reBacktrack   = regexp.MustCompile(`looking at multiple versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`)
 )
 
@@ -165,7 +177,7 @@ var runtimeMarkers = []string{
 
 // pip markers: pip is installing.
 var pipMarkers = []string{
-	"Collecting ", "Downloading ", "Building wheel for", "Preparing metadata", "Getting requirements to build",
+	"Collecting ", "Building wheel for", "Preparing metadata", "Getting requirements to build",
 	"Installing build dependencies", "RUN pip", "RUN --mount", "Requirement already satisfied", "Running setup.py",
 	"Using cached ",
 }
@@ -233,6 +245,11 @@ func (s *scan) observe(t string) {
 			s.setVersion("torch", m[1], 0)
 		}
 	}
+	if strings.Contains(t, "torch.__version__") {
+		if m := reTorchDunder.FindStringSubmatch(t); m != nil {
+			s.setVersion("torch", m[1], 3)
+		}
+	}
 	if strings.Contains(t, "multiple versions of") {
 		if m := reBacktrack.FindStringSubmatch(t); m != nil {
 			n := wheeltags.NormalizeName(m[1])
@@ -265,6 +282,9 @@ func (s *scan) observePython(t string) {
 	}
 	if strings.Contains(t, "-cp3") {
 		try(rePyTag, 2)
+	}
+	if strings.Contains(t, "cpython-3") {
+		try(rePyCPython, 2)
 	}
 	if strings.Contains(t, "Python 3.") {
 		try(rePyVersion, 1)

@@ -48,6 +48,8 @@ func TestSnippets(t *testing.T) {
 		{"failed build of another package is unknown", "  ERROR: Failed building wheel for pycairo\nFailed to build pycairo\n",
 			nil, "", ""},
 		{"empty", "", nil, "", ""},
+		{"flash-attn build with a torch ZeroGPU does not allow", "Successfully installed torch-2.4.0\nCollecting flash-attn==2.6.3\n  Building wheel for flash-attn (setup.py): started\n      OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.\n",
+			[]Kind{KindCUDABuild}, "flash-attn", "zgpu deps resolve --torch 2.8.0 -o requirements.txt"},
 	}
 	c := testCatalog()
 	for _, tt := range tests {
@@ -123,6 +125,16 @@ func TestCleanLines(t *testing.T) {
 	}
 }
 
+func TestFactsFromSetupPyOutput(t *testing.T) {
+	log := "  Building wheel for flash-attn (setup.py): started\n" +
+		"      torch.__version__  = 2.10.0+cu128\n" +
+		"      creating build/lib.linux-x86_64-cpython-312/flash_attn\n"
+	r := Diagnose([]byte(log), testCatalog())
+	if r.Facts.Torch != "2.10.0" || r.Facts.Python != "3.12" {
+		t.Errorf("torch %q, python %q; want 2.10.0, 3.12", r.Facts.Torch, r.Facts.Python)
+	}
+}
+
 func TestFactsFromLog(t *testing.T) {
 	log := `--> FROM docker.io/library/python:3.12@sha256:abc
 Collecting flash-attn (from -r /tmp/requirements.txt (line 2))
@@ -143,5 +155,22 @@ Successfully installed torch-2.10.0 xformers-0.0.33.post2
 	}
 	if diff := cmp.Diff(want, r.Facts); diff != "" {
 		t.Errorf("facts (-want +got):\n%s", diff)
+	}
+}
+
+func TestEvidenceCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Collecting x\n")
+	for i := 0; i < 30; i++ {
+		b.WriteString("INFO: pip is looking at multiple versions of pkg" + string(rune('a'+i%26)) + " to determine which version is compatible with other requirements.\n")
+	}
+	r := Diagnose([]byte(b.String()), testCatalog())
+	if len(r.Findings) != 1 {
+		t.Fatalf("%d findings, want 1", len(r.Findings))
+	}
+	f := r.Findings[0]
+	if len(f.Evidence) != maxEvidence || f.Omitted != 30-maxEvidence || f.Evidence[0].Line != 2 || f.Line != 2 {
+		t.Errorf("evidence %d lines from %d, omitted %d, line %d; want %d from 2, omitted %d, line 2",
+			len(f.Evidence), f.Evidence[0].Line, f.Omitted, f.Line, maxEvidence, 30-maxEvidence)
 	}
 }

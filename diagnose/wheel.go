@@ -27,6 +27,10 @@ type WheelAnalysis struct {
 	Needs string `json:"needs,omitempty"`
 	// Reasons say why no wheel of that name exists.
 	Reasons []string `json:"reasons,omitempty"`
+	// Known is true when the catalog snapshot lists a wheel of that very
+	// name: then the download failed for another reason, or (for a rebuilt
+	// URL) setup.py saw other versions than the log shows.
+	Known bool `json:"known,omitempty"`
 	// Target is the environment a replacement must fit.
 	Target WheelTarget `json:"target"`
 	// Suggested is a known wheel that fits Target; nil when the catalog has none.
@@ -140,7 +144,7 @@ func analyzeWheel(pkg string, s *scan, c *catalog.Catalog) *WheelAnalysis {
 			}
 			n := cudalabel.FromWheel(w)
 			a.Needs = n.String()
-			a.Reasons = whyMissing(w, n, torch, cmaj, s.torch != "", c)
+			a.Reasons, a.Known = whyMissing(w, n, torch, cmaj, s.torch != "", c)
 		}
 	}
 
@@ -157,12 +161,12 @@ func analyzeWheel(pkg string, s *scan, c *catalog.Catalog) *WheelAnalysis {
 	return a
 }
 
-// whyMissing says why the release has no wheel named like w.
-func whyMissing(w wheeltags.Wheel, n cudalabel.Needs, torch pep440.Version, torchCUDA int, torchKnown bool, c *catalog.Catalog) []string {
-	var reasons []string
+// whyMissing says why the release has no wheel named like w, or that the
+// catalog knows one (known).
+func whyMissing(w wheeltags.Wheel, n cudalabel.Needs, torch pep440.Version, torchCUDA int, torchKnown bool, c *catalog.Catalog) (reasons []string, known bool) {
 	for _, sw := range c.SnapshotFor(w.Name) {
 		if sw.Filename == w.Filename {
-			return []string{fmt.Sprintf("a wheel of this name is known (%s): the download may have failed for another reason (network, a rewritten URL)", sw.URL)}
+			return []string{"the catalog knows a wheel of this name: " + sw.URL}, true
 		}
 	}
 	py := ""
@@ -202,6 +206,9 @@ func whyMissing(w wheeltags.Wheel, n cudalabel.Needs, torch pep440.Version, torc
 			}
 		}
 	}
+	if r := siblings(w, n, c); r != "" {
+		reasons = append(reasons, r)
+	}
 	if len(reasons) == 0 {
 		known := 0
 		for _, sw := range c.SnapshotFor(w.Name) {
@@ -211,7 +218,33 @@ func whyMissing(w wheeltags.Wheel, n cudalabel.Needs, torch pep440.Version, torc
 		}
 		reasons = append(reasons, fmt.Sprintf("release v%s has no such asset (the catalog snapshot knows %d wheels of that release, none with this name)", ver, known))
 	}
-	return reasons
+	return reasons, false
+}
+
+// siblings lists the known wheels of the same release built for the same
+// torch and CUDA as w, each as "cp311 cxx11abiTRUE linux_x86_64": the Python,
+// C++ ABI or platform w asks for is the one missing.
+func siblings(w wheeltags.Wheel, n cudalabel.Needs, c *catalog.Catalog) string {
+	var have []string
+	for _, sw := range c.SnapshotFor(w.Name) {
+		o, err := wheeltags.ParseWheelFilename(sw.Filename)
+		if err != nil || !o.Version.Public().Equal(w.Version.Public()) || len(o.Tags) == 0 || o.Filename == w.Filename {
+			continue
+		}
+		on := cudalabel.FromWheel(o)
+		if on.Dialect != n.Dialect || on.Torch() != n.Torch() || on.CUDA() != n.CUDA() {
+			continue
+		}
+		d := fmt.Sprintf("%s cxx11abi%s %s", o.Tags[0].Interpreter, ifElse(on.CXX11ABI == cudalabel.ABITrue, "TRUE", "FALSE"), o.Tags[0].Platform)
+		if !slices.Contains(have, d) {
+			have = append(have, d)
+		}
+	}
+	if len(have) == 0 {
+		return ""
+	}
+	slices.Sort(have)
+	return fmt.Sprintf("for torch %s and CUDA %s the catalog knows only these builds of v%s: %s", n.Torch(), n.CUDA(), w.Version.Public(), strings.Join(have, ", "))
 }
 
 // cpMinor returns 10 for "cp310".

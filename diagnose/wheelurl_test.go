@@ -165,11 +165,15 @@ func TestWhyMissing(t *testing.T) {
 		{"python 3.13 on 2.6.3", "flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp313-cp313-linux_x86_64.whl", "2.4.0",
 			"flash-attn v2.6.3 has wheels for Python 3.8 to 3.12, not cp313"},
 		{"python 3.13 with torch 2.4", "flash_attn-2.7.4.post1+cu12torch2.4cxx11abiTRUE-cp313-cp313-linux_x86_64.whl", "2.4.0",
-			"a wheel of this name is known"},
+			"the catalog knows a wheel of this name"},
 		{"aarch64", "flash_attn-2.7.3+cu12torch2.5cxx11abiFALSE-cp310-cp310-linux_aarch64.whl", "2.5.1",
 			"it asks for platform linux_aarch64"},
 		{"nearest documented release", "flash_attn-2.7.1+cu12torch2.7cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", "2.7.1",
 			"v2.7.0.post2 (the nearest documented release below v2.7.1)"},
+		{"only another python", "flash_attn-2.8.3.post1+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", "2.8.0",
+			"for torch 2.8 and CUDA 12 the catalog knows only these builds of v2.8.3.post1: cp311 cxx11abiFALSE linux_x86_64, cp311 cxx11abiTRUE linux_x86_64, cp312 cxx11abiFALSE linux_x86_64, cp312 cxx11abiTRUE linux_x86_64"},
+		{"only the other ABI", "flash_attn-2.8.1+cu12torch2.8cxx11abiFALSE-cp312-cp312-linux_aarch64.whl", "2.8.0",
+			"v2.8.1: cp312 cxx11abiFALSE linux_x86_64, cp312 cxx11abiTRUE linux_aarch64, cp312 cxx11abiTRUE linux_x86_64"},
 		{"no such asset", "causal_conv1d-1.6.1+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", "2.8.0",
 			"release v1.6.1 has no such asset (the catalog snapshot knows 1 wheels of that release"},
 	}
@@ -182,7 +186,8 @@ func TestWhyMissing(t *testing.T) {
 			}
 			tv := v(tt.torch)
 			cm, _, _ := torchFacts(c, tv)
-			got := strings.Join(whyMissing(w, cudalabel.FromWheel(w), tv, cm, true, c), "\n")
+			reasons, _ := whyMissing(w, cudalabel.FromWheel(w), tv, cm, true, c)
+			got := strings.Join(reasons, "\n")
 			if !strings.Contains(got, tt.wantSubstr) {
 				t.Errorf("reasons:\n%s\nwant one containing %q", got, tt.wantSubstr)
 			}

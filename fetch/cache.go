@@ -24,21 +24,24 @@ type diskCache struct {
 
 // cacheEntry is the metadata line of a cache file.
 type cacheEntry struct {
-	URL          string    `json:"url"`       // as requested
-	FinalURL     string    `json:"final_url"` // after redirects
-	Status       int       `json:"status"`
-	ContentType  string    `json:"content_type,omitempty"`
-	ETag         string    `json:"etag,omitempty"`
-	LastModified string    `json:"last_modified,omitempty"`
-	Size         int64     `json:"size"`
-	SHA256       string    `json:"sha256"`
-	Stored       time.Time `json:"stored"`
+	URL          string `json:"url"`       // as requested
+	FinalURL     string `json:"final_url"` // after redirects
+	Status       int    `json:"status"`
+	ContentType  string `json:"content_type,omitempty"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Link is the Link header: paginated listings (GitHub, the Hub) name
+	// their next page in it, so a cached page must keep it.
+	Link   string    `json:"link,omitempty"`
+	Size   int64     `json:"size"`
+	SHA256 string    `json:"sha256"`
+	Stored time.Time `json:"stored"`
 
 	body []byte
 }
 
 // cacheFormat is bumped when the layout changes; older entries are misses.
-const cacheFormat = "v1"
+const cacheFormat = "v2"
 
 // cacheKey names the entry of a URL fetched with an Accept header.
 func cacheKey(rawURL, accept string) string {
@@ -105,6 +108,7 @@ func (d *diskCache) store(key, rawURL string, res *Response) error {
 		ContentType:  res.Header.Get("Content-Type"),
 		ETag:         res.Header.Get("ETag"),
 		LastModified: res.Header.Get("Last-Modified"),
+		Link:         res.Header.Get("Link"),
 		Size:         int64(len(res.Body)),
 		SHA256:       hex.EncodeToString(sum[:]),
 		Stored:       time.Now().UTC(),
@@ -133,6 +137,9 @@ func (e *cacheEntry) response() *Response {
 	}
 	if e.LastModified != "" {
 		h.Set("Last-Modified", e.LastModified)
+	}
+	if e.Link != "" {
+		h.Set("Link", e.Link)
 	}
 	status := e.Status
 	if status == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -126,6 +127,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if errors.As(err, &ue) {
 			msg := ue.Err.Error()
 			if strings.Contains(msg, "stopped after") || strings.Contains(msg, "unsupported protocol scheme") {
+				return false, err
+			}
+			// A name that does not resolve will not resolve on retry.
+			var dns *net.DNSError
+			if errors.As(err, &dns) && dns.IsNotFound {
 				return false, err
 			}
 			var uae x509.UnknownAuthorityError

@@ -18,9 +18,11 @@
 // --generate-hashes lists, restricted to the target), and Format writes
 // them as a requirements.txt with "# via" comments.
 //
-// Deviation from pip: a release's Requires-Python is taken from the listing
-// only; pip also rejects a candidate whose metadata's Requires-Python
-// excludes the target.
+// Like pip, a release whose metadata turns out to exclude the target's
+// Python, or to name another version, is discarded when its metadata is
+// read (resolver.UnavailableError). Deviation: versions are compared
+// without local labels, so renamed CUDA wheels ("+cu12torch2.8") whose
+// METADATA lacks the label are kept.
 package lock
 
 import (

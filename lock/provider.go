@@ -311,6 +311,9 @@ func (p *Provider) Dependencies(ctx context.Context, name string, c resolver.Can
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
 	}
+	if reason := p.inconsistent(r, md); reason != "" {
+		return nil, fmt.Errorf("%s %s: %w", name, c.Version, &resolver.UnavailableError{Reason: reason})
+	}
 	reqs := make([]pep508.Requirement, 0, len(md.RequiresDist))
 	for _, s := range md.RequiresDist {
 		req, err := pep508.ParseRequirement(s)
@@ -320,6 +323,26 @@ func (p *Provider) Dependencies(ctx context.Context, name string, c resolver.Can
 		reqs = append(reqs, req)
 	}
 	return reqs, nil
+}
+
+// inconsistent says why metadata rules a release out, as pip discards such
+// candidates: a Requires-Python that excludes the target's Python (Options.Env
+// python_full_version), or a version other than the listed one (compared
+// without local labels, which renamed CUDA wheels add; not for URLs).
+func (p *Provider) inconsistent(r *release, md index.Metadata) string {
+	if md.RequiresPython != "" {
+		if py, err := pep440.Parse(p.opt.Env["python_full_version"]); err == nil {
+			if spec, err := pep440.ParseSpecifiers(md.RequiresPython); err == nil && !spec.Contains(py, true) {
+				return "its metadata requires Python " + md.RequiresPython
+			}
+		}
+	}
+	if r.url == "" && md.Version != "" {
+		if mv, err := pep440.Parse(md.Version); err == nil && mv.Public().Compare(r.version.Public()) != 0 {
+			return "its metadata says version " + md.Version
+		}
+	}
+	return ""
 }
 
 // metadata reads f's metadata once; concurrent callers share the read. A

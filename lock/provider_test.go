@@ -213,3 +213,37 @@ func TestIndexErrorAborts(t *testing.T) {
 		t.Fatalf("err = %v, want the metadata error", err)
 	}
 }
+
+func TestMetadataRulesOutRelease(t *testing.T) {
+	m := newMemIndex()
+	m.add("x", "1.0", "py3-none-any")
+	m.add("x", "2.0", "py3-none-any")
+	m.add("x", "3.0", "py3-none-any")
+	// The listing says nothing of Requires-Python; the metadata does.
+	u2 := m.files["x"][1].URL
+	md := m.meta[u2]
+	md.RequiresPython = ">=3.13"
+	m.meta[u2] = md
+	// 3.0's metadata names another version.
+	u3 := m.files["x"][2].URL
+	md = m.meta[u3]
+	md.Version = "3.1"
+	m.meta[u3] = md
+
+	res, err := lock.Lock(context.Background(), m, m, lock.Options{Target: target}, request(t, "x"))
+	if err != nil || res.Unsat != nil {
+		t.Fatalf("Lock: %v %v", err, res.Unsat)
+	}
+	if len(res.Pins) != 1 || res.Pins[0].Version != "1.0" {
+		t.Errorf("pins %+v, want x 1.0", res.Pins)
+	}
+	res, err = lock.Lock(context.Background(), m, m, lock.Options{Target: target}, request(t, "x>=2"))
+	if err != nil || res.Unsat == nil {
+		t.Fatalf("Lock: %v, unsat %v", err, res.Unsat)
+	}
+	for _, want := range []string{"x 2.0 cannot be installed on the target (its metadata requires Python >=3.13)", "x 3.0 cannot be installed on the target (its metadata says version 3.1)"} {
+		if !strings.Contains(res.Unsat.Derivation, want) {
+			t.Errorf("derivation lacks %q:\n%s", want, res.Unsat.Derivation)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -151,9 +152,21 @@ func init() {
 	flag.Uint64Var(&diffSeed, "diffseed", 440, "random seed of the differential test")
 }
 
-func TestDifferential(t *testing.T) {
-	seed := diffSeed
-	nVersions, nSpecs, nSets, perSet := 4000*diffScale, 3000*diffScale, 2500*diffScale, 16
+// diffInput is the differential test's request with Go's parse of it.
+type diffInput struct {
+	req      *oracleRequest
+	goV      []Version
+	goErr    []error
+	goSets   []Specifiers
+	goSetErr []error
+	valid    []int // indices of the versions Go accepts
+}
+
+// buildDifferential generates the cases: random versions, specifiers and
+// sets, versions near each set, the tricky lists, and the mirror's real data.
+// Contains pairs and filters use the versions Go accepts.
+func buildDifferential(t *testing.T, seed uint64, scale int) *diffInput {
+	nVersions, nSpecs, nSets, perSet := 4000*scale, 3000*scale, 2500*scale, 16
 	g := newGen(seed)
 	req := &oracleRequest{}
 	for i := 0; i < nVersions; i++ {
@@ -186,6 +199,15 @@ func TestDifferential(t *testing.T) {
 	for i := trickyFrom; i < nSets; i++ {
 		near[i] = trickyVersions
 	}
+	// Real versions and specifier sets from the offline mirror, when present.
+	realFrom := len(req.Sets)
+	realVersions, realSets := realData(t, 1500, 1500)
+	realVersionFrom := len(req.Versions)
+	req.Versions = append(req.Versions, realVersions...)
+	req.Sets = append(req.Sets, realSets...)
+	nSets = len(req.Sets)
+	near = append(near, make([][]int, len(realSets))...)
+	t.Logf("real data: %d versions, %d specifier sets (from set %d)", len(realVersions), len(realSets), realFrom)
 	// Go's view, needed to pick valid pairs.
 	goV := make([]Version, len(req.Versions))
 	goErr := make([]error, len(req.Versions))
@@ -209,19 +231,33 @@ func TestDifferential(t *testing.T) {
 				pool = append(pool, k)
 			}
 		}
-		for len(pool) < perSet && i < trickyFrom {
-			pool = append(pool, valid[g.r.IntN(len(valid))])
+		for len(pool) < perSet && (i < trickyFrom || i >= realFrom) {
+			k := valid[g.r.IntN(len(valid))]
+			if i >= realFrom && len(realVersions) > 0 && g.chance(0.8) {
+				k = realVersionFrom + g.r.IntN(len(realVersions)) // real against real
+				if goErr[k] != nil {
+					continue
+				}
+			}
+			pool = append(pool, k)
 		}
 		for _, k := range pool {
 			req.Contains = append(req.Contains, [2]int{i, k})
 		}
-		if i%3 == 0 {
+		if i%3 == 0 && len(pool) > 0 {
 			slices.Sort(pool)
 			pool = slices.Compact(pool)
 			g.r.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
 			req.Filters = append(req.Filters, filterReq{Set: i, Versions: pool})
 		}
 	}
+	return &diffInput{req, goV, goErr, goSets, goSetErr, valid}
+}
+
+func TestDifferential(t *testing.T) {
+	seed := diffSeed
+	in := buildDifferential(t, seed, diffScale)
+	req, goV, goErr, goSets, goSetErr, valid := in.req, in.goV, in.goErr, in.goSets, in.goSetErr, in.valid
 	ans := runOracle(t, req)
 
 	var (
@@ -408,6 +444,51 @@ func TestDifferential(t *testing.T) {
 		fmt.Fprintf(&b, "  %-32s %d\n", k, stats[k])
 	}
 	t.Logf("differential against packaging %s (seed %d): %d mismatches\n%s", ans.Packaging, seed, mismatches, b.String())
+}
+
+// realData returns up to nv distinct versions of ../shared/mirror's
+// PROVENANCE.tsv and up to ns distinct specifier sets of its metadata
+// files' Requires-Dist lines, or nothing when the mirror is absent.
+func realData(t *testing.T, nv, ns int) (versions, sets []string) {
+	root := shared.Path()
+	if root == "" {
+		return nil, nil
+	}
+	dir := filepath.Join(root, "mirror")
+	data, err := os.ReadFile(filepath.Join(dir, "PROVENANCE.tsv"))
+	if err != nil {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n")[1:] {
+		if f := strings.Split(line, "\t"); len(f) > 1 && !seen[f[1]] && len(versions) < nv {
+			seen[f[1]] = true
+			versions = append(versions, f[1])
+		}
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "files", "*.metadata"))
+	slices.Sort(names)
+	for i := 0; i < len(names) && len(sets) < ns; i += 7 {
+		data, err := os.ReadFile(names[i])
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			req, ok := strings.CutPrefix(line, "Requires-Dist: ")
+			if !ok {
+				continue
+			}
+			req, _, _ = strings.Cut(req, ";")
+			if k := strings.IndexAny(req, "<>=!~("); k >= 0 {
+				spec := strings.TrimSpace(strings.Trim(strings.TrimSpace(req[k:]), "()"))
+				if !seen[spec] && len(sets) < ns {
+					seen[spec] = true
+					sets = append(sets, spec)
+				}
+			}
+		}
+	}
+	return versions, sets
 }
 
 // tooLarge reports whether err is the documented int64 deviation.

@@ -36,10 +36,16 @@
 // text as written (packaging does not normalize it); Specifiers.String
 // sorts the items as str(SpecifierSet) does.
 //
+// Contains takes packaging's prereleases argument as a bool: true admits
+// pre-releases, false rejects them outright. pip without --pre passes
+// packaging's None, which means s.Prereleases(); Filter(vs, false) is that
+// call (see Filter for packaging 24.1's exact fallback rule).
+//
 // # Deviations
 //
-// Packaging uses unbounded integers; Parse rejects a number that does not
-// fit in an int64 (after dropping leading zeros). Where packaging raises
+// Packaging uses unbounded integers; Parse rejects an epoch, release,
+// pre-release, post-release or dev number that does not fit in an int64
+// (after dropping leading zeros). Local numbers may be of any size. Where packaging raises
 // InvalidVersion in the middle of a comparison (a pre-release label spelled
 // with U+0130, whose str() does not parse again; an === specifier whose text
 // is not a version when asked Prereleases), this package answers false

@@ -269,6 +269,9 @@ func parseCore(s string) (v Version, off int, msg string) {
 		v.rel = normRelease(s[start:nonzeroEnd])
 	}
 	v.zeros = zeros
+	if i == len(s) {
+		return v, 0, ""
+	}
 
 	// Pre-release, post-release (-N or a label), development release.
 	if w, odd, n, end, msg := segment(s, i, preWords[:]); msg != "" {

@@ -51,7 +51,7 @@ type specCache struct {
 	wild   bool    // ==X.* or !=X.*: v holds the prefix X
 	pfxOK  bool    // ~=: pfx holds the prefix of the implied ==P.* (pure release)
 	v      Version // the parsed Version text
-	pfx    Version
+	pfx    release
 	pfxRaw string // ~=: normalized prefix when it is not a pure release (slow path)
 }
 
@@ -133,7 +133,7 @@ func parseSpecifier(full string, from, to int) (Specifier, *SyntaxError) {
 		}
 		sp.c.pfxRaw = compatiblePrefix(ver)
 		if p, _, msg := parseCore(sp.c.pfxRaw); msg == "" && p.preL == preNone && p.postL == postNone && !p.dev1 && p.local == "" {
-			sp.c.pfx, sp.c.pfxOK, sp.c.pfxRaw = p, true, ""
+			sp.c.pfx, sp.c.pfxOK, sp.c.pfxRaw = p.release(), true, ""
 		} else if msg == "" {
 			sp.c.pfxRaw = string(p.appendTo(nil, true, false))
 		}
@@ -241,7 +241,7 @@ func (s *Specifier) match(v Version) bool {
 		var eq, ok bool
 		switch {
 		case c.wild:
-			eq, ok = prefixMatch(v, &c.v), true
+			eq, ok = prefixMatch(v, c.v.release()), true
 		case c.v.local != "":
 			eq, ok = v.Compare(c.v) == 0, true
 		default:
@@ -276,7 +276,7 @@ func (s *Specifier) match(v Version) bool {
 			return false
 		}
 		if c.pfxOK {
-			return prefixMatch(v, &c.pfx)
+			return prefixMatch(v, c.pfx)
 		}
 		return prefixMatchSlow(v, c.pfxRaw)
 	case opArbitrary:

@@ -11,7 +11,7 @@ import (
 // of q. Pre, post, dev and local segments of v do not matter, except that
 // packaging cannot split a pre-release label other than a, b or rc from its
 // release number, so that number is read as missing (zero padded).
-func prefixMatch(v Version, q *Version) bool {
+func prefixMatch(v Version, q release) bool {
 	if v.epoch != q.epoch {
 		return false
 	}
@@ -20,7 +20,7 @@ func prefixMatch(v Version, q *Version) bool {
 		limit = v.relLen() - 1
 	}
 	vr, qr := v.rel, q.rel
-	for i, n := 0, q.relLen(); i < n; i++ {
+	for i, n := 0, q.len(); i < n; i++ {
 		vc, qc := "0", "0"
 		if qr != "" {
 			qc, qr = nextComp(qr)
@@ -37,6 +37,18 @@ func prefixMatch(v Version, q *Version) bool {
 	}
 	return true
 }
+
+// release is the epoch and release numbers of a version, the prefix of a
+// wildcard (==1.2.*) or of the == part of a ~= specifier.
+type release struct {
+	rel   string // as Version.rel
+	zeros int32
+	epoch int
+}
+
+func (v Version) release() release { return release{v.rel, v.zeros, v.epoch} }
+
+func (r release) len() int { return Version{rel: r.rel, zeros: r.zeros}.relLen() }
 
 // prefixMatchSlow is packaging's _compare_equal for a prefix spec whose
 // normalized text (norm, without ".*") is not a pure release, done on the

@@ -1,9 +1,11 @@
 package pep508
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zgpu/zgpu/pep440"
 )
@@ -83,7 +85,7 @@ func ParseRequirement(s string) (Requirement, error) {
 	if specStart < specEnd {
 		specs, err := pep440.ParseSpecifiers(s[specStart:specEnd])
 		if err != nil {
-			return Requirement{}, p.spanErrorf(specStart, specStart, "invalid version specifier: %v", err)
+			return Requirement{}, p.specifierError(specStart, specEnd, err)
 		}
 		r.Specifiers = specs
 	}
@@ -173,6 +175,23 @@ func (p *parser) specifier() (start, end int, err error) {
 		p.i++
 	}
 	return start, end, nil
+}
+
+// specifierError reports a specifier list that the grammar accepted but
+// pep440 rejects (packaging's SpecifierSet raising InvalidSpecifier, as for
+// "===a,b", whose arbitrary-equality token swallows the comma), at the
+// place pep440 points to.
+func (p *parser) specifierError(start, end int, err error) error {
+	var pe *pep440.SyntaxError
+	if !errors.As(err, &pe) {
+		return p.spanErrorf(start, start, "invalid version specifier: %v", err)
+	}
+	at := start
+	for col := 1; col < pe.Column && at < end; col++ {
+		_, n := utf8.DecodeRuneInString(p.s[at:])
+		at += n
+	}
+	return p.spanErrorf(start, at, "invalid version specifier: %s", pe.Msg)
 }
 
 // requirementMarker parses: ';' marker WS?.

@@ -2,6 +2,7 @@ package pep508
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -94,6 +95,18 @@ func TestParseRequirementErrors(t *testing.T) {
 		if !errors.As(err, &se) {
 			t.Errorf("ParseRequirement(%q): error %T is not *SyntaxError", tt.in, err)
 		}
+	}
+}
+
+func TestSpecifierSetError(t *testing.T) {
+	// The === token swallows ",b"; packaging's SpecifierSet then rejects "b".
+	_, err := ParseRequirement("foo===a,b")
+	var se *SyntaxError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v is not *SyntaxError", err)
+	}
+	if se.StartColumn() != 4 || se.Column() != 9 || !strings.HasPrefix(se.Msg, "invalid version specifier: ") {
+		t.Errorf("error %v: columns %d-%d, msg %q; want 4-9 and an invalid version specifier", err, se.StartColumn(), se.Column(), se.Msg)
 	}
 }
 

@@ -57,7 +57,7 @@ func FuzzParse(f *testing.F) {
 // uses: pins, ranges, extras, markers, comments, URLs, hash continuations.
 func bigFile(n int) []byte {
 	var b strings.Builder
-	for i := 0; b.Len() >= 0 && i < n; {
+	for i := 0; i < n; {
 		switch i % 10 {
 		case 0:
 			fmt.Fprintf(&b, "# section %d\n", i)
@@ -109,7 +109,7 @@ func BenchmarkParse5000(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(kept)
-	b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "retained-B")
+	retained := float64(after.HeapAlloc) - float64(before.HeapAlloc)
 	b.ResetTimer()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -121,6 +121,7 @@ func BenchmarkParse5000(b *testing.B) {
 			b.Fatalf("%d requirements", len(f.Requirements))
 		}
 	}
+	b.ReportMetric(retained, "retained-B")
 }
 
 // BenchmarkWrite5000 writes what BenchmarkParse5000 reads.

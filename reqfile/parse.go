@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep508"
@@ -150,7 +151,10 @@ func (p *parser) parse(name string, data []byte, constraint bool) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	for _, l := range preprocess(text, p.opts.Getenv) {
+	lines := preprocess(text, p.opts.Getenv)
+	// Most logical lines are requirements: room for them all at once.
+	p.f.Requirements = slices.Grow(p.f.Requirements, len(lines))
+	for _, l := range lines {
 		if err := p.line(name, &l, constraint); err != nil {
 			return err
 		}
@@ -294,6 +298,13 @@ func (p *parser) requirement(file string, l *logicalLine, text string, off int, 
 		default:
 			p.warn(p.origin(file, l, v.off), "pip ignores %s on a requirement line; put it on a line of its own", v.name)
 		}
+	}
+	if r.Req.Name == "" {
+		msg := fmt.Sprintf("%s names no project (no #egg= and not a wheel); pip learns the name only by building it", r.Req.URL)
+		if name, from := r.ProjectName(); name != "" {
+			msg += fmt.Sprintf("; its %s name suggests %q", from, name)
+		}
+		p.warn(o, "%s", msg)
 	}
 	if !editable && len(lo.extra) > 0 {
 		p.warn(o, "pip ignores %q among the options of a requirement line", joinWords(lo.extra))

@@ -244,9 +244,22 @@ func TestNaming(t *testing.T) {
 	if name, from := (Requirement{Kind: URL}).ProjectName(); name != "" || from != "" {
 		t.Errorf("ProjectName of an empty URL = %q, %q", name, from)
 	}
-	f, _ := Parse("r.txt", []byte("https://x.example/dl/My_Pkg-1.0.tar.gz#sha256=00\n"), ParseOptions{})
-	if name, from := f.Requirements[0].ProjectName(); name != "My_Pkg" || from != "sdist" {
-		t.Errorf("ProjectName = %q, %q; want My_Pkg, sdist", name, from)
+	for line, want := range map[string][2]string{
+		"https://x.example/dl/My_Pkg-1.0.tar.gz#sha256=00":                    {"My_Pkg", "sdist"},
+		"git+https://github.com/huggingface/diffusers.git@v0.30.0":            {"diffusers", "repository"},
+		"git+https://github.com/NVlabs/nvdiffrast/":                           {"nvdiffrast", "repository"},
+		"git+https://github.com/o/r.git#egg=pkg":                              {"pkg", "egg"},
+		"https://x.example/torch-2.8.0-cp312-cp312-manylinux_2_28_x86_64.whl": {"torch", "wheel"},
+		"pkg>=1":       {"pkg", "requirement"},
+		"./local/path": {"", ""},
+	} {
+		f, err := Parse("r.txt", []byte(line+"\n"), ParseOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name, from := f.Requirements[0].ProjectName(); name != want[0] || from != want[1] {
+			t.Errorf("%s: ProjectName = %q, %q; want %q, %q", line, name, from, want[0], want[1])
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package reqfile
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zgpu/zgpu/internal/shared"
 )
 
 // pipReq is one requirement as pip builds it (see testdata/pip_oracle.py).
@@ -125,6 +128,21 @@ func asPip(reqs []Requirement, cwd string) []pipReq {
 		case r.Kind == Path:
 			abs := filepath.Clean(filepath.Join(cwd, r.Req.URL))
 			p.URL = ptr("file://" + pyQuote(abs))
+		case r.Kind == URL && urlScheme(r.Req.URL) == "file" && strings.Contains(r.Req.URL, "../"):
+			// pip makes such a URL absolute, against the current folder.
+			u := r.Req.URL[len("file:"):]
+			if i := strings.IndexAny(u, "?#"); i >= 0 {
+				u = u[:i]
+			}
+			if strings.HasPrefix(u, "//") {
+				u = u[2:]
+				u = u[strings.IndexByte(u+"/", '/'):]
+			}
+			u = lenientUnquote(u)
+			if !filepath.IsAbs(u) {
+				u = filepath.Join(cwd, u)
+			}
+			p.URL = ptr("file://" + pyQuote(filepath.Clean(u)))
 		case r.Req.URL != "":
 			p.URL = ptr(r.Req.URL)
 		}
@@ -136,8 +154,8 @@ func asPip(reqs []Requirement, cwd string) []pipReq {
 	return out
 }
 
-// normPip sorts pip's specifier parts the way our String does not promise
-// to; both sides go through it.
+// normSpec sorts the parts of each specifier set, which packaging and our
+// String may order differently; both sides go through it.
 func normSpec(rs []pipReq) []pipReq {
 	for i := range rs {
 		if rs[i].Specifier != nil {
@@ -270,5 +288,50 @@ func makePathDirs(t *testing.T, cwd string, files []string, getenv ...func(strin
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+var corpusFileRE = regexp.MustCompile(`^(requirements.*|pre-requirements)\.txt$`)
+
+func corpusFiles(t testing.TB) []string {
+	dir := shared.Dir(t, "corpus")
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && corpusFileRE.MatchString(d.Name()) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no requirements files under %s", dir)
+	}
+	return files
+}
+
+// TestCorpusAgainstPip reads every requirements*.txt and
+// pre-requirements.txt of the corpus with our reader and with pip's, and
+// compares every requirement, the options, and which files are rejected.
+func TestCorpusAgainstPip(t *testing.T) {
+	files := corpusFiles(t)
+	python := shared.Python(t)
+	cwd := t.TempDir()
+	makePathDirs(t, cwd, files)
+	res := runPip(t, python, cwd, files)
+	n := comparePip(t, cwd, files, res, nil)
+	rejected := 0
+	for _, r := range res {
+		if !r.OK {
+			rejected++
+		}
+	}
+	t.Logf("%d files, %d requirements compared, %d files rejected by both", len(files), n, rejected)
+	if n < 1000 {
+		t.Errorf("only %d requirements compared; the corpus has more", n)
 	}
 }

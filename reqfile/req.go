@@ -249,7 +249,15 @@ func parseRequirement(text string) (pep508.Requirement, Kind, error) {
 	}
 	s = strings.TrimFunc(s, isPySpace)
 	if u {
-		r, err := nameFromURL(s, false)
+		nameURL := s
+		if urlScheme(s) == "file" && strings.Contains(s, "../") {
+			// pip rebuilds a file: URL holding "../" from its absolute
+			// path, dropping the query and fragment (so #egg= too).
+			if i := strings.IndexAny(s, "?#"); i >= 0 {
+				nameURL = s[:i]
+			}
+		}
+		r, err := nameFromURL(nameURL, false)
 		if err != nil {
 			return r, URL, err
 		}
@@ -258,6 +266,13 @@ func parseRequirement(text string) (pep508.Requirement, Kind, error) {
 		return r, URL, nil
 	}
 	p, extras := stripExtras(s)
+	if extras == "" && strings.HasPrefix(s, "[") {
+		// pip strips extras from the absolute path: "[...]" alone is
+		// extras on the current folder.
+		if _, e := stripExtras("." + s); e != "" {
+			p, extras = ".", e
+		}
+	}
 	if archiveExt(p) != "" {
 		before, _, hasAt := strings.Cut(s, "@")
 		if !hasAt || looksLikePath(before) {
@@ -399,10 +414,11 @@ func hasVCSPrefix(s string) bool {
 
 // ProjectName returns the project r installs and where the name comes
 // from: "requirement" (a PEP 508 name), "wheel" (a wheel file name), "egg"
-// (an #egg= fragment), or "sdist" when Req.Name is empty and the URL or
-// path ends in an sdist file name (name-version.tar.gz, .zip, ...), which
-// pip itself names only after building it. It returns "", "" when nothing
-// names the project.
+// (an #egg= fragment); when Req.Name is empty, which pip resolves only by
+// building the project, a guess: "repository" (the repository name of a
+// VCS URL, without ".git") or "sdist" (the name part of an sdist file name,
+// name-version.tar.gz, .zip, ...). It returns "", "" when nothing names the
+// project.
 func (r Requirement) ProjectName() (name, source string) {
 	if r.Kind == Named {
 		if r.Req.Name == "" {
@@ -419,6 +435,9 @@ func (r Requirement) ProjectName() (name, source string) {
 			return r.Req.Name, "wheel"
 		}
 		return r.Req.Name, "egg"
+	}
+	if vcsSchemes[urlScheme(r.Req.URL)] {
+		return repoName(r.Req.URL), "repository"
 	}
 	ext := archiveExt(fn)
 	if ext == "" || strings.EqualFold(ext, ".whl") {
@@ -467,6 +486,9 @@ func trustedHost(v string) (host string, port int, hasPort bool, err error) {
 		host, p, _ = strings.Cut(netloc, ":")
 	}
 	host = strings.ToLower(host)
+	if host == "" {
+		return "", 0, false, fmt.Errorf("invalid trusted host %q: expected a host name", v)
+	}
 	if p == "" {
 		return host, 0, false, nil
 	}
@@ -492,4 +514,21 @@ func validBracketHost(h string) bool {
 	}
 	a, err := netip.ParseAddr(h)
 	return err == nil && a.Is6()
+}
+
+// repoName returns the last path segment of a VCS URL without "@rev",
+// query, fragment or ".git".
+func repoName(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	u = strings.TrimRight(u, "/")
+	seg := u[strings.LastIndexByte(u, '/')+1:]
+	if i := strings.IndexByte(seg, '@'); i >= 0 && strings.Contains(u, "/") {
+		seg = seg[:i]
+	}
+	return strings.TrimSuffix(seg, ".git")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/internal/atomicfile"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // Document is a requirements file to write.
@@ -125,8 +126,8 @@ func writeHeader(w *bufio.Writer, doc Document) {
 
 func writeOptions(w *bufio.Writer, o Options) error {
 	opt := func(name, value string) error {
-		if value == "" || strings.ContainsAny(value, " \t\r\n#'\"\\") {
-			return fmt.Errorf("cannot write %s %q: expected a value without spaces, quotes, '#' or '\\'", name, value)
+		if value == "" || strings.ContainsAny(value, " \t\r\n#'\"\\") || strings.HasPrefix(value, "-") {
+			return fmt.Errorf("cannot write %s %q: expected a value without spaces, quotes, '#' or '\\', not starting with '-'", name, value)
 		}
 		fmt.Fprintf(w, "%s %s\n", name, value)
 		return nil
@@ -164,13 +165,20 @@ func writeOptions(w *bufio.Writer, o Options) error {
 	flag(o.PreferBinary, "--prefer-binary")
 	// The set holding ":all:" goes first: the other one then carves its
 	// names out of it, as when it was read.
-	only, no := strings.Join(o.OnlyBinary, ","), strings.Join(o.NoBinary, ",")
+	// ":all:" is written alone: names after it on the same line are
+	// dropped when read.
+	formats := func(name string, list []string) {
+		if contains(list, ":all:") {
+			add(name, ":all:")
+		}
+		add(name, strings.Join(remove(list, ":all:"), ","))
+	}
 	if contains(o.OnlyBinary, ":all:") {
-		add("--only-binary", only)
-		add("--no-binary", no)
+		formats("--only-binary", o.OnlyBinary)
+		formats("--no-binary", o.NoBinary)
 	} else {
-		add("--no-binary", no)
-		add("--only-binary", only)
+		formats("--no-binary", o.NoBinary)
+		formats("--only-binary", o.OnlyBinary)
 	}
 	add("--use-feature", o.Features...)
 	flag(o.RequireHashes, "--require-hashes")
@@ -182,6 +190,13 @@ func writeOptions(w *bufio.Writer, o Options) error {
 
 // requirementText returns how r is written on its line, without hashes.
 func requirementText(r Requirement) (string, error) {
+	if m := r.Req.Marker; m != nil {
+		// packaging always writes marker values in double quotes, so a
+		// value holding '"' does not read back.
+		if _, err := pep508.ParseMarker(m.String()); err != nil {
+			return "", fmt.Errorf("cannot write marker %s: it does not read back (%v)", m, err)
+		}
+	}
 	if r.Constraint {
 		return "", fmt.Errorf("cannot write constraint %q as a requirement", r.Line)
 	}

@@ -3,6 +3,7 @@ package resolver
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -183,21 +184,21 @@ func (s *solver) lookup(name, extra string) (int, error) {
 // sortCandidates returns the candidates best first (highest version first),
 // dropping URL candidates and repeated versions.
 func sortCandidates(cs []Candidate) []Candidate {
-	out := make([]Candidate, 0, len(cs))
-	for _, c := range cs {
+	idx := make([]int, 0, len(cs))
+	for i, c := range cs {
 		if c.URL == "" {
-			out = append(out, c)
+			idx = append(idx, i)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Version.Compare(out[j].Version) > 0 })
-	dedup := out[:0]
-	for i, c := range out {
-		if i > 0 && c.Version.Compare(dedup[len(dedup)-1].Version) == 0 {
+	slices.SortStableFunc(idx, func(a, b int) int { return cs[b].Version.Compare(cs[a].Version) })
+	out := make([]Candidate, 0, len(idx))
+	for k, i := range idx {
+		if k > 0 && cs[i].Version.Compare(cs[idx[k-1]].Version) == 0 {
 			continue
 		}
-		dedup = append(dedup, c)
+		out = append(out, cs[i])
 	}
-	return dedup
+	return out
 }
 
 // excludeForTarget adds the incompatibilities that forbid candidates the
@@ -401,6 +402,7 @@ func (s *solver) depIncompat(self term, r pep508.Requirement, origin string, con
 		out = append(out, &incompat{
 			terms: []term{self, {pkg: id, set: set.not(p.n)}},
 			kind:  causeDependency, dep: id, req: text, origin: origin, constraint: constraint, rootIdx: rootIdx,
+			note: m.note,
 		})
 	}
 	return out, nil
@@ -443,7 +445,7 @@ func requirementText(r pep508.Requirement) string {
 //   - a package fixed to a URL: its one candidate matches a requirement
 //     with the same URL or whose specifiers contain its version.
 //
-// note explains an empty result.
+// note says which matching candidates the rules excluded.
 func (s *solver) match(id int, r pep508.Requirement) matchResult {
 	key := matchKey{pkg: id, spec: r.Specifiers.String(), url: r.URL}
 	if m, ok := s.matchMem[key]; ok {
@@ -502,18 +504,26 @@ func (s *solver) computeMatch(id int, r pep508.Requirement) matchResult {
 			set.set(i)
 		}
 	}
-	var note string
-	if set.isEmpty() {
-		var parts []string
-		if len(yanked) > 0 {
-			parts = append(parts, "yanked: "+strings.Join(yanked, ", "))
-		}
-		if len(pre) > 0 {
-			parts = append(parts, "pre-releases not allowed: "+strings.Join(pre, ", "))
-		}
-		note = strings.Join(parts, "; ")
+	var parts []string
+	if len(yanked) > 0 {
+		parts = append(parts, plural("yanked", yanked)+" excluded")
 	}
-	return matchResult{set: set, note: note}
+	if len(pre) > 0 {
+		parts = append(parts, plural("pre-release", pre)+" excluded")
+	}
+	return matchResult{set: set, note: strings.Join(parts, "; ")}
+}
+
+// plural says "pre-release 2.0b1" or "pre-releases 2.0b1, 2.1b1" (at most
+// four listed).
+func plural(what string, vs []string) string {
+	if len(vs) > 1 && what != "yanked" {
+		what += "s"
+	}
+	if len(vs) > 4 {
+		return fmt.Sprintf("%s %s, … (%d)", what, strings.Join(vs[:4], ", "), len(vs))
+	}
+	return what + " " + strings.Join(vs, ", ")
 }
 
 // isPin reports whether spec is a single == or === without a wildcard.

@@ -181,7 +181,7 @@ func (s *solver) bothRoot(a, b *incompat) (string, bool) {
 	if !rootDep(a) || !rootDep(b) {
 		return "", false
 	}
-	return "root depends on both " + a.req + s.origin(a) + " and " + b.req + s.origin(b), true
+	return "root depends on both " + s.reqText(a) + " and " + s.reqText(b), true
 }
 
 // chain says "X depends on B which depends on C" when b's depender is
@@ -198,11 +198,7 @@ func (s *solver) chain(a, b *incompat) (string, bool) {
 	if !allowed.equal(b.terms[0].set) {
 		return "", false
 	}
-	head := s.termText(a.terms[0]) + " depends on " + a.req
-	if a.terms[0].pkg == rootID {
-		head = "root depends on " + a.req + s.origin(a)
-	}
-	return head + " which depends on " + b.req, true
+	return s.termText(a.terms[0]) + " depends on " + s.reqText(a) + " which depends on " + s.reqText(b), true
 }
 
 // icText says an incompatibility in English.
@@ -211,14 +207,10 @@ func (s *solver) icText(ic *incompat) string {
 	case causeRoot:
 		return "root is required"
 	case causeDependency:
-		dep := s.termText(ic.terms[0])
-		if ic.terms[0].pkg == rootID {
-			if ic.constraint {
-				return "the request constrains " + ic.req + s.origin(ic)
-			}
-			return "root depends on " + ic.req + s.origin(ic)
+		if ic.terms[0].pkg == rootID && ic.constraint {
+			return "the request constrains " + s.reqText(ic)
 		}
-		return dep + " depends on " + ic.req
+		return s.termText(ic.terms[0]) + " depends on " + s.reqText(ic)
 	case causeNoVersions:
 		who := s.termText(ic.terms[0])
 		verb := "depends on"
@@ -247,6 +239,16 @@ func (s *solver) icText(ic *incompat) string {
 		return fmt.Sprintf("%s requires Python %s%s", s.termText(ic.terms[0]), ic.note, py)
 	}
 	return s.derivedText(ic)
+}
+
+// reqText is a dependency's requirement with where it was written and what
+// the rules excluded: "torch==2.9.1 (requirements.txt:2)".
+func (s *solver) reqText(ic *incompat) string {
+	t := ic.req + s.origin(ic)
+	if ic.note != "" && ic.kind == causeDependency {
+		t += " (" + ic.note + ")"
+	}
+	return t
 }
 
 func (s *solver) origin(ic *incompat) string {

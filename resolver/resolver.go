@@ -43,6 +43,17 @@ type Provider interface {
 	Dependencies(ctx context.Context, name string, c Candidate) ([]pep508.Requirement, error)
 }
 
+// UnavailableError is returned by Provider.Dependencies (possibly wrapped)
+// when reading a candidate's metadata shows that the target cannot use it
+// after all (its metadata's Requires-Python excludes the target, its
+// metadata names another version): the resolver forbids that version, with
+// Reason in explanations, and goes on, as pip discards such candidates.
+type UnavailableError struct {
+	Reason string
+}
+
+func (e *UnavailableError) Error() string { return "candidate unavailable: " + e.Reason }
+
 // URLProvider is implemented by providers that can describe a direct URL
 // candidate (its version and, through Dependencies, its requirements).
 // Without it a request naming a URL fails with an error.

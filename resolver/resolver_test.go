@@ -3,6 +3,7 @@ package resolver_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -202,5 +203,35 @@ y 1.0
 	}
 	if diff := cmp.Diff(want, res.Packages, cmp.Comparer(func(a, b resolver.Candidate) bool { return true })); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
+	}
+}
+
+// lateUnavailable reports b 2.0 unavailable only when its dependencies are
+// read.
+type lateUnavailable struct{ *memory.Provider }
+
+func (l lateUnavailable) Dependencies(ctx context.Context, name string, c resolver.Candidate) ([]pep508.Requirement, error) {
+	if name == "b" && c.Version.String() == "2.0" {
+		return nil, fmt.Errorf("b 2.0: %w", &resolver.UnavailableError{Reason: "metadata requires Python >=3.13"})
+	}
+	return l.Provider.Dependencies(ctx, name, c)
+}
+
+func TestUnavailableFromDependencies(t *testing.T) {
+	u := mustUniverse(t, smallUniverse)
+	res, err := resolver.Resolve(context.Background(), lateUnavailable{u}, mustRequest(t, "require b"))
+	if err != nil || res.Unsat != nil {
+		t.Fatalf("Resolve: %v %v", err, res.Unsat)
+	}
+	if got := render(res); got != "b==1.0\n    <- root: b (requirements.txt:1)\n" {
+		t.Errorf("got\n%s", got)
+	}
+	res, err = resolver.Resolve(context.Background(), lateUnavailable{u}, mustRequest(t, "require b>=2"))
+	if err != nil || res.Unsat == nil {
+		t.Fatalf("Resolve: %v, unsat %v", err, res.Unsat)
+	}
+	want := "Because b 2.0 cannot be installed on the target (metadata requires Python >=3.13) and root depends on b>=2 (requirements.txt:1), version solving failed."
+	if !strings.Contains(res.Unsat.Derivation, want) {
+		t.Errorf("derivation:\n%s\nwant it to contain\n%s", res.Unsat.Derivation, want)
 	}
 }

@@ -2,6 +2,7 @@ package resolver
 
 import (
 	"context"
+	"errors"
 )
 
 // rootID is the package id of the virtual root, whose one version depends on
@@ -261,6 +262,14 @@ func (s *solver) solve(ctx context.Context) (*incompat, error) {
 		next = pkg
 		version := s.pickVersion(pkg, s.accum(pkg))
 		deps, err := s.dependencies(pkg, version)
+		var ue *UnavailableError
+		if errors.As(err, &ue) {
+			// The provider found out late that this version cannot be used:
+			// forbid it and choose again.
+			s.addIncompat(&incompat{terms: []term{{pkg: pkg, set: s.single(pkg, version)}}, kind: causeUnavailable, note: ue.Reason, rootIdx: -1})
+			s.stats.Decisions++
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -53,6 +53,7 @@ func TestCorpusResolves(t *testing.T) {
 	t.Setenv("GITHUB_API_URL", gh.URL)
 	t.Setenv("HF_ENDPOINT", hf.URL)
 	t.Setenv("PIP_INDEX_URL", pypi.URL)
+	isolateCatalog(t, pypi.Base)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 
 	dirs, _ := filepath.Glob(filepath.Join(corpus, "[0-9]*"))

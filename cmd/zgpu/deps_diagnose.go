@@ -80,6 +80,7 @@ the log cannot be read; 2 on a usage error.
     "wheel": {"package", "version", "url" (the URL setup.py asked for),
               "from_log": bool (printed by setup.py, or rebuilt from versions),
               "needs": string, "reasons": [string] (why no such wheel exists),
+              "known": bool (the catalog knows a wheel of that very name; omitted when false),
               "target": {"python", "torch", "cuda": int, "cxx11_abi", "note"},
               "suggested": {"filename", "url", "why"} (omitted when none)}
              (CUDA extension builds only),

@@ -29,6 +29,8 @@ func TestScripts(t *testing.T) {
 	hf := fakes.Hub(t, fakes.HubFixtures())
 	mirror := shared.Dir(t, "mirror")
 	pypi := fakes.PyPI(t, mirror)
+	isolateCatalog(t, pypi.Base)
+	catalogFile := os.Getenv("ZGPU_CATALOG")
 	spaces, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "spaces"))
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
@@ -40,6 +42,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("XDG_CACHE_HOME", filepath.Join(e.WorkDir, ".cache"))
 			e.Setenv("SPACES", spaces)
 			e.Setenv("NO_COLOR", "1")
+			e.Setenv("ZGPU_CATALOG", catalogFile)
 			e.Setenv("HOME", e.WorkDir)
 			return nil
 		},
