@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -178,5 +179,25 @@ func TestPinHashesAreTheTargetsFiles(t *testing.T) {
 	want := "numpy==2.2.6 \\\n    --hash=" + p.Hashes[0]
 	if !strings.HasPrefix(buf.String(), want) || !strings.Contains(buf.String(), "#   numpy==2.2.6 (requirements.txt:1)") {
 		t.Errorf("Format =\n%s", buf.String())
+	}
+}
+
+// BenchmarkLockMirror locks "torch transformers accelerate" (55 packages)
+// against the fake index with 5ms of latency per response, with and without
+// concurrent prefetching: the difference is what Prefetch buys.
+func BenchmarkLockMirror(b *testing.B) {
+	s := fakes.PyPI(b, "", fakes.WithLatency(5*time.Millisecond))
+	for _, conc := range []int{1, 8} {
+		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c := fetch.New(fetch.Config{MaxRetries: -1})
+				req := request(b, "torch", "transformers", "accelerate")
+				res, err := lock.Lock(context.Background(), pypi.New(s.URL, c), pypi.NewReader(c), lock.Options{Target: target, Concurrency: conc}, req)
+				if err != nil || res.Unsat != nil {
+					b.Fatal(err, res.Unsat)
+				}
+			}
+		})
 	}
 }

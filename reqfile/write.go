@@ -210,6 +210,11 @@ func requirementText(r Requirement) (string, error) {
 			return "", fmt.Errorf("cannot write editable %s without a URL or path", r.Req.Name)
 		}
 		s = r.Req.String()
+		if r.Req.URL != "" {
+			// packaging prints "name@ url"; pip reads "name @ url" the
+			// same, and people read it more easily.
+			s = strings.Replace(s, "@ ", " @ ", 1)
+		}
 	case URL, Path:
 		u := r.Req.URL
 		if u == "" {

@@ -59,6 +59,7 @@ type solver struct {
 	upgrade  map[string]bool
 	matchMem map[matchKey]matchResult
 	pyOK     map[string]bool // Requires-Python -> holds for the target
+	merged   map[mergeKey]*incompat
 
 	stats Stats
 }
@@ -84,6 +85,7 @@ func newSolver(ctx context.Context, p *cachingProvider, req Request) (*solver, e
 		upgrade:  map[string]bool{},
 		matchMem: map[matchKey]matchResult{},
 		pyOK:     map[string]bool{},
+		merged:   map[mergeKey]*incompat{},
 	}
 	for _, n := range req.UpgradePackages {
 		s.upgrade[pep508.NormalizeName(n)] = true
@@ -299,13 +301,28 @@ func (s *solver) applies(r pep508.Requirement, extra string) bool {
 	return r.Marker.EvaluateExtras(s.req.Env, []string{extra})
 }
 
-// dependencies returns the dependency incompatibilities of one version,
-// building them (and adding them to the solver) the first time.
-func (s *solver) dependencies(id, version int) ([]*incompat, error) {
+// dependencies returns the dependency incompatibilities of one version;
+// fresh reports that they were built by this call (the caller adds them to
+// the solver).
+func (s *solver) dependencies(id, version int) (ics []*incompat, fresh bool, err error) {
 	key := depKey{id, version}
 	if ics, ok := s.depsOf[key]; ok {
-		return ics, nil
+		return ics, false, nil
 	}
+	ics, err = s.buildDependencies(id, version)
+	if err != nil {
+		return nil, false, err
+	}
+	if id != rootID {
+		for i, ic := range ics {
+			ics[i] = s.mergeDependency(ic)
+		}
+	}
+	s.depsOf[key] = ics
+	return ics, true, nil
+}
+
+func (s *solver) buildDependencies(id, version int) ([]*incompat, error) {
 	p := s.pkgs[id]
 	self := term{pkg: id, set: s.single(id, version)}
 	var ics []*incompat
@@ -363,8 +380,35 @@ func (s *solver) dependencies(id, version int) ([]*incompat, error) {
 			}
 		}
 	}
-	s.depsOf[key] = ics
 	return ics, nil
+}
+
+// mergeKey identifies a dependency that several versions of a package may
+// share.
+type mergeKey struct {
+	pkg, dep int
+	req      string
+}
+
+// mergeDependency widens ic, "P v depends on Q S", to every loaded version
+// of P with the same dependency ("P >=1.0,<=1.4 depends on Q S"), as pub
+// does with version ranges: the wider incompatibility implies the narrower
+// ones, lets propagation rule out all those versions at once and makes
+// explanations shorter.
+func (s *solver) mergeDependency(ic *incompat) *incompat {
+	if ic.kind != causeDependency || len(ic.terms) != 2 {
+		return ic
+	}
+	k := mergeKey{pkg: ic.terms[0].pkg, dep: ic.terms[1].pkg, req: ic.req}
+	prev, ok := s.merged[k]
+	if !ok || !prev.terms[1].set.equal(ic.terms[1].set) {
+		s.merged[k] = ic
+		return ic
+	}
+	m := *ic
+	m.terms = []term{{pkg: k.pkg, set: prev.terms[0].set.or(ic.terms[0].set)}, ic.terms[1]}
+	s.merged[k] = &m
+	return &m
 }
 
 // depIncompat turns "self depends on r" into incompatibilities: one for the

@@ -261,7 +261,7 @@ func (s *solver) solve(ctx context.Context) (*incompat, error) {
 		}
 		next = pkg
 		version := s.pickVersion(pkg, s.accum(pkg))
-		deps, err := s.dependencies(pkg, version)
+		deps, fresh, err := s.dependencies(pkg, version)
 		var ue *UnavailableError
 		if errors.As(err, &ue) {
 			// The provider found out late that this version cannot be used:
@@ -275,7 +275,9 @@ func (s *solver) solve(ctx context.Context) (*incompat, error) {
 		}
 		conflict := false
 		for _, ic := range deps {
-			s.addIncompat(ic)
+			if fresh {
+				s.addIncompat(ic)
+			}
 			if !conflict && s.depConflicts(ic, pkg) {
 				conflict = true
 			}

@@ -24,6 +24,11 @@ func TestMain(m *testing.M) {
 // txtar archive with a Space folder, the zgpu commands a user would type and
 // the expected output. GitHub, the Hub and a PyPI index are fakes serving
 // fixture trees, reached through the environment variables a user would set.
+//
+// Goldens that hold a Hub URL name the fake as $HF_ENDPOINT and are checked
+// with cmpenv. To regenerate them: turn cmpenv back into cmp, run
+// `go test ./cmd/zgpu -run TestScripts -update`, then replace the fake's
+// http://127.0.0.1:PORT with $HF_ENDPOINT and cmp with cmpenv again.
 func TestScripts(t *testing.T) {
 	gh := fakes.GitHub(t, fakes.GitHubFixtures())
 	hf := fakes.Hub(t, fakes.HubFixtures())
