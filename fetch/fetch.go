@@ -33,6 +33,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -62,6 +63,32 @@ type Config struct {
 	RetryWaitMin  time.Duration
 	RetryWaitMax  time.Duration
 	MaxRetryAfter time.Duration
+
+	// AllowHosts, when not empty, are the only hosts requests may go to
+	// (redirects included); any other fails at once with a
+	// *HostNotAllowedError, never retried. Tests and sandboxes set it
+	// (ZGPU_ALLOW_HOSTS) so that nothing leaves the machine.
+	AllowHosts []string
+}
+
+// HostNotAllowedError is a request to a host outside Config.AllowHosts.
+type HostNotAllowedError struct{ Host string }
+
+func (e *HostNotAllowedError) Error() string {
+	return fmt.Sprintf("host %s is not in the allowed hosts (ZGPU_ALLOW_HOSTS)", e.Host)
+}
+
+// hostAllowed reports whether requests may go to host.
+func (c *Client) hostAllowed(host string) bool {
+	if len(c.cfg.AllowHosts) == 0 {
+		return true
+	}
+	for _, h := range c.cfg.AllowHosts {
+		if strings.EqualFold(strings.TrimSpace(h), host) {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrOffline is returned in Offline mode for anything not in the cache.

@@ -87,7 +87,15 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, pre f
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("GET %s: %w", redactURL(rawURL), ctxErr)
 		}
-		return nil, fmt.Errorf("GET %s: %s (%d attempts)", redactURL(rawURL), c.redactErr(err), attempts)
+		var hna *HostNotAllowedError
+		if errors.As(err, &hna) {
+			return nil, fmt.Errorf("GET %s: %w", redactURL(rawURL), hna)
+		}
+		word := "attempts"
+		if attempts == 1 {
+			word = "attempt"
+		}
+		return nil, fmt.Errorf("GET %s: %s (%d %s)", redactURL(rawURL), c.redactErr(err), attempts, word)
 	}
 	if out == nil {
 		// A retryable status on the last attempt: the handler did not run.
@@ -127,6 +135,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if errors.As(err, &ue) {
 			msg := ue.Err.Error()
 			if strings.Contains(msg, "stopped after") || strings.Contains(msg, "unsupported protocol scheme") {
+				return false, err
+			}
+			var hna *HostNotAllowedError
+			if errors.As(err, &hna) {
 				return false, err
 			}
 			// A name that does not resolve will not resolve on retry.

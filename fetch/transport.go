@@ -57,6 +57,12 @@ func hostOnly(host string) string {
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	host := strings.ToLower(req.URL.Hostname())
+	if !t.c.hostAllowed(host) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &HostNotAllowedError{Host: host}
+	}
 	sem := t.sem(host)
 	select {
 	case sem <- struct{}{}:

@@ -16,7 +16,11 @@
 // finite list (a bitset with one extra element, "not selected"); positive
 // and negative terms, intersection and subset tests are bit operations.
 // Ranges are printed from runs of adjacent candidates ("torch >=2.8.0"
-// means every listed version from 2.8.0 up).
+// means every listed version from 2.8.0 up). As pub does with ranges, a
+// dependency shared by several loaded versions of a package is merged into
+// one incompatibility ("transformers >=4.42.4,<=4.44.2 depends on
+// huggingface-hub<1.0,>=0.23.2"), which shortens explanations and lets
+// propagation rule those versions out together.
 //
 // # Python semantics
 //
@@ -33,9 +37,12 @@
 //     its specifiers name a pre-release (packaging's Specifier.prereleases),
 //     or when no installable final release satisfies it (packaging's filter
 //     fallback). Deviation: pip applies these rules to the intersection of
-//     every requirement on a package seen so far; here each requirement
-//     applies them on its own, which differs only when one requirement names
-//     a pre-release and another on the same package does not.
+//     the specifiers of every requirement on a package it currently holds;
+//     here each requirement applies them on its own. They differ only when
+//     one requirement on a package admits pre-releases and another does not
+//     (pip then admits them for both; here the second excludes them, and an
+//     explanation says "pre-release ... excluded"); see the
+//     prerelease-per-requirement scenario and lock's pip semantics test.
 //   - Yanked (PEP 592): a yanked candidate matches only a requirement that
 //     pins it exactly (one == or === specifier, no wildcard), as pip's
 //     "pinned" rule.
@@ -50,12 +57,16 @@
 //     UpgradePackages names the package.
 //   - Provider filtering: candidates marked Unavailable (no wheel for the
 //     target, policy) are kept in the universe but forbidden, so a failure
-//     says "cannot be installed on the target" rather than "no versions".
+//     says "cannot be installed on the target" rather than "no versions". A
+//     provider that finds out only when reading metadata returns an
+//     UnavailableError from Dependencies; the version is then forbidden the
+//     same way.
 //
 // # Heuristics
 //
-// The next package decided is the required one with the fewest allowed
-// candidates left, ties broken by first appearance (request order first);
+// The next package decided is one the request pins (== or a URL), as uv
+// and pip do, else the required one with the fewest allowed candidates
+// left, ties broken by first appearance (request order first);
 // its version is the preferred one if allowed, else the highest allowed.
 // When several solutions exist the one found can differ from pip's, whose
 // resolvelib explores in a different order; every solution satisfies every

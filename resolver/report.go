@@ -167,6 +167,9 @@ func (r *reporter) and(a, b *incompat, an, bn int) string {
 	if bn > 0 {
 		bt += fmt.Sprintf(" (%d)", bn)
 	}
+	if hasClause(at) && !hasClause(bt) {
+		at, bt = bt, at // keep the clause with a comma last, where it reads
+	}
 	return at + " and " + bt
 }
 
@@ -199,6 +202,12 @@ func (s *solver) chain(a, b *incompat) (string, bool) {
 		return "", false
 	}
 	return s.termText(a.terms[0]) + " depends on " + s.reqText(a) + " which depends on " + s.reqText(b), true
+}
+
+// hasClause reports whether an incompatibility's text ends in a clause of
+// its own (", which matches no version", ", but there are no versions").
+func hasClause(t string) bool {
+	return strings.Contains(t, ", which ") || strings.Contains(t, ", but ")
 }
 
 // icText says an incompatibility in English.

@@ -20,6 +20,9 @@ type Requirement struct {
 	Locked bool
 	// Via lists what pulled a locked package in, for annotations.
 	Via []string
+	// Comment is the "# zgpu:" comment the line had in a file zgpu wrote
+	// (without the prefix), kept when the line is kept.
+	Comment string
 }
 
 // Input is a Space's dependencies as Plan sees them.

@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -81,8 +82,38 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 	default:
 		in.Requirements = sectionReqs(p, string(project.Requirements))
 		in.Options = optionLines(p, string(project.Requirements))
+		in.Requirements = fromGenerated(p, in.Requirements)
 	}
 	return in, nil
+}
+
+// fromGenerated keeps, of a requirements.txt that zgpu wrote, only what the
+// user asked for, each with its earlier "# zgpu:" comment (see generated).
+func fromGenerated(p *project.Project, reqs []Requirement) []Requirement {
+	var path string
+	for _, f := range p.Files {
+		if f.Kind == project.Requirements {
+			path = f.Path
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return reqs
+	}
+	g, ok := readGenerated(data)
+	if !ok {
+		return reqs
+	}
+	var out []Requirement
+	for _, r := range reqs {
+		name := pep508.NormalizeName(r.Req.Name)
+		if name != "" && !g.isRoot(name) {
+			continue
+		}
+		r.Comment = g.comments[name]
+		out = append(out, r)
+	}
+	return out
 }
 
 func hasSection(p *project.Project, s string) bool {

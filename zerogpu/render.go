@@ -31,7 +31,11 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 		"For "+target+".",
 		"spaces and gradio are installed by the platform and left out on purpose.",
 	)
-	if len(r.Changes) > 0 {
+	marked := false
+	for _, l := range r.Lines {
+		marked = marked || l.Reason != ""
+	}
+	if marked {
 		doc.Header = append(doc.Header, "Lines marked `# zgpu:` were changed; `zgpu deps resolve --json` explains every decision.")
 	}
 	var opts bytes.Buffer

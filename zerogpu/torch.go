@@ -297,7 +297,7 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 			continue
 		}
 		if m == nil {
-			p.kept = append(p.kept, Line{Name: name, Text: e.user.Text, Origin: e.user.Origin})
+			p.kept = append(p.kept, Line{Name: name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
 			r.decide(name, e.wheelFile, "your wheel fits torch "+t.String(), "")
 			continue
 		}
@@ -327,7 +327,7 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 	}
 	for _, e := range p.wheelTorch {
 		if _, ok := a.choices[e.name]; !ok {
-			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin})
+			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
 		}
 	}
 	p.pinSidecars(t)

@@ -31,6 +31,7 @@ func BenchmarkResolveCorpus(b *testing.B) {
 	b.Setenv("HF_ENDPOINT", hf.URL)
 	b.Setenv("PIP_INDEX_URL", pypi.URL)
 	isolateCatalog(b, pypi.Base)
+	b.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 
 	for _, name := range []string{"071-pshuman-hf", "027-anychat", "009-image-to-3d-asset"} {
 		dir := shared.Dir(b, "corpus", name)

@@ -54,6 +54,7 @@ func TestCorpusResolves(t *testing.T) {
 	t.Setenv("HF_ENDPOINT", hf.URL)
 	t.Setenv("PIP_INDEX_URL", pypi.URL)
 	isolateCatalog(t, pypi.Base)
+	t.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 
 	dirs, _ := filepath.Glob(filepath.Join(corpus, "[0-9]*"))

@@ -17,7 +17,11 @@ import (
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/internal/atomicfile"
 	"github.com/zgpu/zgpu/internal/textdiff"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
+	"github.com/zgpu/zgpu/pypi"
+	"github.com/zgpu/zgpu/reqfile"
 	"github.com/zgpu/zgpu/zerogpu"
 )
 
@@ -37,6 +41,11 @@ type depsResolveOptions struct {
 	NoHashes         bool
 	NoAnnotate       bool
 	EmitPreinstalled bool
+	NoLock           bool
+	Pre              bool
+	AllowSdist       bool
+	Upgrade          bool
+	UpgradePackages  []string
 	export           zerogpu.ExportOptions
 }
 
@@ -134,6 +143,11 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoHashes, "no-hashes", false, "write no --hash lines (the default; accepted for uv export compatibility)")
 	fs.BoolVar(&o.NoAnnotate, "no-annotate", false, "leave out the '# via' annotations of locked packages")
 	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write gradio and spaces too (not recommended)")
+	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
+	fs.BoolVar(&o.Pre, "pre", false, "allow pre-releases of every package when locking")
+	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
+	fs.BoolVar(&o.Upgrade, "upgrade", false, "when locking, ignore the pins of the existing output file")
+	fs.StringSliceVar(&o.UpgradePackages, "upgrade-package", nil, "when locking, let this `package` move from its pin in the existing output file (repeatable)")
 	fs.BoolVar(&o.export.NoDev, "no-dev", false, "uv.lock: leave out the dev group")
 	fs.StringSliceVar(&o.export.Extras, "extra", nil, "include the optional dependencies of this `extra` (repeatable)")
 	fs.BoolVar(&o.export.AllExtras, "all-extras", false, "include every extra")
@@ -182,6 +196,15 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
+	target := o.Output
+	if o.Check && target == "" {
+		target = filepath.Join(proj.Dir, "requirements.txt")
+	}
+	if report.OK() && !o.NoLock && !in.Locked {
+		if err := o.lock(ctx, c, in, report, target); err != nil {
+			return err
+		}
+	}
 	if o.JSON {
 		enc := json.NewEncoder(o.g.Stdout)
 		enc.SetIndent("", "  ")
@@ -194,10 +217,6 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	}
 	if !report.OK() {
 		return fmt.Errorf("no ZeroGPU-safe requirements for %s:\n%s", path, indent(report.Error()))
-	}
-	target := o.Output
-	if o.Check && target == "" {
-		target = filepath.Join(proj.Dir, "requirements.txt")
 	}
 	data, err := report.Render(zerogpu.RenderOptions{
 		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate,
@@ -233,6 +252,50 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	return nil
 }
 
+// lock pins every package for the target (issue: full lock). When the
+// index cannot be reached (offline with nothing cached, or down), it keeps
+// the unlocked plan and says so.
+func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, target string) error {
+	fc := fetch.New(o.net.fetchConfig(o.g))
+	sources := o.net.sources(fc)
+	lo := zerogpu.LockOptions{
+		Lister: sources, Meta: pypi.NewReader(fc), Pre: o.Pre, AllowSdist: o.AllowSdist,
+		Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages, Concurrency: o.net.Jobs,
+	}
+	if target != "" {
+		lo.Preferences = pinsOf(target)
+	}
+	stop := o.g.progress("locking for Python " + report.Target.Python)
+	err := report.Lock(ctx, c, in, lo)
+	stop()
+	if errors.Is(err, zerogpu.ErrUnreachable) {
+		o.g.Logf("warning: not locked, ranges kept: %v", err)
+		o.g.Logf("warning: run once with the index reachable to pin every package (or pass --no-lock to silence this)")
+		return nil
+	}
+	return err
+}
+
+// pinsOf reads the name==version pins of an existing output file, the
+// preferences of a re-lock; a missing or unreadable file gives none.
+func pinsOf(path string) map[string]pep440.Version {
+	f, err := reqfile.ParseFile(path, reqfile.ParseOptions{NoIncludes: true})
+	if err != nil {
+		return nil
+	}
+	out := map[string]pep440.Version{}
+	for _, r := range f.Requirements {
+		s := r.Req.Specifiers
+		if r.Req.Name == "" || r.Req.URL != "" || len(s) != 1 || s[0].Op != "==" || strings.HasSuffix(s[0].Version, ".*") {
+			continue
+		}
+		if v, err := pep440.Parse(s[0].Version); err == nil {
+			out[pep508.NormalizeName(r.Req.Name)] = v
+		}
+	}
+	return out
+}
+
 // commandLine is the command named in the file's header: stable across
 // machines and runs, so that --check compares like with like.
 func (o *depsResolveOptions) commandLine(target string) string {
@@ -242,6 +305,15 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	}
 	if o.Torch != "" {
 		parts = append(parts, "--torch "+o.Torch)
+	}
+	if o.NoLock {
+		parts = append(parts, "--no-lock")
+	}
+	if o.Pre {
+		parts = append(parts, "--pre")
+	}
+	if o.AllowSdist {
+		parts = append(parts, "--allow-sdist")
 	}
 	if o.export.NoDev {
 		parts = append(parts, "--no-dev")

@@ -43,7 +43,8 @@ const netFlagsHelp = `Network:
   default huggingface.co); GITHUB_TOKEN only to GitHub (the host of
   $GITHUB_API_URL, default api.github.com, and github.com for release
   downloads). HF_HUB_OFFLINE=1 makes Hub lookups offline (cache only) even
-  without --offline. Tokens are never printed.`
+  without --offline. ZGPU_ALLOW_HOSTS=h1,h2 restricts every request to those
+  hosts (for sandboxes and tests). Tokens are never printed.`
 
 // defaultIndexURL is PIP_INDEX_URL, then UV_INDEX_URL, then PyPI.
 func defaultIndexURL() string {
@@ -155,7 +156,20 @@ func (n *netOptions) fetchConfig(g *globalOptions) fetch.Config {
 		Tokens:     envTokens(),
 		UserAgent:  "zgpu/" + buildVersion(),
 		Logf:       g.Debugf,
+		AllowHosts: allowHosts(),
 	}
+}
+
+// allowHosts reads ZGPU_ALLOW_HOSTS, a comma-separated list of the only
+// hosts zgpu may reach (tests and sandboxes set it to the loopback).
+func allowHosts() []string {
+	var out []string
+	for _, h := range strings.Split(os.Getenv("ZGPU_ALLOW_HOSTS"), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // hubOffline reports whether HF_HUB_OFFLINE asks for offline Hub access

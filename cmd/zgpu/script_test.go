@@ -15,6 +15,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files of testscript scenarios (cmp with -update)")
 
 func TestMain(m *testing.M) {
+	// Nothing in these tests may leave the machine: every source is a fake
+	// on the loopback.
+	os.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 	testscript.Main(m, map[string]func(){
 		"zgpu": func() { os.Exit(run(os.Args[1:])) },
 	})
@@ -48,6 +51,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("SPACES", spaces)
 			e.Setenv("NO_COLOR", "1")
 			e.Setenv("ZGPU_CATALOG", catalogFile)
+			e.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 			e.Setenv("HOME", e.WorkDir)
 			return nil
 		},

@@ -1,0 +1,52 @@
+// Package difftest holds the differential test of zgpu's resolver against
+// pip's, and the benchmark of the two. It has no code outside its tests.
+//
+// # What is compared
+//
+// Cases are requirement sets resolved for two targets, CPython 3.12 and
+// 3.10 on manylinux_2_28 x86_64 (wheels only, as --only-binary=:all:):
+//
+//   - every corpus project (../shared/corpus) whose applicable requirements
+//     all name projects in the offline mirror (../shared/mirror). Applicable
+//     are the requirements of requirements.txt and pre-requirements.txt,
+//     or, without those, pyproject's project.dependencies, whose markers
+//     hold on the target; -c lines become constraints. Direct URL and
+//     editable requirements are dropped (kind "corpus-nourl"); the projects
+//     left out are logged with the reason.
+//   - 32 generated sets (fixed seeds): 3 to 12 mirror projects that have a
+//     wheel for both targets, bare or with a specifier drawn from their real
+//     versions; every fourth set also pins a release together with a
+//     version of one of its dependencies that the release excludes
+//     (kind "generated-unsat").
+//
+// zgpu resolves with lock.Lock through pypi.New over fakes.PyPI serving the
+// mirror; pip 24.2 resolves with internal/piporacle (the interpreter of the
+// target version, the mirror README's command line). For each case both find
+// a solution or neither does; zgpu's solution must pass internal/validate,
+// and so must pip's (which checks the validator). Where both solve,
+// differing versions are logged and counted: pip and zgpu may legitimately
+// choose differently; a case is "dominated" when zgpu picks a lower version
+// than pip somewhere and a higher one nowhere.
+//
+// # Flags
+//
+// By default pip's answers are read from testdata/pip.json, so the test
+// takes seconds and needs no Python:
+//
+//	go test ./difftest
+//
+// -pip runs pip live (about 110 pip processes, two at a time: several
+// minutes on two loaded cores); with -short only every fourth case is run
+// (about 30, within three minutes). -pip -update rewrites testdata/pip.json:
+//
+//	go test ./difftest -run TestDifferential -pip -v
+//	go test ./difftest -run TestDifferential -pip -short
+//	go test ./difftest -run TestDifferential -pip -update
+//
+// # Benchmark
+//
+// BenchmarkPipVsZgpu times pip and zgpu on the same requirement sets against
+// fakes.PyPI with 20 ms of latency per request, cold and warm; it needs
+// -pipbench (it runs pip for minutes). ../bench/pip_vs_zgpu.sh runs it and
+// writes ../bench/RESULTS.md.
+package difftest

@@ -1,0 +1,229 @@
+package zerogpu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/lock"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/resolver"
+	"github.com/zgpu/zgpu/wheeltags"
+)
+
+// LockOptions configure the lock step.
+type LockOptions struct {
+	Lister index.Lister
+	Meta   index.MetadataReader
+	// Pre allows pre-releases of every package (pip --pre).
+	Pre bool
+	// AllowSdist lets a pure-Python sdist stand in where no wheel installs
+	// (never for CUDA packages, which are direct wheels by then).
+	AllowSdist bool
+	// Preferences are the pins of an existing output file: a re-lock moves
+	// nothing unless asked (Upgrade, UpgradePackages).
+	Preferences     map[string]pep440.Version
+	Upgrade         bool
+	UpgradePackages []string
+	Concurrency     int
+}
+
+// ErrUnreachable wraps an index failure: the caller may keep the unlocked
+// plan, which is what `deps resolve` does when the index cannot be reached.
+var ErrUnreachable = errors.New("the package index could not be read")
+
+// Lock pins every requirement of the plan for the target: the resolver runs
+// over the index with the wheel-only policy, co-resolving what the platform
+// installs itself (gradio at sdk_version, spaces), which are then left out.
+// CUDA wheels chosen by Plan stay as direct URLs; editable, path and VCS
+// requirements stay as written. No solution becomes a Problem with the
+// resolver's explanation.
+func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
+	if !r.OK() {
+		return nil
+	}
+	if c == nil {
+		c = catalog.Default()
+	}
+	env := pep508.LinuxEnv(r.Target.Python)
+	py := pyMajorMinor(r.Target.Python)
+	target := wheeltags.Target{Python: py, Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch}
+
+	req := resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
+	var verbatim []Line
+	byName := map[string]Line{}
+	direct := map[string]bool{}
+	for _, l := range r.Lines {
+		pr, err := pep508.ParseRequirement(l.Text)
+		if err != nil || pr.Name == "" {
+			verbatim = append(verbatim, l) // -e, paths
+			continue
+		}
+		if pr.URL != "" {
+			if _, _, ok := wheelOf(pr.URL); !ok {
+				verbatim = append(verbatim, l) // VCS, sdist and folder URLs
+				continue
+			}
+			direct[strings.SplitN(pr.URL, "#", 2)[0]] = true
+		}
+		byName[l.Name] = l
+		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: l.Origin})
+	}
+	omit := map[string]bool{}
+	for _, pre := range c.Preinstalled {
+		if pre.Emit == "never" {
+			omit[pep508.NormalizeName(pre.Name)] = true
+		}
+	}
+	for _, ch := range r.Changes {
+		if ch.After == "" {
+			omit[ch.Name] = true
+		}
+	}
+	// What the platform installs after requirements.txt is resolved with it.
+	if in.SDKVersion != "" {
+		if g, err := pep508.ParseRequirement("gradio==" + in.SDKVersion); err == nil {
+			req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: g, Origin: "README.md sdk_version (installed by the platform)"})
+		}
+	}
+	if s, err := pep508.ParseRequirement("spaces"); err == nil {
+		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: s, Origin: "the platform's spaces"})
+	}
+	for _, p := range in.Pre {
+		if p.Req.Name != "" && p.Req.URL == "" {
+			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
+		}
+	}
+
+	meta := &directMeta{inner: lo.Meta, direct: direct}
+	res, err := lock.Lock(ctx, lo.Lister, meta, lock.Options{Target: target, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	if res.Unsat != nil {
+		r.problem(Problem{
+			Subject: "lock",
+			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
+			Fixes:   res.Unsat.Suggestions,
+		})
+		return nil
+	}
+	var lines []Line
+	for _, pin := range res.Pins {
+		name := pep508.NormalizeName(pin.Name)
+		if omit[name] {
+			continue
+		}
+		plan, planned := byName[name]
+		l := Line{Name: name, Text: pin.Requirement(), Hashes: pin.Hashes, Via: viaOf(pin.Via)}
+		if planned {
+			l.Origin, l.Reason = plan.Origin, plan.Reason
+			if strings.Contains(plan.Text, " @ ") || strings.Contains(plan.Text, "@ ") {
+				l.Text = plan.Text
+				l.Hashes = plan.Hashes
+			}
+		}
+		lines = append(lines, l)
+	}
+	lines = append(lines, verbatim...)
+	sort.SliceStable(lines, func(i, j int) bool {
+		if lines[i].Name != lines[j].Name {
+			return lines[i].Name < lines[j].Name
+		}
+		return lines[i].Text < lines[j].Text
+	})
+	r.Lines = lines
+	r.Locked = true
+	if len(meta.skipped) > 0 {
+		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
+	}
+	r.decide("lock", fmt.Sprintf("%d packages pinned", len(lines)),
+		fmt.Sprintf("resolved for %s with wheels only, co-resolving gradio %s and spaces (not written); %d versions tried, %d conflicts", target, orAny(in.SDKVersion), res.Stats.Decisions, res.Stats.Conflicts), "")
+	return nil
+}
+
+func orAny(s string) string {
+	if s == "" {
+		return "(any: no sdk_version)"
+	}
+	return s
+}
+
+// viaOf names what pulled a package in, pip-compile style.
+func viaOf(vs []resolver.Via) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range vs {
+		s := v.From
+		if s == "" {
+			s = "-r " + fileOf(v.Origin)
+		} else if i := strings.LastIndexByte(s, ' '); i > 0 {
+			s = s[:i]
+		}
+		if s == "-r " {
+			continue
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// fileOf names the file of an origin ("/space/requirements.txt:3") as
+// pip-compile does, by its base name.
+func fileOf(origin string) string {
+	if i := strings.IndexByte(origin, ':'); i > 0 {
+		origin = origin[:i]
+	}
+	return filepath.Base(origin)
+}
+
+// directMeta reads metadata from the index, but not for direct wheel URLs
+// (GitHub release assets, Hub files): learning their dependencies would
+// mean reading the wheel itself. Those get their name and version only.
+type directMeta struct {
+	inner  index.MetadataReader
+	direct map[string]bool
+
+	mu      sync.Mutex
+	skipped map[string]bool
+}
+
+func (d *directMeta) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
+	if d.direct[f.URL] {
+		w, err := wheeltags.ParseWheelFilename(f.Filename)
+		if err != nil {
+			return index.Metadata{}, err
+		}
+		d.mu.Lock()
+		if d.skipped == nil {
+			d.skipped = map[string]bool{}
+		}
+		d.skipped[w.Name] = true
+		d.mu.Unlock()
+		return index.Metadata{Name: w.Name, Version: w.Version.String()}, nil
+	}
+	return d.inner.Metadata(ctx, f)
+}
+
+func (d *directMeta) names() []string {
+	var out []string
+	for n := range d.skipped {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
