@@ -301,6 +301,15 @@ func cmpNum(a, b string) int {
 
 // cmpDotted compares dotted release strings as tuples of numbers.
 func cmpDotted(a, b string) int {
+	// Skip the components the two share.
+	i, n := 0, min(len(a), len(b))
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	for i > 0 && a[i-1] != '.' {
+		i--
+	}
+	a, b = a[i:], b[i:]
 	for {
 		if a == "" || b == "" {
 			return cmpInt(len(a), len(b))
