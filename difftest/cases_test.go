@@ -230,8 +230,19 @@ func installsEverywhere(wheels []string) bool {
 }
 
 // randomRequirement returns the project bare or with a specifier drawn from
-// its versions.
+// its versions that admits at least one of them (a few draws, else bare).
 func randomRequirement(rng *rand.Rand, e poolEntry) string {
+	for range 4 {
+		s := randomSpecifier(rng, e)
+		r, err := pep508.ParseRequirement(s)
+		if err == nil && len(r.Specifiers.Filter(e.versions, true)) > 0 {
+			return s
+		}
+	}
+	return e.name
+}
+
+func randomSpecifier(rng *rand.Rand, e poolEntry) string {
 	vs := e.versions
 	v := vs[rng.IntN(len(vs))]
 	switch rng.IntN(8) {

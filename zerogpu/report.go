@@ -1,6 +1,7 @@
 package zerogpu
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -23,6 +24,30 @@ type Report struct {
 	// Locked reports whether every line is pinned by a lock (uv.lock export
 	// or the resolver) rather than kept as the user wrote it.
 	Locked bool `json:"locked"`
+}
+
+// MarshalJSON writes empty lists as [], never null.
+func (r *Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	c := plain(*r)
+	for _, l := range []*[]string{&c.Warnings, &c.Options, &c.Inputs} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if c.Lines == nil {
+		c.Lines = []Line{}
+	}
+	if c.Decisions == nil {
+		c.Decisions = []Decision{}
+	}
+	if c.Changes == nil {
+		c.Changes = []Change{}
+	}
+	if c.Problems == nil {
+		c.Problems = []Problem{}
+	}
+	return json.Marshal(c)
 }
 
 // OK reports whether the plan has no problems.
