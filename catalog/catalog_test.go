@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/wheeltags"
 )
@@ -68,6 +69,17 @@ func TestFamily(t *testing.T) {
 	r, _ = c.FamilyOf(pep440.MustParse("2.8.0"))
 	if maj, min := r.CUDA(); maj != 12 || min != 8 {
 		t.Errorf("torch 2.8 CUDA = %d.%d, want 12.8", maj, min)
+	}
+	for _, tc := range []struct {
+		abi  string
+		want cudalabel.ABI
+	}{{"TRUE", cudalabel.ABITrue}, {"FALSE", cudalabel.ABIFalse}, {"", cudalabel.ABIUnknown}} {
+		if got := (FamilyRow{CXX11ABI: tc.abi}).ABI(); got != tc.want {
+			t.Errorf("FamilyRow{CXX11ABI: %q}.ABI() = %v, want %v", tc.abi, got, tc.want)
+		}
+	}
+	if r, _ := c.FamilyOf(pep440.MustParse("2.8.0")); r.ABI() != cudalabel.ABITrue {
+		t.Errorf("torch 2.8 ABI = %v, want cxx11", r.ABI())
 	}
 }
 

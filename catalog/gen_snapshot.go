@@ -25,6 +25,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/zgpu/zgpu/pep508"
 )
 
 type row struct{ pkg, file, url, kind, location, path, confidence, note string }
@@ -65,7 +67,7 @@ func main() {
 		version := strings.SplitN(parts[1], "+", 2)[0]
 		tag := "v" + version
 		add(row{
-			pkg: canonical(parts[0]), file: name,
+			pkg: pep508.NormalizeName(parts[0]), file: name,
 			url:  fmt.Sprintf("https://github.com/%s/releases/download/%s/%s", repo, tag, name),
 			kind: "github", location: repo, path: tag, confidence: "inf",
 			note: "filename from real-wheel-filenames.txt; release tag v{version} per setup.py BASE_WHEEL_URL",
@@ -124,7 +126,7 @@ func main() {
 			}
 			rel, _ := filepath.Rel(shared, p)
 			add(row{
-				pkg: canonical(strings.SplitN(file, "-", 2)[0]), file: file, url: u,
+				pkg: pep508.NormalizeName(strings.SplitN(file, "-", 2)[0]), file: file, url: u,
 				kind: kind, location: loc, confidence: "src",
 				note: "seen in shared/" + filepath.ToSlash(rel),
 			})
@@ -146,10 +148,6 @@ func main() {
 	}
 	check(os.WriteFile(filepath.Join("data", "snapshot.tsv"), []byte(b.String()), 0o644))
 	fmt.Printf("wrote %d rows\n", len(rows))
-}
-
-func canonical(s string) string {
-	return strings.ToLower(regexp.MustCompile(`[-_.]+`).ReplaceAllString(s, "-"))
 }
 
 func check(err error) {

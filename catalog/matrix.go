@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -23,6 +24,18 @@ type FamilyRow struct {
 	CXX11ABI  string `json:"cxx11abi"`
 	Manylinux string `json:"manylinux"`
 	Pythons   string `json:"python_versions"`
+}
+
+// ABI returns the C++ ABI of the PyPI build (CXX11ABI "TRUE" or "FALSE"),
+// or cudalabel.ABIUnknown.
+func (r FamilyRow) ABI() cudalabel.ABI {
+	switch r.CXX11ABI {
+	case "TRUE":
+		return cudalabel.ABITrue
+	case "FALSE":
+		return cudalabel.ABIFalse
+	}
+	return cudalabel.ABIUnknown
 }
 
 // CUDAMajor returns the CUDA major version of the default PyPI build, or 0.

@@ -2,9 +2,10 @@ package diagnose
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/zgpu/zgpu/wheeltags"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // Constraint is one line of pip's "The conflict is caused by:" block.
@@ -58,11 +59,11 @@ func (s *scan) conflictBlock(from int) (cs []Constraint, cannot string) {
 	for i := start; i < len(s.lines) && len(cs) < 50; i++ {
 		t := s.lines[i].text
 		if m := reUserRequested.FindStringSubmatch(t); m != nil {
-			cs = append(cs, Constraint{By: "user", Package: wheeltags.NormalizeName(m[1]), Specifier: spec(m[2]), Line: s.lines[i].n})
+			cs = append(cs, Constraint{By: "user", Package: pep508.NormalizeName(m[1]), Specifier: spec(m[2]), Line: s.lines[i].n})
 			continue
 		}
 		if m := reDependsOn.FindStringSubmatch(t); m != nil {
-			cs = append(cs, Constraint{By: wheeltags.NormalizeName(m[1]) + " " + m[2], Package: wheeltags.NormalizeName(m[3]), Specifier: spec(m[4]), Line: s.lines[i].n})
+			cs = append(cs, Constraint{By: pep508.NormalizeName(m[1]) + " " + m[2], Package: pep508.NormalizeName(m[3]), Specifier: spec(m[4]), Line: s.lines[i].n})
 			continue
 		}
 		break
@@ -88,7 +89,7 @@ func classify(cs []Constraint, cannot string) (Kind, []string) {
 	gradioWants := map[string]bool{}
 	for _, c := range cs {
 		if c.By == "user" {
-			if !contains(userPkgs, c.Package) {
+			if !slices.Contains(userPkgs, c.Package) {
 				userPkgs = append(userPkgs, c.Package)
 			}
 		} else {
@@ -106,7 +107,7 @@ func classify(cs []Constraint, cannot string) (Kind, []string) {
 	if spacesInvolved {
 		offenders = []string{"spaces"}
 		for _, p := range userPkgs {
-			if p != "spaces" && !contains(offenders, p) {
+			if p != "spaces" && !slices.Contains(offenders, p) {
 				offenders = append(offenders, p)
 			}
 		}
@@ -121,7 +122,7 @@ func classify(cs []Constraint, cannot string) (Kind, []string) {
 		return KindSDKConflict, offenders
 	}
 	for _, p := range userPkgs {
-		if contains(sdkPackages, p) && len(gradioWants) > 0 {
+		if slices.Contains(sdkPackages, p) && len(gradioWants) > 0 {
 			offenders = append(offenders, p)
 		}
 	}
@@ -132,7 +133,7 @@ func classify(cs []Constraint, cannot string) (Kind, []string) {
 		return KindConflict, userPkgs
 	}
 	for _, c := range cs {
-		if !contains(offenders, c.Package) {
+		if !slices.Contains(offenders, c.Package) {
 			offenders = append(offenders, c.Package)
 		}
 	}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -62,7 +64,7 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 	case KindNoDistribution:
 		for _, h := range g.hits {
 			if m := reNoDistSpec.FindStringSubmatch(h.ln.text); m != nil {
-				vars["spec"] = strings.TrimPrefix(m[1], wheeltags.NormalizeName(g.pkg))
+				vars["spec"] = strings.TrimPrefix(m[1], pep508.NormalizeName(g.pkg))
 				break
 			}
 		}
@@ -87,7 +89,7 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 	f.Fix = fill(t.fix, vars)
 	f.Source = t.source
 	for _, cmd := range t.commands {
-		if c := fillCommand(cmd, vars); c != "" && !contains(f.Commands, c) {
+		if c := fillCommand(cmd, vars); c != "" && !slices.Contains(f.Commands, c) {
 			f.Commands = append(f.Commands, c)
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -117,7 +119,7 @@ func (s *scan) pkgFor(k Kind, text string) string {
 		return s.pkg
 	case KindNoDistribution:
 		if m := reNoDist.FindStringSubmatch(text); m != nil {
-			return wheeltags.NormalizeName(m[1])
+			return pep508.NormalizeName(m[1])
 		}
 	case KindUndefinedSymbol:
 		if m := reSO.FindStringSubmatch(text); m != nil {
@@ -140,7 +142,7 @@ func (s *scan) failedPackages(text string) []string {
 	if m := reFailedBuild.FindStringSubmatch(text); m != nil {
 		var out []string
 		for _, f := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' }) {
-			if n := wheeltags.NormalizeName(f); validName(n) {
+			if n := pep508.NormalizeName(f); validName(n) {
 				out = append(out, n)
 			}
 		}
@@ -192,14 +194,14 @@ func (s *scan) observe(t string) {
 	}
 	if strings.HasPrefix(t, "Collecting ") {
 		if m := reCollecting.FindStringSubmatch(t); m != nil {
-			s.pkg = wheeltags.NormalizeName(m[1])
+			s.pkg = pep508.NormalizeName(m[1])
 			if m[2] != "" {
 				s.setVersion(s.pkg, m[2], 1)
 			}
 		}
 	} else if strings.Contains(t, " for ") {
 		if m := reWorkingOn.FindStringSubmatch(t); m != nil {
-			s.pkg = wheeltags.NormalizeName(m[1])
+			s.pkg = pep508.NormalizeName(m[1])
 		}
 	}
 	if strings.Contains(t, "Guessing wheel URL:") {
@@ -230,13 +232,13 @@ func (s *scan) observe(t string) {
 	if rest, ok := strings.CutPrefix(t, "Successfully installed "); ok {
 		for _, f := range strings.Fields(rest) {
 			if i := strings.LastIndexByte(f, '-'); i > 0 {
-				s.setVersion(wheeltags.NormalizeName(f[:i]), f[i+1:], 4)
+				s.setVersion(pep508.NormalizeName(f[:i]), f[i+1:], 4)
 			}
 		}
 	}
 	if strings.HasPrefix(t, "Requirement already satisfied: ") {
 		if m := reSatisfied.FindStringSubmatch(t); m != nil {
-			s.setVersion(wheeltags.NormalizeName(m[1]), m[2], 3)
+			s.setVersion(pep508.NormalizeName(m[1]), m[2], 3)
 		}
 	}
 	if s.torchPin == "" && strings.Contains(t, "torch") && strings.Contains(t, "==") {
@@ -252,8 +254,8 @@ func (s *scan) observe(t string) {
 	}
 	if strings.Contains(t, "multiple versions of") {
 		if m := reBacktrack.FindStringSubmatch(t); m != nil {
-			n := wheeltags.NormalizeName(m[1])
-			if !contains(s.backtracking, n) {
+			n := pep508.NormalizeName(m[1])
+			if !slices.Contains(s.backtracking, n) {
 				s.backtracking = append(s.backtracking, n)
 			}
 		}
@@ -403,11 +405,11 @@ func soPackage(p string) string {
 	}
 	if _, after, ok := strings.Cut(p, "-packages/"); ok {
 		if top, _, ok := strings.Cut(after, "/"); ok {
-			return wheeltags.NormalizeName(top)
+			return pep508.NormalizeName(top)
 		}
 	}
 	name, _, _ := strings.Cut(base, ".")
-	return wheeltags.NormalizeName(strings.TrimPrefix(name, "_"))
+	return pep508.NormalizeName(strings.TrimPrefix(name, "_"))
 }
 
 // validName reports whether n looks like a normalized project name.
@@ -442,15 +444,6 @@ func containsAny(s string, subs []string) bool {
 func containsPrefixAny(s string, prefixes []string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains[T comparable](xs []T, x T) bool {
-	for _, y := range xs {
-		if y == x {
 			return true
 		}
 	}

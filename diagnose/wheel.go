@@ -85,11 +85,8 @@ func torchFacts(c *catalog.Catalog, v pep440.Version) (major, minor int, abi cud
 		if m, n := row.CUDA(); m > 0 {
 			major, minor = m, n
 		}
-		switch row.CXX11ABI {
-		case "TRUE":
-			abi = cudalabel.ABITrue
-		case "FALSE":
-			abi = cudalabel.ABIFalse
+		if a := row.ABI(); a != cudalabel.ABIUnknown {
+			abi = a
 		}
 	}
 	return major, minor, abi

@@ -36,6 +36,18 @@ var (
 	v2_2_3   = pep440.MustParse("2.2.3")
 )
 
+// cudaMajorTag is the "cuXX" part of setup.py scripts that bin a torch CUDA
+// by major version only, 13 and later as 13: 11, 12 or 13.
+func cudaMajorTag(major int) string {
+	switch {
+	case major == 11:
+		return "11"
+	case major >= 13:
+		return "13"
+	}
+	return "12"
+}
+
 // schemes are the setup.py naming rules, from domain-facts.md §1.1 (flash-attn
 // setup.py at v2.5.0..v2.8.3.post1 and main) and §2.2 (mamba-ssm,
 // causal-conv1d setup.py).
@@ -52,13 +64,7 @@ var schemes = map[string]wheelScheme{
 				return ifElse(major == 11, "11", "12")
 			}
 			// PR #2618 (v2.8.3.post1 branch and main): CUDA 13 names cu13.
-			switch {
-			case major == 11:
-				return "11"
-			case major >= 13:
-				return "13"
-			}
-			return "12"
+			return cudaMajorTag(major)
 		},
 		platform: func(v pep440.Version, machine string) string {
 			if v.Less(v2_5_9) {
@@ -79,15 +85,7 @@ var schemes = map[string]wheelScheme{
 	},
 	"causal-conv1d": {
 		dist: "causal_conv1d", repo: "Dao-AILab/causal-conv1d",
-		cuda: func(_ pep440.Version, major int) string {
-			switch {
-			case major == 11:
-				return "11"
-			case major >= 13:
-				return "13"
-			}
-			return "12"
-		},
+		cuda:     func(_ pep440.Version, major int) string { return cudaMajorTag(major) },
 		platform: func(pep440.Version, string) string { return "linux_x86_64" },
 	},
 }

@@ -44,7 +44,7 @@ var benchSets = []benchSet{
 	{"readme-3", []string{"diffusers", "torch==2.5.1", "transformers", "accelerate", "safetensors"}},
 	{"readme-4", []string{"gradio>=4.44,<5", "spaces", "torch==2.4.1", "transformers<4.46", "peft", "bitsandbytes", "sentencepiece"}},
 	{"readme-5", []string{"gradio==5.8.0", "torch==2.6.0", "torchvision", "diffusers", "transformers", "accelerate", "einops", "opencv-python-headless", "pillow<11", "numpy<2"}},
-	{"corpus-035-omnigen2", nil}, // filled from the corpus
+	{"corpus-028-ltx-fastvideo-zerogpu", nil}, // filled from the corpus
 	{"big-300", []string{
 		"gradio", "spaces", "torch", "torchvision", "torchaudio", "transformers", "accelerate", "diffusers", "peft",
 		"datasets", "sentence-transformers", "timm", "wandb", "jupyter", "matplotlib", "pandas", "scipy", "scikit-learn",
@@ -110,17 +110,18 @@ func BenchmarkPipVsZgpu(b *testing.B) {
 		}
 		b.Logf("%s: pip cold %.2fs warm %.2fs (%d packages, %d MB); zgpu cold %.2fs warm %.2fs (%d packages, %d requests cold, %d MB peak RSS)",
 			set.name, r[0].seconds, r[1].seconds, r[0].packages, r[0].maxRSSKB>>10, r[2].seconds, r[3].seconds, r[2].packages, r[2].requests, max(r[2].maxRSSKB, r[3].maxRSSKB)>>10)
-		rows = append(rows, fmt.Sprintf("| %s | %d / %d | %.2f | %.2f | %.1fx | %.2f | %.2f | %.1fx | %d | %.1f |",
+		rows = append(rows, fmt.Sprintf("| %s | %d / %d | %.2f | %.2f | %.1fx | %.2f | %.2f | %.1fx | %d | %.1f | %.1f |",
 			set.name, r[0].packages, r[2].packages, r[0].seconds, r[2].seconds, r[0].seconds/r[2].seconds,
-			r[1].seconds, r[3].seconds, r[1].seconds/r[3].seconds, r[2].requests, float64(max(r[2].maxRSSKB, r[3].maxRSSKB))/1024))
+			r[1].seconds, r[3].seconds, r[1].seconds/r[3].seconds, r[2].requests,
+			float64(max(r[0].maxRSSKB, r[1].maxRSSKB))/1024, float64(max(r[2].maxRSSKB, r[3].maxRSSKB))/1024))
 	}
 	if *pipBenchOut != "" {
 		var buf bytes.Buffer
 		load, _ := os.ReadFile("/proc/loadavg")
 		fmt.Fprintf(&buf, "Measured %s, %s on %d-core host, load average at the end: %s\n\n",
 			time.Now().UTC().Format("2006-01-02 15:04 MST"), pip.PipWheel, numCPU(), strings.TrimSpace(string(load)))
-		buf.WriteString("| set | packages pip / zgpu | pip cold s | zgpu cold s | cold speed-up | pip warm s | zgpu warm s | warm speed-up | zgpu requests (cold) | zgpu peak RSS MB |\n")
-		buf.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+		buf.WriteString("| set | packages pip / zgpu | pip cold s | zgpu cold s | cold speed-up | pip warm s | zgpu warm s | warm speed-up | zgpu requests (cold) | pip peak RSS MB | zgpu peak RSS MB |\n")
+		buf.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 		buf.WriteString(strings.Join(rows, "\n") + "\n")
 		if err := os.WriteFile(*pipBenchOut, buf.Bytes(), 0o644); err != nil {
 			b.Fatal(err)
@@ -160,7 +161,7 @@ func runPipTimed(cfg piporacle.Config, reqs []string) (run, error) {
 	if res.Unsat {
 		return run{}, fmt.Errorf("no solution: %s", firstError(res.Message))
 	}
-	return run{seconds: res.Elapsed.Seconds(), packages: len(res.Packages)}, nil
+	return run{seconds: res.Elapsed.Seconds(), packages: len(res.Packages), maxRSSKB: res.MaxRSSKB}, nil
 }
 
 func runZgpu(bin, indexURL, cacheDir string, reqs []string) (run, error) {

@@ -176,7 +176,43 @@ func generatedCases(t testing.TB, m *validate.Mirror) []testCase {
 			cases = append(cases, testCase{ID: fmt.Sprintf("gen/%02d@%s", seed, py), Kind: kind, Python: py, Requirements: reqs, Note: note})
 		}
 	}
+	byName := map[string]poolEntry{}
+	for _, e := range pool {
+		byName[e.name] = e
+	}
+	var ml []poolEntry
+	for _, name := range mlProjects {
+		if e, ok := byName[name]; ok {
+			ml = append(ml, e)
+		}
+	}
+	for seed := 1; seed <= mlSeeds; seed++ {
+		rng := rand.New(rand.NewPCG(uint64(seed), 0x6d6c))
+		n := 3 + rng.IntN(6)
+		var reqs []string
+		for _, i := range rng.Perm(len(ml))[:n] {
+			reqs = append(reqs, randomRequirement(rng, ml[i]))
+		}
+		for _, py := range pythons {
+			cases = append(cases, testCase{ID: fmt.Sprintf("ml/%02d@%s", seed, py), Kind: "generated-ml", Python: py, Requirements: reqs})
+		}
+	}
 	return cases
+}
+
+// mlSeeds is how many requirement sets are drawn from mlProjects.
+const mlSeeds = 24
+
+// mlProjects are the packages of a typical ZeroGPU Space (the mirror
+// README's key packages): sets drawn from them are dense in shared
+// dependencies and exact pins (torch and torchvision, transformers and
+// tokenizers, gradio and gradio-client), where resolvers backtrack and
+// can choose differently.
+var mlProjects = []string{
+	"torch", "torchvision", "torchaudio", "triton", "transformers", "diffusers", "accelerate", "peft",
+	"bitsandbytes", "xformers", "tokenizers", "safetensors", "huggingface-hub", "gradio", "gradio-client",
+	"spaces", "fastapi", "starlette", "pydantic", "numpy", "pillow", "opencv-python", "einops",
+	"sentencepiece", "datasets", "timm", "scipy", "protobuf", "sentence-transformers", "matplotlib",
 }
 
 // poolEntry is a mirror project with its versions that have a wheel for

@@ -28,7 +28,7 @@ import (
 
 var (
 	livePip = flag.Bool("pip", false, "run pip live instead of reading testdata/pip.json (minutes; -short samples every 4th case)")
-	update  = flag.Bool("update", false, "with -pip: rewrite testdata/pip.json with pip's answers")
+	update  = flag.Bool("update", false, "rewrite testdata/pip.json: with -pip from a live run of every case, else running pip only for cases it lacks")
 )
 
 const goldenFile = "testdata/pip.json"
@@ -87,7 +87,22 @@ func TestDifferential(t *testing.T) {
 			writeGolden(t, cases, answers)
 		}
 	} else {
-		answers = readGolden(t)
+		answers = readGolden(t, *update)
+		if *update {
+			// Run pip only for the cases without a matching answer.
+			var missing []testCase
+			for _, c := range cases {
+				if a := answers[c.ID]; a == nil || !a.matches(c) {
+					missing = append(missing, c)
+				}
+			}
+			if len(missing) > 0 {
+				for id, a := range runPip(t, s.URL, missing) {
+					answers[id] = a
+				}
+			}
+			writeGolden(t, cases, answers)
+		}
 	}
 
 	c := fetch.New(fetch.Config{MaxRetries: -1})
@@ -96,7 +111,7 @@ func TestDifferential(t *testing.T) {
 	for _, tc := range cases {
 		a := answers[tc.ID]
 		if a == nil || !a.matches(tc) {
-			t.Errorf("%s: no recorded pip answer for these requirements; run go test ./difftest -run TestDifferential -pip -update", tc.ID)
+			t.Errorf("%s: no recorded pip answer for these requirements; run go test ./difftest -run TestDifferential -update", tc.ID)
 			continue
 		}
 		t.Run(tc.ID, func(t *testing.T) {
@@ -177,34 +192,48 @@ func compareCase(t *testing.T, m *validate.Mirror, ix *pypi.Index, rd *pypi.Read
 	if a.Pins == nil {
 		return o
 	}
-	var diffs []string
-	for _, name := range union(a.Pins, zgpu) {
-		pv, inPip := a.Pins[name]
-		zv, inZgpu := zgpu[name]
-		switch {
-		case !inZgpu:
-			o.onlyPip++
-			diffs = append(diffs, fmt.Sprintf("%s: pip %s, zgpu none", name, pv))
-		case !inPip:
-			o.onlyZgpu++
-			diffs = append(diffs, fmt.Sprintf("%s: pip none, zgpu %s", name, zv))
-		default:
-			c := pep440.Compare(pep440.MustParse(zv), pep440.MustParse(pv))
-			if c < 0 {
-				o.lower++
-				diffs = append(diffs, fmt.Sprintf("%s: pip %s, zgpu %s (lower)", name, pv, zv))
-			} else if c > 0 {
-				o.higher++
-				diffs = append(diffs, fmt.Sprintf("%s: pip %s, zgpu %s (higher)", name, pv, zv))
-			}
-		}
-	}
+	d := diffPins(a.Pins, zgpu)
+	o.lower, o.higher, o.onlyPip, o.onlyZgpu = d.lower, d.higher, d.onlyPip, d.onlyZgpu
+	diffs := d.lines
 	o.identical = len(diffs) == 0
 	o.dominated = o.lower > 0 && o.higher == 0
 	if !o.identical {
 		t.Logf("solutions differ (%d packages by pip, %d by zgpu):\n  %s", len(a.Pins), len(zgpu), strings.Join(diffs, "\n  "))
 	}
 	return o
+}
+
+// pinDiff is how two solutions differ.
+type pinDiff struct {
+	lines                            []string // one per differing package, sorted by name
+	lower, higher, onlyPip, onlyZgpu int
+}
+
+// diffPins compares zgpu's pins with pip's, package by package.
+func diffPins(pip, zgpu map[string]string) pinDiff {
+	var d pinDiff
+	for _, name := range union(pip, zgpu) {
+		pv, inPip := pip[name]
+		zv, inZgpu := zgpu[name]
+		switch {
+		case !inZgpu:
+			d.onlyPip++
+			d.lines = append(d.lines, fmt.Sprintf("%s: pip %s, zgpu none", name, pv))
+		case !inPip:
+			d.onlyZgpu++
+			d.lines = append(d.lines, fmt.Sprintf("%s: pip none, zgpu %s", name, zv))
+		default:
+			c := pep440.Compare(pep440.MustParse(zv), pep440.MustParse(pv))
+			if c < 0 {
+				d.lower++
+				d.lines = append(d.lines, fmt.Sprintf("%s: pip %s, zgpu %s (lower)", name, pv, zv))
+			} else if c > 0 {
+				d.higher++
+				d.lines = append(d.lines, fmt.Sprintf("%s: pip %s, zgpu %s (higher)", name, pv, zv))
+			}
+		}
+	}
+	return d
 }
 
 func union(a, b map[string]string) []string {
@@ -328,6 +357,7 @@ func runPip(t *testing.T, indexURL string, cases []testCase) map[string]*pipAnsw
 			mu.Lock()
 			answers[tc.ID] = a
 			mu.Unlock()
+			t.Logf("pip %s: %d packages, unsat %v (%.1fs)", tc.ID, len(a.Pins), res.Unsat, a.Seconds)
 			return nil
 		})
 	}
@@ -337,11 +367,14 @@ func runPip(t *testing.T, indexURL string, cases []testCase) map[string]*pipAnsw
 	return answers
 }
 
-func readGolden(t *testing.T) map[string]*pipAnswer {
+func readGolden(t *testing.T, missingOK bool) map[string]*pipAnswer {
 	t.Helper()
 	data, err := os.ReadFile(goldenFile)
+	if os.IsNotExist(err) && missingOK {
+		return map[string]*pipAnswer{}
+	}
 	if err != nil {
-		t.Fatalf("%v (record pip's answers: go test ./difftest -run TestDifferential -pip -update)", err)
+		t.Fatalf("%v (record pip's answers: go test ./difftest -run TestDifferential -update)", err)
 	}
 	var list []*pipAnswer
 	if err := json.Unmarshal(data, &list); err != nil {

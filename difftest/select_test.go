@@ -58,8 +58,8 @@ func TestGeneratedCases(t *testing.T) {
 	if diff := cmp.Diff(a, b, cmp.AllowUnexported(testCase{})); diff != "" {
 		t.Fatalf("generated cases differ between runs:\n%s", diff)
 	}
-	if len(a) != genSeeds*len(pythons) {
-		t.Fatalf("%d cases, want %d", len(a), genSeeds*len(pythons))
+	if len(a) != (genSeeds+mlSeeds)*len(pythons) {
+		t.Fatalf("%d cases, want %d", len(a), (genSeeds+mlSeeds)*len(pythons))
 	}
 	pool := map[string]poolEntry{}
 	for _, e := range installablePool(t, m) {
@@ -74,7 +74,7 @@ func TestGeneratedCases(t *testing.T) {
 			}
 			continue
 		}
-		if n := len(c.Requirements); n < 3 || n > 12 {
+		if n := len(c.Requirements); n < 3 || n > 12 || (c.Kind == "generated-ml" && n > 8) {
 			t.Errorf("%s: %d requirements, want 3 to 12", c.ID, n)
 		}
 		for _, s := range c.Requirements {
@@ -87,7 +87,28 @@ func TestGeneratedCases(t *testing.T) {
 			}
 		}
 	}
-	if unsat != len(a)/4 {
-		t.Errorf("%d unsatisfiable-by-construction cases, want %d", unsat, len(a)/4)
+	if want := genSeeds / 4 * len(pythons); unsat != want {
+		t.Errorf("%d unsatisfiable-by-construction cases, want %d", unsat, want)
+	}
+}
+
+func TestDiffPins(t *testing.T) {
+	pip := map[string]string{"torch": "2.8.0", "numpy": "2.2.6", "six": "1.17.0", "pillow": "11.3.0"}
+	zgpu := map[string]string{"torch": "2.8", "numpy": "1.26.4", "filelock": "3.20.0", "pillow": "12.1.0"}
+	got := diffPins(pip, zgpu)
+	want := pinDiff{
+		lines: []string{
+			"filelock: pip none, zgpu 3.20.0",
+			"numpy: pip 2.2.6, zgpu 1.26.4 (lower)",
+			"pillow: pip 11.3.0, zgpu 12.1.0 (higher)",
+			"six: pip 1.17.0, zgpu none",
+		},
+		lower: 1, higher: 1, onlyPip: 1, onlyZgpu: 1,
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(pinDiff{})); diff != "" {
+		t.Errorf("diffPins (-want +got):\n%s", diff)
+	}
+	if d := diffPins(pip, pip); len(d.lines) != 0 {
+		t.Errorf("diffPins of a solution with itself: %v", d.lines)
 	}
 }

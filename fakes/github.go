@@ -36,7 +36,6 @@ type GitHubServer struct {
 	dir string
 
 	mu              sync.Mutex
-	pageSize        int
 	limit           int
 	remaining       int
 	reset           time.Time
@@ -49,21 +48,13 @@ func GitHub(tb testing.TB, dir string) *GitHubServer {
 	tb.Helper()
 	s := &GitHubServer{
 		dir:             dir,
-		pageSize:        5,
 		limit:           5000,
 		remaining:       5000,
 		reset:           time.Now().Add(time.Hour).Truncate(time.Second),
 		rateLimitStatus: http.StatusForbidden,
 	}
-	s.netFake = newNetFake(tb, s.handle)
+	s.netFake = newNetFake(tb, 5, s.handle)
 	return s
-}
-
-// SetPageSize sets the most releases a page holds.
-func (s *GitHubServer) SetPageSize(n int) {
-	s.mu.Lock()
-	s.pageSize = n
-	s.mu.Unlock()
 }
 
 // SetRateLimit sets the remaining request count and the reset time.
@@ -145,9 +136,7 @@ func (s *GitHubServer) handle(w http.ResponseWriter, r *http.Request) int {
 		return ghError(w, http.StatusInternalServerError, "bad fixture: "+err.Error())
 	}
 	q := r.URL.Query()
-	s.mu.Lock()
-	size := s.pageSize
-	s.mu.Unlock()
+	size := s.pageLen()
 	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > 0 && n < size {
 		size = n
 	}

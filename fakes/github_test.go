@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/internal/shared"
 )
 
@@ -36,15 +37,14 @@ func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byt
 	return resp, body
 }
 
-// nextLink returns the rel="next" URL of a Link header, or "".
-func nextLink(h string) string {
-	for _, part := range strings.Split(h, ",") {
-		part = strings.TrimSpace(part)
-		if strings.HasSuffix(part, `rel="next"`) {
-			return strings.Trim(strings.SplitN(part, ";", 2)[0], "<>")
-		}
+// nextLink returns the rel="next" URL of resp's Link header, or "".
+func nextLink(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	next, err := fetch.NextLink(resp.Header.Get("Link"), resp.Request.URL.String())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return ""
+	return next
 }
 
 func TestGitHubPagination(t *testing.T) {
@@ -69,7 +69,7 @@ func TestGitHubPagination(t *testing.T) {
 		for _, r := range rels {
 			tags = append(tags, r.Tag)
 		}
-		url = nextLink(resp.Header.Get("Link"))
+		url = nextLink(t, resp)
 		pages++
 	}
 	want := []string{"v2.8.4", "fa4-v4.0.0.beta1", "v2.8.3.post1", "v2.8.3", "v2.8.1", "v2.8.0.post2",

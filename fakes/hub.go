@@ -36,7 +36,6 @@ type HubServer struct {
 	dir string
 
 	mu        sync.Mutex
-	pageSize  int
 	exhausted bool
 	retryIn   int // seconds until the window resets
 	private   map[string]string
@@ -46,16 +45,9 @@ type HubServer struct {
 // The server stops when the test ends.
 func Hub(tb testing.TB, dir string) *HubServer {
 	tb.Helper()
-	s := &HubServer{dir: dir, pageSize: 30, retryIn: 300, private: map[string]string{}}
-	s.netFake = newNetFake(tb, s.handle)
+	s := &HubServer{dir: dir, retryIn: 300, private: map[string]string{}}
+	s.netFake = newNetFake(tb, 30, s.handle)
 	return s
-}
-
-// SetPageSize sets the most entries a page of a tree listing holds.
-func (s *HubServer) SetPageSize(n int) {
-	s.mu.Lock()
-	s.pageSize = n
-	s.mu.Unlock()
 }
 
 // ExhaustRateLimit makes every later request answer 429, with a
@@ -203,9 +195,7 @@ func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, typ, repo, escR
 	if !found {
 		return hubError(w, http.StatusNotFound, "EntryNotFound", fmt.Sprintf("%s does not exist on %q", dir, escRev))
 	}
-	s.mu.Lock()
-	size := s.pageSize
-	s.mu.Unlock()
+	size := s.pageLen()
 	off := 0
 	if c := q.Get("cursor"); c != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(c, "c"))

@@ -30,7 +30,7 @@ func listTree(t *testing.T, url string) ([]treeItem, int) {
 			t.Fatal(err)
 		}
 		all = append(all, items...)
-		url = nextLink(resp.Header.Get("Link"))
+		url = nextLink(t, resp)
 		pages++
 	}
 	return all, pages

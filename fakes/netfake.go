@@ -1,8 +1,6 @@
 package fakes
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,21 +22,24 @@ type LoggedRequest struct {
 }
 
 // netFake is what the GitHub and Hub fakes share: the httptest server, the
-// request log, injected latency and faults, and ETag handling.
+// request log, injected latency and faults, the page size of listings, and
+// ETag handling.
 type netFake struct {
 	srv *httptest.Server
 	// URL is the base URL of the server, "http://127.0.0.1:port".
 	URL string
 
-	mu      sync.Mutex
-	log     []LoggedRequest
-	latency time.Duration
-	faults  []int // statuses to answer the next requests with, in order
+	mu       sync.Mutex
+	log      []LoggedRequest
+	latency  time.Duration
+	faults   []int // statuses to answer the next requests with, in order
+	pageSize int
 }
 
-func newNetFake(tb testing.TB, h func(w http.ResponseWriter, r *http.Request) int) *netFake {
+// newNetFake serves h, whose listings hold pageSize items a page.
+func newNetFake(tb testing.TB, pageSize int, h func(w http.ResponseWriter, r *http.Request) int) *netFake {
 	tb.Helper()
-	f := &netFake{}
+	f := &netFake{pageSize: pageSize}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		lat := f.latency
@@ -86,6 +87,21 @@ func (f *netFake) SetLatency(d time.Duration) {
 	f.mu.Lock()
 	f.latency = d
 	f.mu.Unlock()
+}
+
+// SetPageSize sets the most items (releases, tree entries) a page of a
+// listing holds.
+func (f *netFake) SetPageSize(n int) {
+	f.mu.Lock()
+	f.pageSize = n
+	f.mu.Unlock()
+}
+
+// pageLen returns the page size set by SetPageSize.
+func (f *netFake) pageLen() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.pageSize
 }
 
 // Fail makes the next n requests answer status (500, 503, ...) before the
@@ -138,15 +154,11 @@ func (f *netFake) Close() { f.srv.Close() }
 // serveBody writes body with a strong ETag, or 304 when the request's
 // If-None-Match matches it. It returns the status written.
 func serveBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte) int {
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	etag := ETag(body)
 	w.Header().Set("ETag", etag)
-	for _, v := range strings.Split(r.Header.Get("If-None-Match"), ",") {
-		v = strings.TrimPrefix(strings.TrimSpace(v), "W/")
-		if v == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return http.StatusNotModified
-		}
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)

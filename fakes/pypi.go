@@ -9,13 +9,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // Media types of the Simple API (PEP 691).
@@ -84,12 +84,6 @@ func PyPI(tb testing.TB, root string, opts ...Option) *Server {
 	return s
 }
 
-var nonNormal = regexp.MustCompile(`[-_.]+`)
-
-func normalize(name string) string {
-	return strings.ToLower(nonNormal.ReplaceAllString(name, "-"))
-}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -110,7 +104,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		if norm := normalize(name); norm != name || !strings.HasSuffix(p, "/") {
+		if norm := pep508.NormalizeName(name); norm != name || !strings.HasSuffix(p, "/") {
 			http.Redirect(w, r, "/simple/"+norm+"/", http.StatusMovedPermanently)
 			return
 		}

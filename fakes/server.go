@@ -17,9 +17,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -241,6 +244,22 @@ func (r *recorder) reset() {
 	r.mu.Lock()
 	r.reqs = nil
 	r.mu.Unlock()
+}
+
+// WriteTree writes files (slash-separated path -> content) under root,
+// creating folders as needed: a fixture tree for PyPI or a find-links
+// folder. It fails tb on the first error.
+func WriteTree(tb testing.TB, root string, files map[string]string) {
+	tb.Helper()
+	for p, content := range files {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // ETag returns the strong ETag the fakes give to data.

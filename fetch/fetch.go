@@ -24,6 +24,9 @@
 // to a request (or redirect hop) whose host equals the token's host, ports
 // ignored. Token values never appear in errors or log lines, and URL
 // userinfo is redacted.
+//
+// NextLink reads the rel="next" page of an RFC 8288 Link header, for the
+// paged listings of GitHub and the Hub.
 package fetch
 
 import (

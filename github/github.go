@@ -242,7 +242,7 @@ func (c *Client) Releases(ctx context.Context, repo string) ([]Release, error) {
 			}
 			out = append(out, convertRelease(r))
 		}
-		next, err = nextLink(resp.Header.Get("Link"), resp.URL)
+		next, err = fetch.NextLink(resp.Header.Get("Link"), resp.URL)
 		if err != nil {
 			return nil, fmt.Errorf("github: releases of %s: %v", repo, err)
 		}
@@ -344,45 +344,4 @@ func (c *Client) rateLimitError(ctx context.Context) error {
 		e.Reset = rl.Reset
 	}
 	return e
-}
-
-// nextLink returns the rel="next" target of an RFC 8288 Link header,
-// resolved against base, or "" when there is none.
-func nextLink(header, base string) (string, error) {
-	for header != "" {
-		header = strings.TrimLeft(header, " ,")
-		if !strings.HasPrefix(header, "<") {
-			return "", fmt.Errorf("expected '<' in Link header %q", header)
-		}
-		end := strings.IndexByte(header, '>')
-		if end < 0 {
-			return "", fmt.Errorf("expected '>' in Link header %q", header)
-		}
-		target := header[1:end]
-		params := header[end+1:]
-		header = ""
-		if i := strings.Index(params, "<"); i >= 0 {
-			params, header = params[:i], params[i:]
-		}
-		for _, p := range strings.Split(params, ";") {
-			k, v, _ := strings.Cut(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(p), ",")), "=")
-			if !strings.EqualFold(k, "rel") {
-				continue
-			}
-			for _, rel := range strings.Fields(strings.Trim(v, `"`)) {
-				if strings.EqualFold(rel, "next") {
-					b, err := url.Parse(base)
-					if err != nil {
-						return "", err
-					}
-					t, err := b.Parse(target)
-					if err != nil {
-						return "", fmt.Errorf("bad Link target %q: %v", target, err)
-					}
-					return t.String(), nil
-				}
-			}
-		}
-	}
-	return "", nil
 }

@@ -236,44 +236,6 @@ func TestWarmCacheOffline(t *testing.T) {
 	}
 }
 
-func TestNextLink(t *testing.T) {
-	for _, c := range []struct{ header, base, want string }{
-		{``, "https://api.github.com/x", ""},
-		{`<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"`, "https://api.github.com/x", "https://api.github.com/x?page=2"},
-		{`<https://a/x?page=1>; rel="prev", <https://a/x?page=3>; rel="next"`, "https://a/x", "https://a/x?page=3"},
-		{`</api/t?cursor=abc>; rel="next"`, "https://hf.co/api/t", "https://hf.co/api/t?cursor=abc"},
-		{`<https://a/x?page=5>; rel="last"`, "https://a/x", ""},
-		{`<https://a/x?page=2>; rel="prev next"`, "https://a/x", "https://a/x?page=2"},
-	} {
-		got, err := nextLink(c.header, c.base)
-		if err != nil || got != c.want {
-			t.Errorf("nextLink(%q) = %q, %v; want %q", c.header, got, err, c.want)
-		}
-	}
-	if _, err := nextLink(`https://a/x; rel="next"`, "https://a/"); err == nil {
-		t.Error("nextLink accepted a target without <>")
-	}
-}
-
-func TestProjectOf(t *testing.T) {
-	for _, c := range []struct {
-		in, want string
-		ok       bool
-	}{
-		{"flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", "flash-attn", true},
-		{"flash_attn_3-3.0.0+cu128torch2.8gite2743ab-cp39-abi3-linux_x86_64.whl", "flash-attn-3", true},
-		{"Causal.Conv1d-1.0.tar.gz", "causal-conv1d", true},
-		{"mamba_ssm-2.2.4.zip", "mamba-ssm", true},
-		{"SHA256SUMS.txt", "", false},
-		{"-1.0.tar.gz", "", false},
-	} {
-		got, ok := ProjectOf(c.in)
-		if got != c.want || ok != c.ok {
-			t.Errorf("ProjectOf(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
-		}
-	}
-}
-
 func TestRateLimitErrorText(t *testing.T) {
 	now := time.Date(2026, 11, 25, 14, 52, 0, 0, time.UTC)
 	for _, c := range []struct {

@@ -87,62 +87,7 @@ func (l *lister) Files(ctx context.Context, project string) ([]index.File, error
 	if err != nil {
 		return nil, err
 	}
-	want := normalize(project)
-	var out []index.File
-	for _, f := range all {
-		if name, ok := ProjectOf(f.Filename); ok && name == want {
-			out = append(out, f)
-		}
-	}
-	if len(out) == 0 {
-		return nil, &index.NotFoundError{Project: project, Source: "github.com/" + l.repo}
-	}
-	return out, nil
-}
-
-// ProjectOf returns the PEP 503-normalized project name of a wheel
-// ({name}-{version}-...whl: the part before the first '-') or of an sdist
-// ({name}-{version}.tar.gz or .zip: the part before the last '-'). ok is
-// false for other files (checksums, archives of sources, ...).
-func ProjectOf(filename string) (name string, ok bool) {
-	switch {
-	case strings.HasSuffix(filename, ".whl"):
-		name, _, ok = strings.Cut(filename, "-")
-	case strings.HasSuffix(filename, ".tar.gz"), strings.HasSuffix(filename, ".zip"):
-		stem := strings.TrimSuffix(strings.TrimSuffix(filename, ".tar.gz"), ".zip")
-		i := strings.LastIndexByte(stem, '-')
-		if i > 0 {
-			name, ok = stem[:i], true
-		}
-	}
-	if !ok || name == "" {
-		return "", false
-	}
-	return normalize(name), true
-}
-
-// normalize is PEP 503 name normalization: each run of '-', '_' and '.'
-// becomes one '-', and the result is lower-cased.
-func normalize(name string) string {
-	var b strings.Builder
-	b.Grow(len(name))
-	sep := false
-	for i := 0; i < len(name); i++ {
-		ch := name[i]
-		if ch == '-' || ch == '_' || ch == '.' {
-			if !sep {
-				b.WriteByte('-')
-			}
-			sep = true
-			continue
-		}
-		sep = false
-		if ch >= 'A' && ch <= 'Z' {
-			ch += 'a' - 'A'
-		}
-		b.WriteByte(ch)
-	}
-	return b.String()
+	return index.FilesOf(all, project, "github.com/"+l.repo)
 }
 
 func errorsIsContext(err error) bool {

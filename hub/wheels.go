@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/wheeltags"
 )
 
 // Wheels returns every wheel and sdist in r (the whole tree, recursively)
@@ -27,7 +28,7 @@ func (c *Client) Wheels(ctx context.Context, r Repo) ([]index.File, error) {
 			continue
 		}
 		base := path.Base(e.Path)
-		if _, ok := projectOf(base); !ok {
+		if _, ok := wheeltags.ProjectOf(base); !ok {
 			continue
 		}
 		f := index.File{
@@ -86,17 +87,7 @@ func (l *lister) Files(ctx context.Context, project string) ([]index.File, error
 	if err != nil {
 		return nil, err
 	}
-	want := normalize(project)
-	var out []index.File
-	for _, f := range all {
-		if name, ok := projectOf(f.Filename); ok && name == want {
-			out = append(out, f)
-		}
-	}
-	if len(out) == 0 {
-		return nil, &index.NotFoundError{Project: project, Source: l.repo.Origin()}
-	}
-	return out, nil
+	return index.FilesOf(all, project, l.repo.Origin())
 }
 
 // KernelVariants returns the build variants of a `kernels` repository: the
@@ -117,47 +108,4 @@ func (c *Client) KernelVariants(ctx context.Context, r Repo) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// projectOf returns the normalized project name of a wheel or sdist
-// filename; see github.ProjectOf.
-func projectOf(filename string) (string, bool) {
-	var name string
-	ok := false
-	switch {
-	case strings.HasSuffix(filename, ".whl"):
-		name, _, ok = strings.Cut(filename, "-")
-	case strings.HasSuffix(filename, ".tar.gz"), strings.HasSuffix(filename, ".zip"):
-		stem := strings.TrimSuffix(strings.TrimSuffix(filename, ".tar.gz"), ".zip")
-		if i := strings.LastIndexByte(stem, '-'); i > 0 {
-			name, ok = stem[:i], true
-		}
-	}
-	if !ok || name == "" {
-		return "", false
-	}
-	return normalize(name), true
-}
-
-// normalize is PEP 503 name normalization.
-func normalize(name string) string {
-	var b strings.Builder
-	b.Grow(len(name))
-	sep := false
-	for i := 0; i < len(name); i++ {
-		ch := name[i]
-		if ch == '-' || ch == '_' || ch == '.' {
-			if !sep {
-				b.WriteByte('-')
-			}
-			sep = true
-			continue
-		}
-		sep = false
-		if ch >= 'A' && ch <= 'Z' {
-			ch += 'a' - 'A'
-		}
-		b.WriteByte(ch)
-	}
-	return b.String()
 }

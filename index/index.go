@@ -6,7 +6,8 @@
 // Hub repositories (package hub). Each implements Lister, and those that can
 // read core metadata without downloading a whole file implement
 // MetadataReader. Consumers (the resolver's adapter, `zgpu wheel find`) see
-// only these interfaces.
+// only these interfaces. FilesOf picks one project's files out of a flat
+// listing, for the sources that list many projects at once.
 package index
 
 import (

@@ -76,6 +76,24 @@ func pipResolve(t *testing.T, python, indexURL string, reqs, constraints []strin
 	return got, ""
 }
 
+// pipRequest is the resolver request of a pip run: reqs, constraints as
+// from a -c constraints.txt, the marker environment of CPython python on
+// Linux, and no suggestions (pip makes none).
+func pipRequest(t *testing.T, python string, reqs, constraints []string) resolver.Request {
+	t.Helper()
+	req := request(t, reqs...)
+	for _, cs := range constraints {
+		r, err := pep508.ParseRequirement(cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: r, Origin: "constraints.txt"})
+	}
+	req.Env = pep508.LinuxEnv(python)
+	req.NoSuggestions = true
+	return req
+}
+
 var livePip = flag.Bool("pip", false, "run pip (CPython 3.12) live and rewrite testdata/pip-results.json")
 
 // pipCase is one requirement set and what pip resolved it to (nil: no
@@ -156,16 +174,7 @@ func TestDifferentialPip(t *testing.T) {
 			name += " -c " + strings.Join(pc.Constraints, " ")
 		}
 		t.Run(name, func(t *testing.T) {
-			req := request(t, pc.Requirements...)
-			for _, cs := range pc.Constraints {
-				r, err := pep508.ParseRequirement(cs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: r, Origin: "constraints.txt"})
-			}
-			req.Env = pep508.LinuxEnv(pc.Python)
-			req.NoSuggestions = true
+			req := pipRequest(t, pc.Python, pc.Requirements, pc.Constraints)
 			res, err := lock.Lock(context.Background(), ix, rd, lock.Options{Target: target}, req)
 			if err != nil {
 				t.Fatal(err)

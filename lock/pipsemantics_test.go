@@ -17,9 +17,7 @@ import (
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/internal/shared"
 	"github.com/zgpu/zgpu/lock"
-	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/pypi"
-	"github.com/zgpu/zgpu/resolver"
 	"github.com/zgpu/zgpu/resolver/memory"
 )
 
@@ -161,16 +159,7 @@ func TestPipSemantics(t *testing.T) {
 			if !ok {
 				t.Fatalf("no recorded pip answer (run with -pip)")
 			}
-			req := request(t, tc.reqs...)
-			req.Env = pep508.LinuxEnv("3.12.1")
-			req.NoSuggestions = true
-			for _, cs := range tc.constraints {
-				r, err := pep508.ParseRequirement(cs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: r})
-			}
+			req := pipRequest(t, "3.12.1", tc.reqs, tc.constraints)
 			c := fetch.New(fetch.Config{MaxRetries: -1})
 			res, err := lock.Lock(context.Background(), pypi.New(s.URL, c), pypi.NewReader(c), lock.Options{Target: target}, req)
 			if err != nil {

@@ -111,3 +111,30 @@ func FuzzSpecifiers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCompare checks that Compare is a total order on three fuzzed versions:
+// antisymmetric, transitive, and consistent with Equal and Less.
+func FuzzCompare(f *testing.F) {
+	f.Add("1.0", "1.0.0+x", "1.0.post1")
+	f.Add("1.0a1", "1.0.dev0", "1.0rc1.post1")
+	f.Add("1!0", "2.0", "1.0+a.1")
+	f.Add("1.0+1", "1.0+a", "1.0+a.0")
+	f.Fuzz(func(t *testing.T, as, bs, cs string) {
+		a, err1 := Parse(as)
+		b, err2 := Parse(bs)
+		c, err3 := Parse(cs)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return
+		}
+		ab, bc, ac := a.Compare(b), b.Compare(c), a.Compare(c)
+		if ab != -b.Compare(a) || bc != -c.Compare(b) || ac != -c.Compare(a) {
+			t.Fatalf("Compare not antisymmetric on %q %q %q", as, bs, cs)
+		}
+		if ab <= 0 && bc <= 0 && ac > 0 || ab >= 0 && bc >= 0 && ac < 0 {
+			t.Fatalf("Compare not transitive: %q ? %q = %d, %q ? %q = %d, %q ? %q = %d", as, bs, ab, bs, cs, bc, as, cs, ac)
+		}
+		if a.Equal(b) != (ab == 0) || a.Less(b) != (ab < 0) {
+			t.Fatalf("Equal/Less disagree with Compare on %q %q", as, bs)
+		}
+	})
+}

@@ -19,15 +19,48 @@ const (
 	opInvalid
 )
 
-// ops lists the operators in the order packaging's regular expression tries
-// them; "===" is tried last, but no version can start with '=' so the
-// longest operator always wins.
-var ops = [...]struct {
-	text string
-	code uint8
-}{
-	{"===", opArbitrary}, {"~=", opCompatible}, {"==", opEqual}, {"!=", opNotEqual},
-	{"<=", opLessEqual}, {">=", opGreaterEqual}, {"<", opLess}, {">", opGreater},
+// matchOp returns the operator at the start of s, as packaging's regular
+// expression picks it: it tries "===" last, but no version can start with
+// '=', so the longest operator always wins.
+func matchOp(s string) (string, uint8) {
+	if len(s) < 2 {
+		switch s {
+		case "<":
+			return "<", opLess
+		case ">":
+			return ">", opGreater
+		}
+		return "", opNone
+	}
+	eq := s[1] == '='
+	switch s[0] {
+	case '=':
+		if eq && len(s) > 2 && s[2] == '=' {
+			return "===", opArbitrary
+		}
+		if eq {
+			return "==", opEqual
+		}
+	case '~':
+		if eq {
+			return "~=", opCompatible
+		}
+	case '!':
+		if eq {
+			return "!=", opNotEqual
+		}
+	case '<':
+		if eq {
+			return "<=", opLessEqual
+		}
+		return "<", opLess
+	case '>':
+		if eq {
+			return ">=", opGreaterEqual
+		}
+		return ">", opGreater
+	}
+	return "", opNone
 }
 
 // Specifier is one version clause such as ">=2.8" or "==2.8.*". Op is the
@@ -70,13 +103,8 @@ func parseSpecifier(full string, from, to int) (Specifier, *SyntaxError) {
 	i, j := trimSpace(full[from:to])
 	i, j = from+i, from+j
 	var sp Specifier
-	var code uint8
-	for _, o := range ops {
-		if strings.HasPrefix(full[i:j], o.text) {
-			sp.Op, code = o.text, o.code
-			break
-		}
-	}
+	op, code := matchOp(full[i:j])
+	sp.Op = op
 	if code == opNone {
 		return Specifier{}, syntaxErr(full, i, "expected operator (~=, ==, !=, <=, >=, <, >, ===)")
 	}

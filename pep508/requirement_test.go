@@ -144,6 +144,10 @@ func TestNormalizeName(t *testing.T) {
 		{"Foo__Bar", "foo-bar"},
 		{"ÉCOLE_x", "école-x"},
 		{"\u0130", "i\u0307"},
+		{"Flash-Attn", "flash-attn"},
+		{"a-_.b", "a-b"},
+		{"already-normal", "already-normal"},
+		{"a--b", "a-b"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeName(tt.in); got != tt.want {

@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/frontmatter"
@@ -96,21 +97,21 @@ func (p *Project) addPyproject(f *pyproject.File) {
 		}
 	}
 	add("project.dependencies", "", f.Dependencies)
-	for _, k := range sortedKeys(f.OptionalDependencies) {
+	for _, k := range slices.Sorted(maps.Keys(f.OptionalDependencies)) {
 		add("project.optional-dependencies", k, f.OptionalDependencies[k])
 	}
-	for _, k := range sortedKeys(f.DependencyGroups) {
+	for _, k := range slices.Sorted(maps.Keys(f.DependencyGroups)) {
 		add("dependency-groups", k, f.DependencyGroups[k])
 	}
 	add("tool.uv.dev-dependencies", "", f.UV.DevDependencies)
 	add("tool.uv.override-dependencies", "", f.UV.OverrideDependencies)
 	add("tool.uv.constraint-dependencies", "", f.UV.ConstraintDependencies)
-	for _, k := range sortedKeys(f.UV.ExtraBuildDependencies) {
+	for _, k := range slices.Sorted(maps.Keys(f.UV.ExtraBuildDependencies)) {
 		for _, bd := range f.UV.ExtraBuildDependencies[k] {
 			add("tool.uv.extra-build-dependencies", k, []pyproject.Dependency{bd.Dependency})
 		}
 	}
-	for _, k := range sortedKeys(f.UV.Sources) {
+	for _, k := range slices.Sorted(maps.Keys(f.UV.Sources)) {
 		p.Sources = append(p.Sources, f.UV.Sources[k]...)
 	}
 	for _, ix := range f.UV.Indexes {
@@ -121,7 +122,7 @@ func (p *Project) addPyproject(f *pyproject.File) {
 	}
 	if po := f.Poetry; po != nil {
 		add("tool.poetry.dependencies", "", po.Dependencies)
-		for _, k := range sortedKeys(po.Groups) {
+		for _, k := range slices.Sorted(maps.Keys(po.Groups)) {
 			add("tool.poetry.group", k, po.Groups[k])
 		}
 		for _, ix := range po.Sources {
@@ -171,13 +172,4 @@ func (p *Project) addFrontmatter(path string, fm *frontmatter.Frontmatter) {
 	if f, ok := fm.Get("sdk_version"); ok {
 		p.SDKVersionOrigin = Origin{File: path, Line: f.Line, Col: f.Column}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -20,13 +20,11 @@ package pylock
 import (
 	"fmt"
 	"os"
-	"path"
 	"regexp"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -188,7 +186,7 @@ func Parse(file string, data []byte) (*Lock, error) {
 		}
 		if rp.Archive != nil {
 			a := rp.Archive.Archive
-			a.UploadTime = timeString(rp.Archive.UploadTime)
+			a.UploadTime = lockfile.UploadTime(rp.Archive.UploadTime)
 			p.Archive = &a
 		}
 		if rp.Sdist != nil {
@@ -218,30 +216,11 @@ func Parse(file string, data []byte) (*Lock, error) {
 }
 
 func fileOf(r rawFile) File {
-	f := File{Name: r.Name, URL: r.URL, Path: r.Path, Size: r.Size, UploadTime: timeString(r.UploadTime), Hashes: r.Hashes}
+	f := File{Name: r.Name, URL: r.URL, Path: r.Path, Size: r.Size, UploadTime: lockfile.UploadTime(r.UploadTime), Hashes: r.Hashes}
 	if f.Name == "" {
-		src := f.URL
-		if src == "" {
-			src = f.Path
-		}
-		src = strings.SplitN(strings.SplitN(src, "#", 2)[0], "?", 2)[0]
-		f.Name = path.Base(strings.ReplaceAll(src, "\\", "/"))
+		f.Name = lockfile.Filename(f.URL, f.Path)
 	}
 	return f
-}
-
-func timeString(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return t
-	case time.Time:
-		return t.UTC().Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return t.String()
-	}
-	return fmt.Sprint(v)
 }
 
 // setClause matches PEP 751's `'name' in extras` / `"name" not in
@@ -292,13 +271,4 @@ func pythonMarker(spec string) string {
 		parts = append(parts, fmt.Sprintf("python_full_version %s %q", strings.TrimSpace(s[:i]), strings.TrimSpace(s[i:])))
 	}
 	return strings.Join(parts, " and ")
-}
-
-func sortedSet(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

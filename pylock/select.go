@@ -2,6 +2,8 @@ package pylock
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep508"
@@ -36,7 +38,7 @@ func (l *Lock) Select(opts SelectOptions) ([]Package, error) {
 	for _, x := range opts.Extras {
 		x = pep508.NormalizeName(x)
 		if !known[x] {
-			return nil, fmt.Errorf("extra %q is not in the lock (extras: %s)", x, strings.Join(sortedSet(known), ", "))
+			return nil, fmt.Errorf("extra %q is not in the lock (extras: %s)", x, strings.Join(slices.Sorted(maps.Keys(known)), ", "))
 		}
 		extras[x] = true
 	}
@@ -52,7 +54,7 @@ func (l *Lock) Select(opts SelectOptions) ([]Package, error) {
 	for _, g := range req {
 		g = pep508.NormalizeName(g)
 		if !knownGroups[g] {
-			return nil, fmt.Errorf("dependency group %q is not in the lock (groups: %s)", g, strings.Join(sortedSet(knownGroups), ", "))
+			return nil, fmt.Errorf("dependency group %q is not in the lock (groups: %s)", g, strings.Join(slices.Sorted(maps.Keys(knownGroups)), ", "))
 		}
 		groups[g] = true
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/wheeltags"
 )
 
 // FindLinks is a pip --find-links location: an HTML page of links (http,
@@ -47,17 +48,7 @@ func (fl *FindLinks) Files(ctx context.Context, project string) ([]index.File, e
 	if err != nil {
 		return nil, err
 	}
-	name := Normalize(project)
-	var out []index.File
-	for _, f := range all {
-		if ProjectOf(f.Filename) == name {
-			out = append(out, f)
-		}
-	}
-	if len(out) == 0 {
-		return nil, &index.NotFoundError{Project: project, Source: fl.location}
-	}
-	return out, nil
+	return index.FilesOf(all, project, fl.location)
 }
 
 // all reads the location once; a failure is not remembered.
@@ -124,7 +115,7 @@ func (fl *FindLinks) local(p string) ([]index.File, error) {
 	}
 	var files []index.File
 	for _, e := range ents {
-		if e.IsDir() || ProjectOf(e.Name()) == "" {
+		if _, ok := wheeltags.ProjectOf(e.Name()); e.IsDir() || !ok {
 			continue
 		}
 		full := filepath.Join(abs, e.Name())
@@ -144,37 +135,6 @@ func (fl *FindLinks) local(p string) ([]index.File, error) {
 // fileURL is the file:// URL of an absolute path.
 func fileURL(abs string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-}
-
-// sdistExts are the archive suffixes of source distributions pip accepts.
-var sdistExts = []string{".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tbz", ".txz", ".tar"}
-
-// ProjectOf returns the normalized project name a distribution file name
-// belongs to, or "" for a name that is not a wheel or an sdist. For an
-// sdist ("name-version.tar.gz") the name is everything before the last
-// '-' that is followed by a digit, as names may contain dashes.
-func ProjectOf(filename string) string {
-	lower := strings.ToLower(filename)
-	if strings.HasSuffix(lower, ".whl") {
-		name, _, ok := strings.Cut(filename, "-")
-		if !ok || name == "" {
-			return ""
-		}
-		return Normalize(name)
-	}
-	for _, ext := range sdistExts {
-		if !strings.HasSuffix(lower, ext) {
-			continue
-		}
-		stem := filename[:len(filename)-len(ext)]
-		for i := len(stem) - 1; i > 0; i-- {
-			if stem[i] == '-' && i+1 < len(stem) && (stem[i+1] >= '0' && stem[i+1] <= '9' || stem[i+1] == 'v') {
-				return Normalize(stem[:i])
-			}
-		}
-		return ""
-	}
-	return ""
 }
 
 var _ index.Lister = (*FindLinks)(nil)

@@ -24,7 +24,7 @@ func names(files []index.File) []string {
 
 func TestFindLinksPage(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	fakes.WriteTree(t, root, map[string]string{
 		"files/links.html": `<html><body><h1>wheels</h1>
 <a href="flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl#sha256=aa">flash_attn</a>
 <a href="https://github.test/releases/download/v2.8.3/flash_attn-2.8.3+cu12torch2.8cxx11abiFALSE-cp312-cp312-linux_x86_64.whl">x</a>
@@ -71,7 +71,7 @@ func TestFindLinksPage(t *testing.T) {
 func TestFindLinksFolder(t *testing.T) {
 	dir := t.TempDir()
 	wheel := buildWheel(t, "demo", "1.0", wheelOpts{})
-	writeTree(t, dir, map[string]string{
+	fakes.WriteTree(t, dir, map[string]string{
 		"demo-1.0-py3-none-any.whl":     string(wheel),
 		"demo-0.9.tar.gz":               "sdist",
 		"notes.txt":                     "x",
@@ -111,7 +111,7 @@ func TestFindLinksFolder(t *testing.T) {
 
 func TestMultiWithFindLinks(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"numpy-99.0-cp312-cp312-linux_x86_64.whl": "x"})
+	fakes.WriteTree(t, dir, map[string]string{"numpy-99.0-cp312-cp312-linux_x86_64.whl": "x"})
 	s := fakes.PyPI(t, "")
 	c := testClient("")
 	m := NewMulti(New(s.URL, c), NewFindLinks(dir, c))

@@ -25,14 +25,3 @@ func FuzzParsePage(f *testing.F) {
 		}
 	})
 }
-
-func FuzzProjectOf(f *testing.F) {
-	f.Add("flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl")
-	f.Add("a-b-1.0.tar.gz")
-	f.Fuzz(func(t *testing.T, name string) {
-		p := ProjectOf(name)
-		if p != Normalize(p) {
-			t.Errorf("ProjectOf(%q) = %q, not normalized", name, p)
-		}
-	})
-}

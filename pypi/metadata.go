@@ -22,6 +22,7 @@ import (
 	"github.com/zgpu/zgpu/coremeta"
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // ErrNoMetadata is returned for a file whose metadata cannot be read
@@ -210,11 +211,11 @@ func findMetadata(files []*zip.File, filename string) (*zip.File, error) {
 	}
 	parts := strings.SplitN(strings.TrimSuffix(filename, ".whl"), "-", 3)
 	if len(parts) >= 2 {
-		want := Normalize(parts[0]) + "-" + parts[1] + ".dist-info/"
+		want := pep508.NormalizeName(parts[0]) + "-" + parts[1] + ".dist-info/"
 		for _, zf := range cands {
 			dir, _ := path.Split(zf.Name)
 			n, v, _ := strings.Cut(strings.TrimSuffix(dir, ".dist-info/"), "-")
-			if Normalize(n)+"-"+v+".dist-info/" == want {
+			if pep508.NormalizeName(n)+"-"+v+".dist-info/" == want {
 				return zf, nil
 			}
 		}

@@ -30,12 +30,12 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // Accept is the Accept header of a project page request: PEP 691 JSON
@@ -73,18 +73,11 @@ func New(indexURL string, c *fetch.Client) *Index {
 // URL returns the index URL, with its trailing slash.
 func (ix *Index) URL() string { return ix.url }
 
-var nonNormal = regexp.MustCompile(`[-_.]+`)
-
-// Normalize returns the PEP 503 normalized form of a project name.
-func Normalize(name string) string {
-	return strings.ToLower(nonNormal.ReplaceAllString(strings.TrimSpace(name), "-"))
-}
-
 // Files lists the files of project from its page <index>/<normalized>/.
 // Results are remembered for the life of the Index; concurrent calls for
 // one project share one request. A 404 is an *index.NotFoundError.
 func (ix *Index) Files(ctx context.Context, project string) ([]index.File, error) {
-	name := Normalize(project)
+	name := pep508.NormalizeName(strings.TrimSpace(project))
 	if name == "" {
 		return nil, fmt.Errorf("empty project name")
 	}

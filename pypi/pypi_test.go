@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -182,7 +181,7 @@ func TestNotFound(t *testing.T) {
 
 func TestRelativeURLsAfterARedirect(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	fakes.WriteTree(t, root, map[string]string{
 		"simple/demo/index.html": `<!DOCTYPE html><html><body>
 <a href="../../files/demo-1.0-py3-none-any.whl#sha256=ABCDEF">demo-1.0-py3-none-any.whl</a>
 <a href="/other/demo-1.1.tar.gz">demo-1.1.tar.gz</a>
@@ -228,7 +227,7 @@ func TestRelativeURLsAfterARedirect(t *testing.T) {
 
 func TestYankedFiles(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	fakes.WriteTree(t, root, map[string]string{
 		"simple/jy/index.json": `{"meta": {"api-version": "1.1"}, "name": "jy", "files": [
  {"filename": "jy-1.0.tar.gz", "url": "../../files/jy-1.0.tar.gz", "hashes": {}, "yanked": true},
  {"filename": "jy-1.1.tar.gz", "url": "../../files/jy-1.1.tar.gz", "hashes": {}, "yanked": "broken build"},
@@ -270,7 +269,7 @@ func TestTamperedMetadataIsRejected(t *testing.T) {
 	for _, format := range []string{"json", "html"} {
 		t.Run(format, func(t *testing.T) {
 			root := t.TempDir()
-			writeTree(t, root, map[string]string{
+			fakes.WriteTree(t, root, map[string]string{
 				"simple/demo/index.json": `{"meta": {"api-version": "1.1"}, "name": "demo", "files": [
  {"filename": "demo-1.0-py3-none-any.whl", "url": "../../files/demo-1.0-py3-none-any.whl", "hashes": {},
   "core-metadata": {"sha256": "` + sha(good) + `"}}]}`,
@@ -297,7 +296,7 @@ func TestTamperedMetadataIsRejected(t *testing.T) {
 				}
 			}
 			// The honest file passes.
-			writeTree(t, root, map[string]string{"files/demo-1.0-py3-none-any.whl.metadata": good})
+			fakes.WriteTree(t, root, map[string]string{"files/demo-1.0-py3-none-any.whl.metadata": good})
 			if m, err := ix.Metadata(context.Background(), files[0]); err != nil || m.Version != "1.0" {
 				t.Errorf("honest metadata: %+v, %v", m, err)
 			}
@@ -378,7 +377,7 @@ func TestWarmCache(t *testing.T) {
 
 func TestMulti(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	fakes.WriteTree(t, root, map[string]string{
 		"simple/numpy/index.html":      `<a href="../../files/numpy-9.9-cp312-cp312-linux_x86_64.whl">x</a>`,
 		"simple/only-extra/index.html": `<a href="../../files/only_extra-1.0-py3-none-any.whl">x</a>`,
 	})
@@ -492,29 +491,5 @@ func TestParseHTML(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
-	}
-}
-
-func TestProjectOf(t *testing.T) {
-	tests := map[string]string{
-		"flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl": "flash-attn",
-		"Flash.Attn-2.8.3-py3-none-any.whl":                                      "flash-attn",
-		"flash-attn-2.8.3.tar.gz":                                                "flash-attn",
-		"flash_attn-2.8.3.tar.gz":                                                "flash-attn",
-		"pkg-name-with-dashes-0.1.zip":                                           "pkg-name-with-dashes",
-		"thing-v1.0.tar.bz2":                                                     "thing",
-		"README.html":                                                            "",
-		"noversion.tar.gz":                                                       "",
-		"x.exe":                                                                  "",
-	}
-	keys := make([]string, 0, len(tests))
-	for k := range tests {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, in := range keys {
-		if got := ProjectOf(in); got != tests[in] {
-			t.Errorf("ProjectOf(%q) = %q, want %q", in, got, tests[in])
-		}
 	}
 }

@@ -19,7 +19,7 @@ func wheelIndex(t *testing.T, o wheelOpts, opts ...fakes.Option) (*fakes.Server,
 	root := t.TempDir()
 	name := "demo-1.0-py3-none-any.whl"
 	data := buildWheel(t, "demo", "1.0", o)
-	writeTree(t, root, map[string]string{
+	fakes.WriteTree(t, root, map[string]string{
 		"simple/demo/index.html": `<a href="../../files/` + name + `#sha256=` + sha(string(data)) + `">` + name + `</a>`,
 		"files/" + name:          string(data),
 	})
@@ -134,7 +134,7 @@ func TestMetadataFileMissingFallsBackToRanges(t *testing.T) {
 
 func TestWheelWithoutMetadata(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"files/x.whl": "not a zip at all, just some text that is long enough"})
+	fakes.WriteTree(t, root, map[string]string{"files/x.whl": "not a zip at all, just some text that is long enough"})
 	s := fakes.PyPI(t, root)
 	r := NewReader(testClient(""))
 	_, err := r.Metadata(context.Background(), index.File{Filename: "x-1.0-py3-none-any.whl", URL: s.Base + "/files/x.whl"})

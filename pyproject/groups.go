@@ -2,6 +2,8 @@ package pyproject
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -12,7 +14,7 @@ import (
 // names the cycle. The result is keyed by the names as written.
 func (p *parser) groups(raw map[string][]any) (map[string][]Dependency, error) {
 	byNorm := make(map[string]string, len(raw))
-	for _, name := range sortedKeys(raw) {
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		n := normalizeGroup(name)
 		if prev, ok := byNorm[n]; ok {
 			return nil, p.errorf([]any{"dependency-groups", name}, "dependency group %q duplicates %q after normalization", name, prev)
@@ -70,7 +72,7 @@ func (p *parser) groups(raw map[string][]any) (map[string][]Dependency, error) {
 		out[name] = deps
 		return deps, nil
 	}
-	for _, name := range sortedKeys(raw) {
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		if _, err := expand(name); err != nil {
 			return nil, err
 		}

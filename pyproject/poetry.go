@@ -2,7 +2,9 @@ package pyproject
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +32,7 @@ func (p *parser) poetry(m map[string]any) (*Poetry, error) {
 	po := &Poetry{}
 	if ex, ok := m["extras"].(map[string]any); ok {
 		po.Extras = make(map[string][]string)
-		for _, k := range sortedKeys(ex) {
+		for _, k := range slices.Sorted(maps.Keys(ex)) {
 			list, _ := ex[k].([]any)
 			for _, v := range list {
 				if s, ok := v.(string); ok {
@@ -67,7 +69,7 @@ func (p *parser) poetry(m map[string]any) (*Poetry, error) {
 		}
 	}
 	if g, ok := m["group"].(map[string]any); ok {
-		for _, name := range sortedKeys(g) {
+		for _, name := range slices.Sorted(maps.Keys(g)) {
 			t, _ := g[name].(map[string]any)
 			deps, _ := t["dependencies"].(map[string]any)
 			d, err := p.poetryDeps(po, deps, "tool", "poetry", "group", name, "dependencies")
@@ -85,7 +87,7 @@ func (p *parser) poetry(m map[string]any) (*Poetry, error) {
 
 func (p *parser) poetryDeps(po *Poetry, deps map[string]any, segs ...any) ([]Dependency, error) {
 	var out []Dependency
-	for _, name := range sortedKeys(deps) {
+	for _, name := range slices.Sorted(maps.Keys(deps)) {
 		if strings.EqualFold(name, "python") {
 			continue
 		}
@@ -185,7 +187,7 @@ func (p *parser) poetryDep(po *Poetry, name string, v any, segs []any) (Dependen
 	optional, _ := t["optional"].(bool)
 	if optional {
 		var extras []string
-		for _, ex := range sortedKeys(po.Extras) {
+		for _, ex := range slices.Sorted(maps.Keys(po.Extras)) {
 			for _, pkg := range po.Extras[ex] {
 				if pep508.NormalizeName(pkg) == pep508.NormalizeName(name) {
 					extras = append(extras, fmt.Sprintf("extra == %q", ex))

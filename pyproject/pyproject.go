@@ -25,8 +25,9 @@ package pyproject
 
 import (
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -238,7 +239,7 @@ func Parse(file string, data []byte) (*File, error) {
 		}
 		if len(pr.OptionalDependencies) > 0 {
 			f.OptionalDependencies = make(map[string][]Dependency)
-			for _, extra := range sortedKeys(pr.OptionalDependencies) {
+			for _, extra := range slices.Sorted(maps.Keys(pr.OptionalDependencies)) {
 				deps, err := p.requirements(pr.OptionalDependencies[extra], "project", "optional-dependencies", extra)
 				if err != nil {
 					return nil, err
@@ -312,7 +313,7 @@ func (p *parser) buildDeps(f *File, m map[string][]any) error {
 		return nil
 	}
 	f.UV.ExtraBuildDependencies = make(map[string][]BuildDependency)
-	for _, pkg := range sortedKeys(m) {
+	for _, pkg := range slices.Sorted(maps.Keys(m)) {
 		for i, v := range m[pkg] {
 			segs := []any{"tool", "uv", "extra-build-dependencies", pkg, i}
 			var bd BuildDependency
@@ -364,7 +365,7 @@ func (p *parser) uv(f *File, sources map[string]any, indexes []map[string]any) e
 		return nil
 	}
 	f.UV.Sources = make(map[string][]Source)
-	for _, pkg := range sortedKeys(sources) {
+	for _, pkg := range slices.Sorted(maps.Keys(sources)) {
 		var tables []map[string]any
 		var segs [][]any
 		switch v := sources[pkg].(type) {
@@ -422,15 +423,6 @@ func (p *parser) source(pkg string, t map[string]any, segs []any) (Source, error
 	return s, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // AllDependencies returns every requirement of the file in a stable order:
 // project dependencies, optional dependencies by extra, dependency groups by
 // name, uv dev-dependencies, then Poetry's. Overrides, constraints and build
@@ -438,16 +430,16 @@ func sortedKeys[V any](m map[string]V) []string {
 func (f *File) AllDependencies() []Dependency {
 	var out []Dependency
 	out = append(out, f.Dependencies...)
-	for _, k := range sortedKeys(f.OptionalDependencies) {
+	for _, k := range slices.Sorted(maps.Keys(f.OptionalDependencies)) {
 		out = append(out, f.OptionalDependencies[k]...)
 	}
-	for _, k := range sortedKeys(f.DependencyGroups) {
+	for _, k := range slices.Sorted(maps.Keys(f.DependencyGroups)) {
 		out = append(out, f.DependencyGroups[k]...)
 	}
 	out = append(out, f.UV.DevDependencies...)
 	if f.Poetry != nil {
 		out = append(out, f.Poetry.Dependencies...)
-		for _, k := range sortedKeys(f.Poetry.Groups) {
+		for _, k := range slices.Sorted(maps.Keys(f.Poetry.Groups)) {
 			out = append(out, f.Poetry.Groups[k]...)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/internal/shared"
 )
 
@@ -180,15 +181,7 @@ func TestIncludesAgainstPip(t *testing.T) {
 		"vars/v.txt":           "${PKG}==${VERSION}\n--find-links https://f.example/${EMPTY}x\n",
 		"pre-requirements.txt": "pip>=23\n",
 	}
-	for name, content := range tree {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fakes.WriteTree(t, dir, tree)
 	env := map[string]string{"SUBDIR": "vars", "PKG": "torch", "VERSION": "2.8.0", "EMPTY": ""}
 	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	t.Setenv("SUBDIR", "vars")

@@ -433,7 +433,7 @@ func (p *parser) options(file string, l *logicalLine, lo *lineOptions) error {
 		o.RequireHashes = true
 	}
 	for _, v := range lo.get("features_enabled") {
-		if !contains(o.Features, v.value) {
+		if !slices.Contains(o.Features, v.value) {
 			o.Features = append(o.Features, v.value)
 		}
 	}
@@ -480,15 +480,6 @@ func (p *parser) options(file string, l *logicalLine, lo *lineOptions) error {
 	return nil
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // formatControl applies one --no-binary or --only-binary value as pip's
 // FormatControl.handle_mutual_excludes: comma-separated names are
 // canonicalized and added to target and removed from other; ":all:"
@@ -515,7 +506,7 @@ func formatControl(value string, target, other []string) ([]string, []string) {
 		}
 		n = pep508.NormalizeName(n)
 		other = remove(other, n)
-		if !contains(target, n) {
+		if !slices.Contains(target, n) {
 			target = append(target, n)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -168,12 +169,12 @@ func writeOptions(w *bufio.Writer, o Options) error {
 	// ":all:" is written alone: names after it on the same line are
 	// dropped when read.
 	formats := func(name string, list []string) {
-		if contains(list, ":all:") {
+		if slices.Contains(list, ":all:") {
 			add(name, ":all:")
 		}
 		add(name, strings.Join(remove(list, ":all:"), ","))
 	}
-	if contains(o.OnlyBinary, ":all:") {
+	if slices.Contains(o.OnlyBinary, ":all:") {
 		formats("--only-binary", o.OnlyBinary)
 		formats("--no-binary", o.NoBinary)
 	} else {

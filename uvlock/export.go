@@ -2,7 +2,9 @@ package uvlock
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -185,7 +187,7 @@ func (l *Lock) Export(opts ExportOptions) ([]Selected, error) {
 		for _, x := range ed.dep.Extra {
 			queue = append(queue, e.expand(p, x)...)
 			s := e.sel[p]
-			if !contains(s.Extras, x) {
+			if !slices.Contains(s.Extras, x) {
 				s.Extras = append(s.Extras, x)
 			}
 		}
@@ -215,9 +217,9 @@ func (e *exporter) checkConflicts() error {
 		for _, it := range set {
 			pkg := pep508.NormalizeName(it.Package)
 			switch {
-			case it.Extra != "" && contains(e.activated, encode("extra", pkg, it.Extra)):
+			case it.Extra != "" && slices.Contains(e.activated, encode("extra", pkg, it.Extra)):
 				on = append(on, fmt.Sprintf("extra %q of %s", it.Extra, pkg))
-			case it.Group != "" && contains(e.activated, encode("group", pkg, it.Group)):
+			case it.Group != "" && slices.Contains(e.activated, encode("group", pkg, it.Group)):
 				on = append(on, fmt.Sprintf("group %q of %s", it.Group, pkg))
 			}
 		}
@@ -250,7 +252,7 @@ func (e *exporter) roots() ([]*Package, error) {
 func (e *exporter) groups(roots []*Package) ([]string, error) {
 	var groups []string
 	addGroup := func(g string) {
-		if !contains(groups, g) {
+		if !slices.Contains(groups, g) {
 			groups = append(groups, g)
 		}
 	}
@@ -289,7 +291,7 @@ func (e *exporter) groups(roots []*Package) ([]string, error) {
 			addGroup(pep508.NormalizeName(g))
 		}
 		if e.opts.AllGroups {
-			for _, g := range sortedKeys(defined) {
+			for _, g := range slices.Sorted(maps.Keys(defined)) {
 				addGroup(g)
 			}
 		}
@@ -300,7 +302,7 @@ func (e *exporter) groups(roots []*Package) ([]string, error) {
 			continue
 		}
 		if !defined[g] {
-			return nil, fmt.Errorf("group %q is not defined by the project (defined: %s)", g, strings.Join(sortedKeys(defined), ", "))
+			return nil, fmt.Errorf("group %q is not defined by the project (defined: %s)", g, strings.Join(slices.Sorted(maps.Keys(defined)), ", "))
 		}
 		out = append(out, g)
 	}
@@ -318,15 +320,15 @@ func (e *exporter) extras(r *Package) ([]string, error) {
 		}
 	}
 	if e.opts.AllExtras {
-		return sortedKeys(defined), nil
+		return slices.Sorted(maps.Keys(defined)), nil
 	}
 	var out []string
 	for _, x := range e.opts.Extras {
 		x = pep508.NormalizeName(x)
 		if !defined[x] {
-			return nil, fmt.Errorf("extra %q is not defined by %s (defined: %s)", x, r.Name, strings.Join(sortedKeys(defined), ", "))
+			return nil, fmt.Errorf("extra %q is not defined by %s (defined: %s)", x, r.Name, strings.Join(slices.Sorted(maps.Keys(defined)), ", "))
 		}
-		if !contains(out, x) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
@@ -369,7 +371,7 @@ func (e *exporter) add(p, from *Package, marker string) {
 			e.parent[p] = from
 		}
 	}
-	if from != nil && from != p && !contains(s.Via, from.Name) {
+	if from != nil && from != p && !slices.Contains(s.Via, from.Name) {
 		s.Via = append(s.Via, from.Name)
 	}
 }
@@ -397,7 +399,7 @@ func (e *exporter) holds(marker string) (bool, error) {
 		marker = conflictClause.ReplaceAllStringFunc(marker, func(c string) string {
 			sub := conflictClause.FindStringSubmatch(c)
 			name := sub[2] + sub[3]
-			in := contains(e.activated, name)
+			in := slices.Contains(e.activated, name)
 			if sub[1] == "!=" {
 				in = !in
 			}
@@ -502,22 +504,4 @@ func nameSet(names []string) map[string]bool {
 		m[pep508.NormalizeName(n)] = true
 	}
 	return m
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

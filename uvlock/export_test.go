@@ -3,9 +3,11 @@ package uvlock
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -35,7 +37,7 @@ func scenarios(l *Lock) []scenario {
 		{"--no-dev --prune spaces", ExportOptions{NoDev: true, Prune: []string{"spaces"}}},
 	}
 	for _, r := range l.Roots() {
-		for _, x := range sortedKeys(r.OptionalDependencies) {
+		for _, x := range slices.Sorted(maps.Keys(r.OptionalDependencies)) {
 			s = append(s, scenario{"--no-dev --extra " + x, ExportOptions{NoDev: true, Extras: []string{x}}})
 		}
 	}
@@ -185,7 +187,7 @@ func TestExportFacts(t *testing.T) {
 	}
 	if s, ok := m["psutil"]; !ok {
 		t.Errorf("010 --no-emit-package spaces: psutil missing")
-	} else if !contains(s.Via, "accelerate") {
+	} else if !slices.Contains(s.Via, "accelerate") {
 		t.Errorf("010: psutil via %v, want accelerate among them", s.Via)
 	}
 	// Under --prune spaces psutil survives too: accelerate still needs it.

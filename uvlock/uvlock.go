@@ -22,14 +22,11 @@ package uvlock
 
 import (
 	"fmt"
-	"net/url"
 	"os"
-	"path"
 	"sort"
-	"strings"
-	"time"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -356,38 +353,11 @@ func depMap(raw map[string][]rawDep) (map[string][]Dependency, error) {
 }
 
 func fileOf(r rawFile) File {
-	f := File{URL: r.URL, Path: r.Path, Filename: r.Filename, Hash: r.Hash, Size: r.Size}
-	switch t := r.UploadTime.(type) {
-	case string:
-		f.UploadTime = t
-	case time.Time:
-		f.UploadTime = t.UTC().Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		f.UploadTime = t.String()
-	case nil:
-	default:
-		f.UploadTime = fmt.Sprint(t)
-	}
+	f := File{URL: r.URL, Path: r.Path, Filename: r.Filename, Hash: r.Hash, Size: r.Size, UploadTime: lockfile.UploadTime(r.UploadTime)}
 	if f.Filename == "" {
-		f.Filename = filenameOf(f.URL, f.Path)
+		f.Filename = lockfile.Filename(f.URL, f.Path)
 	}
 	return f
-}
-
-// filenameOf derives a distribution filename from a URL or path: the last
-// path segment, percent-decoded, without query or fragment.
-func filenameOf(u, p string) string {
-	if u != "" {
-		if parsed, err := url.Parse(u); err == nil {
-			return path.Base(parsed.Path)
-		}
-		u = strings.SplitN(strings.SplitN(u, "#", 2)[0], "?", 2)[0]
-		return path.Base(u)
-	}
-	if p != "" {
-		return path.Base(strings.ReplaceAll(p, "\\", "/"))
-	}
-	return ""
 }
 
 // Lookup returns the packages named name (normalized), in lock order.

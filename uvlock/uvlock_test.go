@@ -2,8 +2,10 @@ package uvlock
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,7 +115,7 @@ func TestParseFields(t *testing.T) {
 		t.Fatalf("roots = %+v", roots)
 	}
 	r := roots[0]
-	if got := sortedKeys(r.OptionalDependencies); !cmp.Equal(got, []string{"accel", "deepspeed", "test", "torch-compile", "webui"}) {
+	if got := slices.Sorted(maps.Keys(r.OptionalDependencies)); !cmp.Equal(got, []string{"accel", "deepspeed", "test", "torch-compile", "webui"}) {
 		t.Errorf("extras = %v", got)
 	}
 	if r.Metadata == nil || len(r.Metadata.RequiresDist) == 0 {
@@ -131,19 +133,6 @@ func TestParseFields(t *testing.T) {
 	if acc.Sdist == nil || acc.Sdist.Filename != "accelerate-1.8.1.tar.gz" || acc.Sdist.Size != 380872 ||
 		acc.Sdist.UploadTime != "2025-06-20T15:36:14.618Z" || !strings.HasPrefix(acc.Sdist.Hash, "sha256:f60df9") {
 		t.Errorf("accelerate sdist = %+v", acc.Sdist)
-	}
-}
-
-func TestFilenameOf(t *testing.T) {
-	tests := []struct{ url, path, want string }{
-		{"https://download.pytorch.org/whl/cu128/torch-2.8.0%2Bcu128-cp312-cp312-manylinux_2_28_x86_64.whl#sha256=ab", "", "torch-2.8.0+cu128-cp312-cp312-manylinux_2_28_x86_64.whl"},
-		{"https://example.invalid/a-1.0.tar.gz?x=1", "", "a-1.0.tar.gz"},
-		{"", `wheels\b-1.0-py3-none-any.whl`, "b-1.0-py3-none-any.whl"},
-	}
-	for _, tt := range tests {
-		if got := filenameOf(tt.url, tt.path); got != tt.want {
-			t.Errorf("filenameOf(%q, %q) = %q, want %q", tt.url, tt.path, got, tt.want)
-		}
 	}
 }
 

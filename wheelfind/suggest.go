@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // Alternative is a change of the target that a user could make, with the
@@ -83,7 +84,7 @@ func PythonAlternatives(q Query, pythons [][2]int) []Alternative {
 // order of alts.
 func Suggest(res Result, alts []Alternative) []Suggestion {
 	var out []Suggestion
-	want := normalizeQuery(res.Package)
+	want := pep508.NormalizeName(res.Package)
 	for _, alt := range alts {
 		var cands []candidate
 		for _, r := range res.Rejected {

@@ -48,6 +48,7 @@ import (
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/wheeltags"
 	"golang.org/x/sync/errgroup"
 )
@@ -163,7 +164,7 @@ func Find(ctx context.Context, pkg string, q Query, sources []Source) (Result, e
 			failed++
 		}
 	}
-	want := wheeltags.NormalizeName(pkg)
+	want := pep508.NormalizeName(pkg)
 	var cands []candidate
 	for i, files := range lists {
 		for _, f := range files {
@@ -299,8 +300,6 @@ func archNumber(s string) int {
 	}
 	return n
 }
-
-func normalizeQuery(pkg string) string { return wheeltags.NormalizeName(pkg) }
 
 // sortKey orders fitting wheels; see the package documentation.
 type sortKey struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -19,7 +20,7 @@ func (s static) Files(_ context.Context, project string) ([]index.File, error) {
 	var out []index.File
 	for _, f := range s {
 		name, _, _ := strings.Cut(f.Filename, "-")
-		if wheeltags.NormalizeName(name) == wheeltags.NormalizeName(project) {
+		if pep508.NormalizeName(name) == pep508.NormalizeName(project) {
 			out = append(out, f)
 		}
 	}

@@ -2,11 +2,13 @@ package wheeltags
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // Tag is one PEP 425 compatibility tag. Parsed tags are lower-cased, as
@@ -87,7 +89,7 @@ func ParseWheelFilename(s string) (Wheel, error) {
 	return Wheel{
 		Filename: s,
 		RawName:  namePart,
-		Name:     NormalizeName(namePart),
+		Name:     pep508.NormalizeName(namePart),
 		Version:  v,
 		Build:    build,
 		Tags:     tags,
@@ -116,7 +118,7 @@ func ParseSdistFilename(s string) (Sdist, error) {
 	if err != nil {
 		return Sdist{}, fmt.Errorf("wheeltags: expected a PEP 440 version at column %d in %q: %w", i+2, s, err)
 	}
-	return Sdist{Filename: s, RawName: stem[:i], Name: NormalizeName(stem[:i]), Version: v, Ext: ext}, nil
+	return Sdist{Filename: s, RawName: stem[:i], Name: pep508.NormalizeName(stem[:i]), Version: v, Ext: ext}, nil
 }
 
 // ParseTags expands a compressed tag set "py2.py3-none-any" into its tags,
@@ -146,7 +148,7 @@ func ParseTags(s string) ([]Tag, error) {
 			for pls := plats; ; {
 				pl, restPl, morePl := cutDot(pls)
 				t := Tag{in, ab, pl}
-				if n == 1 || !containsTag(tags, t) {
+				if n == 1 || !slices.Contains(tags, t) {
 					tags = append(tags, t)
 				}
 				if !morePl {
@@ -176,59 +178,42 @@ func cutDot(s string) (first, rest string, more bool) {
 	return s, "", false
 }
 
-func containsTag(tags []Tag, t Tag) bool {
-	for _, u := range tags {
-		if u == t {
-			return true
-		}
-	}
-	return false
-}
+// sdistExts are the archive suffixes pip accepts for a source
+// distribution found in a listing; ParseSdistFilename accepts only the two
+// that packaging does.
+var sdistExts = []string{".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tbz", ".txz", ".tar"}
 
-// NormalizeName normalizes a project name as PEP 503 and
-// packaging.utils.canonicalize_name do: runs of '-', '_' and '.' become one
-// '-', and the result is lower-cased.
-func NormalizeName(name string) string {
-	if isNormalized(name) {
-		return name
+// ProjectOf returns the PEP 503-normalized project name of a distribution
+// filename found in a listing (an index page, a find-links folder, release
+// assets), and whether the filename is a distribution at all. Suffixes
+// compare case-insensitively. For a wheel ({name}-{version}-...whl) the name
+// is the part before the first '-'. For an sdist ({name}-{version} and one of
+// pip's archive suffixes: .tar.gz, .zip, .tar.bz2, .tar.xz, .tgz, .tbz, .txz,
+// .tar) it is the part before the last '-' followed by a digit or 'v', since
+// names may contain dashes. Unlike ParseWheelFilename and
+// ParseSdistFilename, it does not validate the rest of the filename.
+func ProjectOf(filename string) (string, bool) {
+	lowered := strings.ToLower(filename)
+	if strings.HasSuffix(lowered, ".whl") {
+		name, _, ok := strings.Cut(filename, "-")
+		if !ok || name == "" {
+			return "", false
+		}
+		return pep508.NormalizeName(name), true
 	}
-	var b strings.Builder
-	b.Grow(len(name))
-	inSep := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '-' || c == '_' || c == '.' {
-			if !inSep {
-				b.WriteByte('-')
-			}
-			inSep = true
+	for _, ext := range sdistExts {
+		if !strings.HasSuffix(lowered, ext) {
 			continue
 		}
-		inSep = false
-		b.WriteByte(c)
-	}
-	return lower(b.String())
-}
-
-// isNormalized reports whether name is already lower-case ASCII with single
-// '-' separators, so that NormalizeName can return it without copying.
-func isNormalized(name string) bool {
-	prevSep := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '-':
-			if prevSep {
-				return false
+		stem := filename[:len(filename)-len(ext)]
+		for i := len(stem) - 1; i > 0; i-- {
+			if stem[i] == '-' && i+1 < len(stem) && ('0' <= stem[i+1] && stem[i+1] <= '9' || stem[i+1] == 'v') {
+				return pep508.NormalizeName(stem[:i]), true
 			}
-			prevSep = true
-		case c == '_' || c == '.' || (c >= 'A' && c <= 'Z') || c >= utf8.RuneSelf:
-			return false
-		default:
-			prevSep = false
 		}
+		return "", false
 	}
-	return true
+	return "", false
 }
 
 // lower lower-cases s like Python's str.lower for every character that

@@ -108,19 +108,37 @@ func TestParseSdistFilename(t *testing.T) {
 	}
 }
 
-func TestNormalizeName(t *testing.T) {
-	tests := map[string]string{
-		"flash_attn":     "flash-attn",
-		"Flash-Attn":     "flash-attn",
-		"zope.interface": "zope-interface",
-		"a-_.b":          "a-b",
-		"already-normal": "already-normal",
-		"a--b":           "a-b",
-		"":               "",
+func TestProjectOf(t *testing.T) {
+	type result struct {
+		Name string
+		OK   bool
 	}
-	for in, want := range tests {
-		if got := NormalizeName(in); got != want {
-			t.Errorf("NormalizeName(%q) = %q, want %q", in, got, want)
+	tests := []struct {
+		in   string
+		want result
+	}{
+		{"flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", result{"flash-attn", true}},
+		{"flash_attn_3-3.0.0+cu128torch2.8gite2743ab-cp39-abi3-linux_x86_64.whl", result{"flash-attn-3", true}},
+		{"Flash.Attn-2.8.3-py3-none-any.whl", result{"flash-attn", true}},
+		{"Flash.Attn-2.8.3-py3-none-any.WHL", result{"flash-attn", true}},
+		{"Causal.Conv1d-1.0.tar.gz", result{"causal-conv1d", true}},
+		{"flash-attn-2.8.3.tar.gz", result{"flash-attn", true}},
+		{"flash_attn-2.8.3.tar.gz", result{"flash-attn", true}},
+		{"mamba_ssm-2.2.4.zip", result{"mamba-ssm", true}},
+		{"pkg-name-with-dashes-0.1.zip", result{"pkg-name-with-dashes", true}},
+		{"thing-v1.0.tar.bz2", result{"thing", true}},
+		{"SHA256SUMS.txt", result{}},
+		{"README.html", result{}},
+		{"x.exe", result{}},
+		{"noversion.tar.gz", result{}},
+		{"-1.0.tar.gz", result{}},
+		{"-1.0-py3-none-any.whl", result{}},
+		{"nodash.whl", result{}},
+	}
+	for _, tt := range tests {
+		name, ok := ProjectOf(tt.in)
+		if diff := cmp.Diff(tt.want, result{name, ok}); diff != "" {
+			t.Errorf("ProjectOf(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package wheeltags
 import (
 	"strings"
 	"testing"
+
+	"github.com/zgpu/zgpu/pep508"
 )
 
 func FuzzParseWheelFilename(f *testing.F) {
@@ -32,8 +34,8 @@ func FuzzParseWheelFilename(f *testing.F) {
 		if _, ok := t.Rank(w.Tags); !ok && t.Explain(w.Tags) == "" {
 			tt.Errorf("%q: unsupported but Explain is empty", s)
 		}
-		if NormalizeName(w.Name) != w.Name {
-			tt.Errorf("%q: name %q is not stable under NormalizeName", s, w.Name)
+		if pep508.NormalizeName(w.Name) != w.Name {
+			tt.Errorf("%q: name %q is not stable under pep508.NormalizeName", s, w.Name)
 		}
 	})
 }
@@ -89,4 +91,26 @@ func BenchmarkRank(b *testing.B) {
 		t.Rank(sets[i%len(sets)])
 		i++
 	}
+}
+
+// FuzzProjectOf checks that ProjectOf returns a normalized name exactly
+// when it recognizes a distribution, and the name of every wheel with a
+// name that ParseWheelFilename accepts.
+func FuzzProjectOf(f *testing.F) {
+	f.Add("flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl")
+	f.Add("a-b-1.0.tar.gz")
+	f.Add("Thing-v1.TGZ")
+	f.Fuzz(func(t *testing.T, s string) {
+		name, ok := ProjectOf(s)
+		if ok != (name != "") {
+			t.Errorf("ProjectOf(%q) = %q, %v: a name exactly when ok", s, name, ok)
+		}
+		if name != pep508.NormalizeName(name) {
+			t.Errorf("ProjectOf(%q) = %q, not normalized", s, name)
+		}
+		// parse_wheel_filename accepts an empty name; ProjectOf does not.
+		if w, err := ParseWheelFilename(s); err == nil && w.Name != "" && (!ok || name != w.Name) {
+			t.Errorf("ProjectOf(%q) = %q, %v; ParseWheelFilename names %q", s, name, ok, w.Name)
+		}
+	})
 }

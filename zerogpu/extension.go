@@ -7,7 +7,6 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
-	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -198,6 +197,3 @@ func sourceWord(m *WheelMatch) string {
 func lineFor(name string, m *WheelMatch) string {
 	return name + " @ " + m.URL
 }
-
-// normalizedName is PEP 503 normalization, for callers outside pep508.
-func normalizedName(s string) string { return pep508.NormalizeName(s) }

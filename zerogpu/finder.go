@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/zgpu/zgpu/catalog"
-	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/wheelfind"
@@ -163,14 +162,7 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 	for _, v := range f.Catalog.AllowedTorch() {
 		row, _ := f.Catalog.FamilyOf(v)
 		maj, min := row.CUDA()
-		abi := cudalabel.ABIUnknown
-		switch row.CXX11ABI {
-		case "TRUE":
-			abi = cudalabel.ABITrue
-		case "FALSE":
-			abi = cudalabel.ABIFalse
-		}
-		torches = append(torches, wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, min}, ABI: abi})
+		torches = append(torches, wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, min}, ABI: row.ABI()})
 	}
 	var pythons [][2]int
 	for _, s := range f.Catalog.Python.Supported {

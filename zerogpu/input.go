@@ -28,6 +28,9 @@ type Requirement struct {
 // Input is a Space's dependencies as Plan sees them.
 type Input struct {
 	Requirements []Requirement
+	// Constraints come from -c files: they restrict a package only when
+	// something requires it (locking), and are never written.
+	Constraints []Requirement
 	// Pre holds pre-requirements.txt: installed first by the Space builder,
 	// taken into account, never emitted.
 	Pre []Requirement

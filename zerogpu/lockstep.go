@@ -33,6 +33,11 @@ type LockOptions struct {
 	Upgrade         bool
 	UpgradePackages []string
 	Concurrency     int
+	// Prune drops these packages and what only they need (uv export
+	// --prune): `--prune spaces` leaves out what only spaces pulled in.
+	Prune []string
+	// EmitPreinstalled writes gradio and spaces too.
+	EmitPreinstalled bool
 }
 
 // ErrUnreachable wraps an index failure: the caller may keep the unlocked
@@ -78,7 +83,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	}
 	omit := map[string]bool{}
 	for _, pre := range c.Preinstalled {
-		if pre.Emit == "never" {
+		if pre.Emit == "never" && !lo.EmitPreinstalled {
 			omit[pep508.NormalizeName(pre.Name)] = true
 		}
 	}
@@ -96,14 +101,15 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if s, err := pep508.ParseRequirement("spaces"); err == nil {
 		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: s, Origin: "the platform's spaces"})
 	}
-	for _, p := range in.Pre {
+	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
 		if p.Req.Name != "" && p.Req.URL == "" {
 			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
 		}
 	}
 
 	meta := &directMeta{inner: lo.Meta, direct: direct}
-	res, err := lock.Lock(ctx, lo.Lister, meta, lock.Options{Target: target, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}, req)
+	lister := index.Lister(noCUDASdists{inner: lo.Lister, c: c})
+	res, err := lock.Lock(ctx, lister, meta, lock.Options{Target: target, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -118,10 +124,11 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		})
 		return nil
 	}
+	pruned := prunedBy(res.Pins, lo.Prune)
 	var lines []Line
 	for _, pin := range res.Pins {
 		name := pep508.NormalizeName(pin.Name)
-		if omit[name] {
+		if omit[name] || pruned[name] {
 			continue
 		}
 		plan, planned := byName[name]
@@ -226,4 +233,84 @@ func (d *directMeta) names() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// prunedBy returns the packages to leave out for --prune: the pruned ones,
+// and every package no longer reachable from the requirements without going
+// through them.
+func prunedBy(pins []lock.Pin, prune []string) map[string]bool {
+	out := map[string]bool{}
+	if len(prune) == 0 {
+		return out
+	}
+	for _, p := range prune {
+		out[pep508.NormalizeName(p)] = true
+	}
+	children := map[string][]string{}
+	var roots []string
+	for _, pin := range pins {
+		name := pep508.NormalizeName(pin.Name)
+		for _, v := range pin.Via {
+			if v.From == "" {
+				roots = append(roots, name)
+				continue
+			}
+			parent := v.From
+			if i := strings.LastIndexByte(parent, ' '); i > 0 {
+				parent = parent[:i]
+			}
+			if i := strings.IndexByte(parent, '['); i > 0 {
+				parent = parent[:i]
+			}
+			parent = pep508.NormalizeName(parent)
+			children[parent] = append(children[parent], name)
+		}
+	}
+	reached := map[string]bool{}
+	var walk func(string)
+	walk = func(n string) {
+		if reached[n] || out[n] {
+			return
+		}
+		reached[n] = true
+		for _, ch := range children[n] {
+			walk(ch)
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	for _, pin := range pins {
+		if n := pep508.NormalizeName(pin.Name); !reached[n] {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// noCUDASdists hides the sdists of the catalog's CUDA packages from the
+// resolver: even with --allow-sdist, building one needs nvcc, which the
+// ZeroGPU builder lacks. A CUDA package that comes in as a dependency then
+// fails with "cannot be installed on the target" instead of a build error.
+type noCUDASdists struct {
+	inner index.Lister
+	c     *catalog.Catalog
+}
+
+func (n noCUDASdists) Files(ctx context.Context, project string) ([]index.File, error) {
+	files, err := n.inner.Files(ctx, project)
+	if err != nil {
+		return files, err
+	}
+	pkg, ok := n.c.Package(project)
+	if !ok || !pkg.NeedsPrebuiltWheel() {
+		return files, nil
+	}
+	var out []index.File
+	for _, f := range files {
+		if wheeltags.IsWheelFilename(f.Filename) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

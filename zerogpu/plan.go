@@ -205,15 +205,8 @@ func (p *planner) torchFamily(v pep440.Version) (cudalabel.ABI, [2]int) {
 	if !ok {
 		return cudalabel.ABIUnknown, [2]int{}
 	}
-	abi := cudalabel.ABIUnknown
-	switch row.CXX11ABI {
-	case "TRUE":
-		abi = cudalabel.ABITrue
-	case "FALSE":
-		abi = cudalabel.ABIFalse
-	}
 	maj, min := row.CUDA()
-	return abi, [2]int{maj, min}
+	return row.ABI(), [2]int{maj, min}
 }
 
 func abiWord(a cudalabel.ABI) string {

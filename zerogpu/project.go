@@ -72,15 +72,22 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 		}
 	case hasSection(p, "project.dependencies"):
 		for _, r := range p.Requirements {
+			if r.Section == "tool.uv.constraint-dependencies" {
+				in.Constraints = append(in.Constraints, fromProjectReq(r))
+			}
+		}
+		for _, r := range p.Requirements {
 			if r.Section == "project.dependencies" || (r.Section == "project.optional-dependencies" && (ex.AllExtras || contains(ex.Extras, r.Group))) {
 				in.Requirements = append(in.Requirements, fromProjectReq(r))
 			}
 		}
 	case hasSection(p, string(project.RequirementsIn)):
 		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
+		in.Constraints = constraintReqs(p, string(project.RequirementsIn))
 		in.Options = optionLines(p, string(project.RequirementsIn))
 	default:
 		in.Requirements = sectionReqs(p, string(project.Requirements))
+		in.Constraints = constraintReqs(p, string(project.Requirements))
 		in.Options = optionLines(p, string(project.Requirements))
 		in.Requirements = fromGenerated(p, in.Requirements)
 	}
@@ -138,6 +145,17 @@ func sectionReqs(p *project.Project, section string) []Requirement {
 	var out []Requirement
 	for _, r := range p.Requirements {
 		if r.Section == section && !r.Constraint {
+			out = append(out, fromProjectReq(r))
+		}
+	}
+	return out
+}
+
+// constraintReqs returns the -c constraints of a requirements file.
+func constraintReqs(p *project.Project, section string) []Requirement {
+	var out []Requirement
+	for _, r := range p.Requirements {
+		if r.Section == section && r.Constraint && r.Req.Name != "" {
 			out = append(out, fromProjectReq(r))
 		}
 	}

@@ -40,7 +40,7 @@ func BenchmarkResolveCorpus(b *testing.B) {
 		}
 		resolve := func(b *testing.B, extra ...string) {
 			var stderr bytes.Buffer
-			if code := runWith(args(extra...), &bytes.Buffer{}, &stderr); code > 1 {
+			if code := runWith(args(extra...), nil, &bytes.Buffer{}, &stderr); code > 1 {
 				b.Fatalf("exit %d: %s", code, stderr.String())
 			}
 		}

@@ -65,7 +65,7 @@ func TestCorpusResolves(t *testing.T) {
 		name := filepath.Base(d)
 		target := filepath.Join(out, name+".txt")
 		var stderr bytes.Buffer
-		code := runWith([]string{"deps", "resolve", d, "-o", target, "-q"}, &bytes.Buffer{}, &stderr)
+		code := runWith([]string{"deps", "resolve", d, "-o", target, "-q"}, nil, &bytes.Buffer{}, &stderr)
 		switch code {
 		case 0:
 			written = append(written, target)

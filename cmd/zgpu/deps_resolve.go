@@ -155,7 +155,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.StringSliceVar(&o.export.OnlyGroups, "only-group", nil, "uv.lock: only this dependency `group` (repeatable)")
 	fs.BoolVar(&o.export.AllGroups, "all-groups", false, "uv.lock: include every dependency group")
 	fs.StringSliceVar(&o.export.NoEmitPackage, "no-emit-package", nil, "do not write this `package`, but keep its dependencies (repeatable; spaces and gradio always)")
-	fs.StringSliceVar(&o.export.Prune, "prune", nil, "uv.lock: drop this `package` and what only it needs (repeatable)")
+	fs.StringSliceVar(&o.export.Prune, "prune", nil, "drop this `package` and what only it needs (repeatable; uv.lock export and locking)")
 	fs.BoolVar(&o.export.NoEmitProject, "no-emit-project", false, "uv.lock: do not write the project itself")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
@@ -261,6 +261,7 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 	lo := zerogpu.LockOptions{
 		Lister: sources, Meta: pypi.NewReader(fc), Pre: o.Pre, AllowSdist: o.AllowSdist,
 		Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages, Concurrency: o.net.Jobs,
+		Prune: o.export.Prune, EmitPreinstalled: o.EmitPreinstalled,
 	}
 	if target != "" {
 		lo.Preferences = pinsOf(target)

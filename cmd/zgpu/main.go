@@ -21,15 +21,16 @@ func main() {
 
 // run executes the command line args and returns the process exit code.
 func run(args []string) int {
-	return runWith(args, os.Stdout, os.Stderr)
+	return runWith(args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 // runWith is run with the standard streams given, for tests.
-func runWith(args []string, stdout, stderr io.Writer) int {
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)

@@ -246,11 +246,8 @@ func (o *wheelFindOptions) query(c *catalog.Catalog) (wheelfind.Query, error) {
 			if maj > 0 {
 				q.CUDA = [2]int{maj, mnr}
 			}
-			switch row.CXX11ABI {
-			case "TRUE":
-				q.ABI = cudalabel.ABITrue
-			case "FALSE":
-				q.ABI = cudalabel.ABIFalse
+			if abi := row.ABI(); abi != cudalabel.ABIUnknown {
+				q.ABI = abi
 			}
 		}
 	}
@@ -312,14 +309,8 @@ func alternatives(c *catalog.Catalog, q wheelfind.Query) []wheelfind.Alternative
 		if !ok {
 			continue
 		}
-		tb := wheelfind.TorchBuild{Version: v.String()}
 		maj, mnr := row.CUDA()
-		tb.CUDA = [2]int{maj, mnr}
-		if row.CXX11ABI == "TRUE" {
-			tb.ABI = cudalabel.ABITrue
-		} else if row.CXX11ABI == "FALSE" {
-			tb.ABI = cudalabel.ABIFalse
-		}
+		tb := wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, mnr}, ABI: row.ABI()}
 		torches = append(torches, tb)
 	}
 	var pythons [][2]int

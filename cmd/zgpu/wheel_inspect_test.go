@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,24 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// runInspect runs the root command with args and returns stdout, stderr and
-// the exit code.
-func runInspect(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	root := newRootCmd()
-	var out, errb bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	root.SetArgs(args)
-	err := root.Execute()
-	if err != nil && !isSilent(err) {
-		errb.WriteString("zgpu: " + err.Error() + "\n")
-	}
-	return out.String(), errb.String(), exitCode(err)
-}
-
 func TestWheelInspectText(t *testing.T) {
-	out, stderr, code := runInspect(t, "wheel", "inspect",
+	out, stderr, code := runCmd(t, "wheel", "inspect",
 		"flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
 		"https://huggingface.co/datasets/multimodalart/zerogpu-blackwell-wheels/resolve/main/wheels/pt291-cu128-cp310/flash_attn-2.8.3-cp310-cp310-linux_x86_64.whl")
 	if code != 0 || stderr != "" {
@@ -63,7 +46,7 @@ flash_attn-2.8.3-cp310-cp310-linux_x86_64.whl
 }
 
 func TestWheelInspectJSON(t *testing.T) {
-	out, _, code := runInspect(t, "wheel", "inspect", "--json",
+	out, _, code := runCmd(t, "wheel", "inspect", "--json",
 		"https://github.com/mjun0812/flash-attention-prebuild-wheels/releases/download/v0.9.4/flash_attn-2.8.3%2Bcu130torch2.11-cp310-cp310-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
 		"sageattention-2.2.0+cu130torch2.10.0sm80.86.89.90-cp312-cp312-linux_x86_64.whl")
 	if code != 0 {
@@ -121,7 +104,7 @@ func TestWheelInspectErrors(t *testing.T) {
 		{[]string{"wheel", "inspect", "--json", "bad.whl"}, exitFailure, "1 of 1 arguments", `"error": "wheeltags: expected 4 or 5 dashes`},
 	}
 	for _, tt := range tests {
-		out, stderr, code := runInspect(t, tt.args...)
+		out, stderr, code := runCmd(t, tt.args...)
 		if code != tt.code {
 			t.Errorf("%q: exit %d, want %d", tt.args, code, tt.code)
 		}

@@ -38,6 +38,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/zgpu/zgpu/pep508"
@@ -84,8 +85,10 @@ type Result struct {
 	// PipVersion and PythonVersion come from the report ("" when Unsat).
 	PipVersion    string
 	PythonVersion string
-	// Elapsed is the wall time of the pip process.
-	Elapsed time.Duration
+	// Elapsed is the wall time of the pip process, MaxRSSKB its peak
+	// resident memory in KiB (getrusage; 0 where unknown).
+	Elapsed  time.Duration
+	MaxRSSKB int64
 }
 
 // Pins returns the solution as name -> version (nil when Unsat).
@@ -212,10 +215,16 @@ func Resolve(ctx context.Context, c Config, reqs, constraints []string) (*Result
 	start := time.Now()
 	err = cmd.Run()
 	elapsed := time.Since(start)
+	var rss int64
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss // KiB on Linux
+		}
+	}
 	if err != nil {
 		msg := out.String()
 		if unsat(msg) {
-			return &Result{Unsat: true, Message: msg, Elapsed: elapsed}, nil
+			return &Result{Unsat: true, Message: msg, Elapsed: elapsed, MaxRSSKB: rss}, nil
 		}
 		return nil, fmt.Errorf("piporacle: pip %s: %v\n%s", strings.Join(reqs, " "), err, msg)
 	}
@@ -227,7 +236,7 @@ func Resolve(ctx context.Context, c Config, reqs, constraints []string) (*Result
 	if err != nil {
 		return nil, err
 	}
-	res.Elapsed = elapsed
+	res.Elapsed, res.MaxRSSKB = elapsed, rss
 	return res, nil
 }
 
