@@ -68,7 +68,9 @@ type run struct {
 // mirror with 20 ms added to every request: cold (empty caches: a fresh pip
 // --cache-dir, a fresh zgpu -cache-dir) and warm (the same command again with
 // the caches kept). Peak memory is the process's maximum resident set size
-// (getrusage). Each measurement is one run; b.N is ignored. Needs -pipbench:
+// (getrusage). "zgpu offline" is a third zgpu run that reads only the warm
+// cache (fetch.Config.Offline): the bound for a warm run that skipped
+// revalidation. Each measurement is one run; b.N is ignored. Needs -pipbench:
 //
 //	go test ./difftest -run '^$' -bench PipVsZgpu -benchtime 1x -pipbench -pipbench-out ../bench/results-table.md
 func BenchmarkPipVsZgpu(b *testing.B) {
@@ -96,7 +98,7 @@ func BenchmarkPipVsZgpu(b *testing.B) {
 			continue
 		}
 		pipCache, zgpuCache := b.TempDir(), b.TempDir()
-		var r [4]run
+		var r [5]run // pip cold, pip warm, zgpu cold, zgpu warm, zgpu offline
 		var err error
 		cfg := pip
 		cfg.CacheDir = pipCache
@@ -104,15 +106,18 @@ func BenchmarkPipVsZgpu(b *testing.B) {
 			if r[i], err = runPipTimed(cfg, set.requirements); err != nil {
 				b.Fatalf("%s: pip: %v", set.name, err)
 			}
-			if r[2+i], err = runZgpu(bin, s.URL, zgpuCache, set.requirements); err != nil {
+			if r[2+i], err = runZgpu(bin, s.URL, zgpuCache, false, set.requirements); err != nil {
 				b.Fatalf("%s: zgpu: %v", set.name, err)
 			}
 		}
-		b.Logf("%s: pip cold %.2fs warm %.2fs (%d packages, %d MB); zgpu cold %.2fs warm %.2fs (%d packages, %d requests cold, %d MB peak RSS)",
-			set.name, r[0].seconds, r[1].seconds, r[0].packages, r[0].maxRSSKB>>10, r[2].seconds, r[3].seconds, r[2].packages, r[2].requests, max(r[2].maxRSSKB, r[3].maxRSSKB)>>10)
-		rows = append(rows, fmt.Sprintf("| %s | %d / %d | %.2f | %.2f | %.1fx | %.2f | %.2f | %.1fx | %d | %.1f | %.1f |",
+		if r[4], err = runZgpu(bin, s.URL, zgpuCache, true, set.requirements); err != nil {
+			b.Fatalf("%s: zgpu -offline: %v", set.name, err)
+		}
+		b.Logf("%s: pip cold %.2fs warm %.2fs (%d packages, %d MB); zgpu cold %.2fs warm %.2fs offline %.2fs (%d packages, %d requests cold, %d MB peak RSS)",
+			set.name, r[0].seconds, r[1].seconds, r[0].packages, r[0].maxRSSKB>>10, r[2].seconds, r[3].seconds, r[4].seconds, r[2].packages, r[2].requests, max(r[2].maxRSSKB, r[3].maxRSSKB)>>10)
+		rows = append(rows, fmt.Sprintf("| %s | %d / %d | %.2f | %.2f | %.1fx | %.2f | %.2f | %.1fx | %.2f | %d | %.1f | %.1f |",
 			set.name, r[0].packages, r[2].packages, r[0].seconds, r[2].seconds, r[0].seconds/r[2].seconds,
-			r[1].seconds, r[3].seconds, r[1].seconds/r[3].seconds, r[2].requests,
+			r[1].seconds, r[3].seconds, r[1].seconds/r[3].seconds, r[4].seconds, r[2].requests,
 			float64(max(r[0].maxRSSKB, r[1].maxRSSKB))/1024, float64(max(r[2].maxRSSKB, r[3].maxRSSKB))/1024))
 	}
 	if *pipBenchOut != "" {
@@ -120,8 +125,8 @@ func BenchmarkPipVsZgpu(b *testing.B) {
 		load, _ := os.ReadFile("/proc/loadavg")
 		fmt.Fprintf(&buf, "Measured %s, %s on %d-core host, load average at the end: %s\n\n",
 			time.Now().UTC().Format("2006-01-02 15:04 MST"), pip.PipWheel, numCPU(), strings.TrimSpace(string(load)))
-		buf.WriteString("| set | packages pip / zgpu | pip cold s | zgpu cold s | cold speed-up | pip warm s | zgpu warm s | warm speed-up | zgpu requests (cold) | pip peak RSS MB | zgpu peak RSS MB |\n")
-		buf.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+		buf.WriteString("| set | packages pip / zgpu | pip cold s | zgpu cold s | cold speed-up | pip warm s | zgpu warm s | warm speed-up | zgpu offline s | zgpu requests (cold) | pip peak RSS MB | zgpu peak RSS MB |\n")
+		buf.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 		buf.WriteString(strings.Join(rows, "\n") + "\n")
 		if err := os.WriteFile(*pipBenchOut, buf.Bytes(), 0o644); err != nil {
 			b.Fatal(err)
@@ -164,8 +169,12 @@ func runPipTimed(cfg piporacle.Config, reqs []string) (run, error) {
 	return run{seconds: res.Elapsed.Seconds(), packages: len(res.Packages), maxRSSKB: res.MaxRSSKB}, nil
 }
 
-func runZgpu(bin, indexURL, cacheDir string, reqs []string) (run, error) {
-	cmd := exec.Command(bin, append([]string{"-index-url", indexURL, "-cache-dir", cacheDir, "-python", "3.12.1"}, reqs...)...)
+func runZgpu(bin, indexURL, cacheDir string, offline bool, reqs []string) (run, error) {
+	args := []string{"-index-url", indexURL, "-cache-dir", cacheDir, "-python", "3.12.1"}
+	if offline {
+		args = append(args, "-offline")
+	}
+	cmd := exec.Command(bin, append(args, reqs...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
-	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/wheelfind"
 	"github.com/zgpu/zgpu/wheeltags"
 )
@@ -190,11 +188,3 @@ func originOf(f wheelfind.Found) string {
 	}
 	return f.Source
 }
-
-// versionOK reports whether v satisfies s (pre-releases allowed: a wheel
-// named by URL is taken as is).
-func versionOK(s pep440.Specifiers, v pep440.Version) bool {
-	return len(s) == 0 || s.Contains(v, true)
-}
-
-var _ = strings.TrimSpace

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 )
 
@@ -390,5 +389,3 @@ func driftOf(reqs []Requirement, want pep440.Version) string {
 	}
 	return ""
 }
-
-var _ = cudalabel.ABIUnknown

@@ -5,8 +5,8 @@
 //
 // Usage:
 //
-//	zgpulock -index-url URL [-cache-dir DIR] [-python 3.12.1] [-glibc 2.28]
-//	    [-c constraint]... requirement...
+//	zgpulock -index-url URL [-cache-dir DIR [-offline]] [-python 3.12.1]
+//	    [-glibc 2.28] [-concurrency N] [-c constraint]... requirement...
 //
 // It prints the pins ("name==version", one a line) on stdout and one JSON
 // line of figures on stderr:
@@ -46,20 +46,21 @@ func main() {
 	python := flag.String("python", "3.12.1", "target interpreter's full version")
 	glibc := flag.String("glibc", "2.28", "target glibc (manylinux)")
 	concurrency := flag.Int("concurrency", 0, "index requests in flight (0: lock's default)")
+	offline := flag.Bool("offline", false, "read only the cache (no request at all)")
 	var cons constraints
 	flag.Var(&cons, "c", "a constraint (repeatable)")
 	flag.Parse()
 	if *indexURL == "" || flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: zgpulock -index-url URL [-cache-dir DIR] [-python X.Y.Z] [-c constraint]... requirement...")
+		fmt.Fprintln(os.Stderr, "usage: zgpulock -index-url URL [-cache-dir DIR [-offline]] [-python X.Y.Z] [-glibc X.Y] [-concurrency N] [-c constraint]... requirement...")
 		os.Exit(2)
 	}
-	if err := run(*indexURL, *cacheDir, *python, *glibc, *concurrency, flag.Args(), cons); err != nil {
+	if err := run(*indexURL, *cacheDir, *python, *glibc, *concurrency, *offline, flag.Args(), cons); err != nil {
 		fmt.Fprintln(os.Stderr, "zgpulock:", err)
 		os.Exit(1)
 	}
 }
 
-func run(indexURL, cacheDir, python, glibc string, concurrency int, reqs, cons []string) error {
+func run(indexURL, cacheDir, python, glibc string, concurrency int, offline bool, reqs, cons []string) error {
 	start := time.Now()
 	var t wheeltags.Target
 	if _, err := fmt.Sscanf(python, "%d.%d", &t.Python[0], &t.Python[1]); err != nil {
@@ -83,7 +84,7 @@ func run(indexURL, cacheDir, python, glibc string, concurrency int, reqs, cons [
 		}
 		req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: r, Origin: "-c"})
 	}
-	c := fetch.New(fetch.Config{CacheDir: cacheDir})
+	c := fetch.New(fetch.Config{CacheDir: cacheDir, Offline: offline})
 	ix := pypi.New(indexURL, c)
 	res, err := lock.Lock(context.Background(), ix, ix, lock.Options{Target: t, Env: req.Env, Concurrency: concurrency}, req)
 	if err != nil {
