@@ -100,6 +100,23 @@ func (f *SourceFinder) snapshot() wheelfind.Source {
 		Lister: f.memo("snapshot", catalog.SnapshotLister{C: f.Catalog})}
 }
 
+// Prefetch lists, concurrently, every source of every package that does
+// not depend on the torch version, so that the per-torch searches Plan
+// makes afterwards find the listings in memory.
+func (f *SourceFinder) Prefetch(ctx context.Context, pkgs []string) {
+	var wg sync.WaitGroup
+	for _, pkg := range pkgs {
+		for _, s := range f.Sources(pkg, "", [2]int{}) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.Lister.Files(ctx, pkg)
+			}()
+		}
+	}
+	wg.Wait()
+}
+
 // wheelQuery converts a zerogpu query for wheelfind.
 func (f *SourceFinder) wheelQuery(q WheelQuery) wheelfind.Query {
 	glibc := f.Catalog.Platform.GlibcVersion()

@@ -1,6 +1,7 @@
 package zerogpu
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -109,6 +110,11 @@ func (p *planner) decideTorch() error {
 		}
 	}
 
+	if pf, ok := p.opts.Finder.(interface {
+		Prefetch(context.Context, []string)
+	}); ok && len(p.extOrder) > 0 {
+		pf.Prefetch(p.ctx, p.extOrder)
+	}
 	var first *torchAttempt
 	for _, replace := range []bool{false, true} {
 		for _, t := range cands {

@@ -28,6 +28,8 @@ func BenchmarkResolveCorpus(b *testing.B) {
 	hf := fakes.Hub(b, fakes.HubFixtures())
 	pypi := fakes.PyPI(b, shared.Dir(b, "mirror"), fakes.WithLatency(benchLatency))
 	gh.SetLatency(benchLatency)
+	gh.SetPageSize(100)  // as GitHub serves per_page=100
+	hf.SetPageSize(1000) // as the Hub pages tree listings
 	hf.SetLatency(benchLatency)
 	b.Setenv("GITHUB_API_URL", gh.URL)
 	b.Setenv("HF_ENDPOINT", hf.URL)
