@@ -31,18 +31,20 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 		if pin == "" {
 			pin = s.torch
 		}
-		allowed := c.AllowedTorch()
-		suggest := ""
-		if v, err := pep440.Parse(pin); err == nil {
-			vars["torch_pin"] = pin
-			suggest = nearestAllowed(c, v).String()
-		} else if len(allowed) > 0 {
-			vars["torch_pin"] = "to a version outside the list"
-			suggest = allowed[len(allowed)-1].String()
-		}
-		vars["suggest_torch"] = suggest
 		vars["allowed"] = strings.Join(c.Torch.Allowed, ", ")
 		vars["preinstalled"] = c.Torch.Preinstalled
+		if v, err := pep440.Parse(pin); err == nil && !c.TorchAllowed(v) {
+			near := nearestAllowed(c, v).String()
+			vars["torch_pin"] = pin
+			vars["suggest_torch"] = near
+			vars["torch_choice"] = "an allowed version (" + near + " is the nearest to " + pin + ")"
+		} else {
+			// The log does not say which torch was pinned: no version is
+			// nearer than another, so the fix lists them all and the
+			// command takes the one the platform preinstalls.
+			vars["suggest_torch"] = defaultAllowed(c)
+			vars["torch_choice"] = "one of the allowed versions (" + vars["allowed"] + "; the log does not show which version was pinned)"
+		}
 	case KindConflict:
 		first := g.hits[0].index
 		cs, cannot := s.conflictBlock(first)
@@ -237,6 +239,7 @@ var neutral = map[string]string{
 	"pkg": "the package", "python": "the Space's Python", "torch": "", "torch_mm": "the Space's torch",
 	"cuda_major": "of that torch", "backtracking": "the packages it lists", "library": "a compiled extension",
 	"offenders": "the conflicting pins", "torch_pin": "to a version outside the list",
+	"torch_choice": "an allowed version",
 }
 
 var rePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)

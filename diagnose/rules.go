@@ -157,7 +157,7 @@ var templates = map[Kind]template{
 	KindTorchNotAllowed: {
 		title:    "torch is pinned to a version ZeroGPU does not allow",
 		cause:    "requirements.txt pins torch {torch_pin}; ZeroGPU accepts only {allowed} and rejects the build before pip runs.",
-		fix:      "Pin torch to an allowed version ({suggest_torch} is the nearest), or unpin it to get the preinstalled {preinstalled}; align torchvision and torchaudio to the same minor.",
+		fix:      "Pin torch to {torch_choice}, or unpin it to get the preinstalled {preinstalled}; align torchvision and torchaudio to the same minor.",
 		commands: []string{"zgpu deps resolve --torch {suggest_torch} -o requirements.txt"},
 		source:   srcRules + "; catalog [torch] allowed",
 	},

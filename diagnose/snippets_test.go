@@ -40,7 +40,7 @@ func TestSnippets(t *testing.T) {
 		{"deepspeed pkg_resources", "Collecting deepspeed==0.15.4 (from -r /tmp/requirements.txt (line 4))\n  Downloading deepspeed-0.15.4.tar.gz (1.4 MB)\n  Preparing metadata (setup.py): started\n      ModuleNotFoundError: No module named 'pkg_resources'\n",
 			[]Kind{KindPkgResources}, "deepspeed", "zgpu deps resolve -o requirements.txt"},
 		{"config error without pin", "CONFIG_ERROR: torch version in requirements.txt is not compatible with ZeroGPU\n",
-			[]Kind{KindTorchNotAllowed}, "", "zgpu deps resolve --torch 2.8.0 -o requirements.txt"},
+			[]Kind{KindTorchNotAllowed}, "", "zgpu deps resolve --torch 2.11.0 -o requirements.txt"},
 		{"guess line alone is no error", "      Guessing wheel URL:  https://github.com/Dao-AILab/flash-attention/releases/download/v2.8.3/flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl\nSuccessfully installed flash-attn-2.8.3\n",
 			nil, "", ""},
 		{"failed build of a CUDA extension without nvcc text", "  Building wheel for flash-attn (setup.py): finished with status 'error'\n  ERROR: Failed building wheel for flash-attn\nFailed to build flash-attn\n",
@@ -172,5 +172,61 @@ func TestEvidenceCap(t *testing.T) {
 	if len(f.Evidence) != maxEvidence || f.Omitted != 30-maxEvidence || f.Evidence[0].Line != 2 || f.Line != 2 {
 		t.Errorf("evidence %d lines from %d, omitted %d, line %d; want %d from 2, omitted %d, line 2",
 			len(f.Evidence), f.Evidence[0].Line, f.Omitted, f.Line, maxEvidence, 30-maxEvidence)
+	}
+}
+
+// TestTorchNotAllowedFix checks that the fix names the nearest allowed torch
+// only when the log shows the torch that was pinned, and lists the allowed
+// ones otherwise.
+func TestTorchNotAllowedFix(t *testing.T) {
+	c := testCatalog()
+	const cfg = "CONFIG_ERROR: torch version in requirements.txt is not compatible with ZeroGPU\n"
+	tests := []struct {
+		name, log string
+		want      []string // in the fix
+		dont      string   // not in the fix
+	}{
+		{"pin in the log", "$ cat requirements.txt\ntorch==2.6.0\n\n" + cfg,
+			[]string{"2.8.0 is the nearest to 2.6.0"}, "the log does not show"},
+		{"no pin in the log", cfg,
+			[]string{"one of the allowed versions (" + strings.Join(c.Torch.Allowed, ", ") + "; the log does not show which version was pinned)",
+				"preinstalled " + c.Torch.Preinstalled},
+			"nearest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Diagnose([]byte(tt.log), c)
+			if len(r.Findings) == 0 || r.Findings[0].Kind != KindTorchNotAllowed {
+				t.Fatalf("findings %+v", r.Findings)
+			}
+			fix := r.Findings[0].Fix
+			for _, w := range tt.want {
+				if !strings.Contains(fix, w) {
+					t.Errorf("fix %q lacks %q", fix, w)
+				}
+			}
+			if strings.Contains(fix, tt.dont) {
+				t.Errorf("fix %q contains %q", fix, tt.dont)
+			}
+		})
+	}
+}
+
+// TestSummaryLineLeavesOutUnknown checks the last line of the text report.
+func TestSummaryLineLeavesOutUnknown(t *testing.T) {
+	tests := []struct {
+		facts Facts
+		want  string
+	}{
+		{Facts{}, "3 lines read; catalog 2026-01-02."},
+		{Facts{Python: "3.10"}, "3 lines read; Python 3.10 in the log; catalog 2026-01-02."},
+		{Facts{Torch: "2.8.0"}, "3 lines read; torch 2.8.0 in the log; catalog 2026-01-02."},
+		{Facts{Python: "3.12", Torch: "2.9.1"}, "3 lines read; Python 3.12, torch 2.9.1 in the log; catalog 2026-01-02."},
+	}
+	for _, tt := range tests {
+		got := summaryLine(&Report{Lines: 3, Facts: tt.facts, Catalog: "2026-01-02"})
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%+v (-want +got):\n%s", tt.facts, diff)
+		}
 	}
 }

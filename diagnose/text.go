@@ -32,7 +32,7 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 		writeFinding(ew, i+1, f)
 	}
-	ew.printf("\n%d lines read; Python %s, torch %s in the log; catalog %s.\n", r.Lines, orDash(r.Facts.Python), orDash(r.Facts.Torch), r.Catalog)
+	ew.printf("\n%s\n", summaryLine(r))
 	return ew.err
 }
 
@@ -104,11 +104,22 @@ func wrap(s, indent string) string {
 	return b.String()
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
+// summaryLine is the report's last line: how many lines were read, the
+// Python and torch the log shows (each left out when it shows none) and the
+// catalog's date.
+func summaryLine(r *Report) string {
+	var facts []string
+	if r.Facts.Python != "" {
+		facts = append(facts, "Python "+r.Facts.Python)
 	}
-	return s
+	if r.Facts.Torch != "" {
+		facts = append(facts, "torch "+r.Facts.Torch)
+	}
+	s := fmt.Sprintf("%d lines read", r.Lines)
+	if len(facts) > 0 {
+		s += "; " + strings.Join(facts, ", ") + " in the log"
+	}
+	return s + "; catalog " + r.Catalog + "."
 }
 
 // errWriter keeps the first write error.

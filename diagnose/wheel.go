@@ -92,6 +92,19 @@ func torchFacts(c *catalog.Catalog, v pep440.Version) (major, minor int, abi cud
 	return major, minor, abi
 }
 
+// defaultAllowed returns the torch to pin when nothing points at one: the
+// preinstalled torch when it is allowed, else the newest allowed one ("" for
+// an empty allow-list).
+func defaultAllowed(c *catalog.Catalog) string {
+	if v, err := pep440.Parse(c.Torch.Preinstalled); err == nil && c.TorchAllowed(v) {
+		return v.String()
+	}
+	if allowed := c.AllowedTorch(); len(allowed) > 0 {
+		return allowed[0].String()
+	}
+	return ""
+}
+
 // nearestAllowed returns the lowest allowed torch at or above v, else the
 // highest allowed one.
 func nearestAllowed(c *catalog.Catalog, v pep440.Version) pep440.Version {

@@ -15,9 +15,13 @@
 //     left out are logged with the reason.
 //   - 32 generated sets (fixed seeds): 3 to 12 mirror projects that have a
 //     wheel for both targets, bare or with a specifier drawn from their real
-//     versions; every fourth set also pins a release together with a
-//     version of one of its dependencies that the release excludes
-//     (kind "generated-unsat").
+//     versions that admits at least one of them; every fourth set also pins
+//     a release together with a version of one of its dependencies that the
+//     release excludes (kind "generated-unsat").
+//   - 24 generated sets of 3 to 8 of the 30 key packages of a ZeroGPU Space
+//     (torch, torchvision, transformers, gradio, numpy, ...), drawn the same
+//     way (kind "generated-ml"): dense in shared dependencies and exact
+//     pins, where resolvers backtrack.
 //
 // zgpu resolves with lock.Lock through pypi.New over fakes.PyPI serving the
 // mirror; pip 24.2 resolves with internal/piporacle (the interpreter of the
@@ -35,18 +39,23 @@
 //
 //	go test ./difftest
 //
-// -pip runs pip live (about 110 pip processes, two at a time: several
-// minutes on two loaded cores); with -short only every fourth case is run
-// (about 30, within three minutes). -pip -update rewrites testdata/pip.json:
+// -pip runs pip live (160 pip processes, two at a time: about ten minutes on
+// two loaded cores); with -short only every seventh case is run (23 cases,
+// about two to three minutes). -pip -update rewrites testdata/pip.json from
+// a live run of every case; -update alone runs pip only for the cases the
+// file lacks (after adding cases) and rewrites it:
 //
 //	go test ./difftest -run TestDifferential -pip -v
 //	go test ./difftest -run TestDifferential -pip -short
 //	go test ./difftest -run TestDifferential -pip -update
+//	go test ./difftest -run TestDifferential -update
 //
 // # Benchmark
 //
-// BenchmarkPipVsZgpu times pip and zgpu on the same requirement sets against
-// fakes.PyPI with 20 ms of latency per request, cold and warm; it needs
-// -pipbench (it runs pip for minutes). ../bench/pip_vs_zgpu.sh runs it and
-// writes ../bench/RESULTS.md.
+// BenchmarkPipVsZgpu times pip and zgpu (../bench/zgpulock, lock.Lock as a
+// process) on the same requirement sets against fakes.PyPI with 20 ms of
+// latency per request, cold and warm, with each process's peak memory; it
+// needs -pipbench (it runs pip for minutes). ../bench/pip_vs_zgpu.sh runs it
+// and writes the table to ../bench/results-table.md; ../bench/RESULTS.md
+// discusses the figures.
 package difftest

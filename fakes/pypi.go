@@ -57,6 +57,36 @@ func (s *Server) Close() { s.rec.stop(s.srv) }
 // index that predates PEP 691 does, whatever the Accept header.
 func WithHTMLOnly() Option { return func(o *options) { o.htmlOnly = true } }
 
+// Cache-Control values PyPI sends: pypi.org's Simple API pages, and
+// files.pythonhosted.org's files (wheels, sdists, .metadata files).
+const (
+	PageCacheControl = "max-age=600, public"
+	FileCacheControl = "max-age=365000000, immutable, public"
+)
+
+// WithCacheControl makes a PyPI fake answer project pages and the root with
+// Cache-Control v instead of PageCacheControl; "" sends no Cache-Control on
+// any response, files included, like a plain static server, so that a
+// client's cache must revalidate everything (the 304 path).
+func WithCacheControl(v string) Option {
+	return func(o *options) { o.cacheControl, o.cacheControlSet = v, true }
+}
+
+// pageCC and fileCC are the Cache-Control values of pages and files.
+func (s *Server) pageCC() string {
+	if s.rec.opts.cacheControlSet {
+		return s.rec.opts.cacheControl
+	}
+	return PageCacheControl
+}
+
+func (s *Server) fileCC() string {
+	if s.rec.opts.cacheControlSet && s.rec.opts.cacheControl == "" {
+		return ""
+	}
+	return FileCacheControl
+}
+
 // PyPI serves a mirror-shaped folder as a Simple API index:
 //
 //	/simple/                 root page (index.json or index.html)
@@ -64,6 +94,9 @@ func WithHTMLOnly() Option { return func(o *options) { o.htmlOnly = true } }
 //	                         <root>/simple/<name>/index.json and index.html;
 //	                         a name not in normalized form redirects to it
 //	/files/<file>            <root>/files/<file> (wheels, .metadata files)
+//
+// Pages carry Cache-Control PageCacheControl and files FileCacheControl, as
+// PyPI's do (see WithCacheControl).
 //
 // root "" is the shared offline mirror (../shared/mirror); tests that need
 // other pages write their own tree in a temporary folder. The server stops
@@ -151,11 +184,11 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, dir string) {
 	case "":
 		http.Error(w, "not acceptable", http.StatusNotAcceptable)
 	case simpleJSON, latestJSON:
-		s.serveFileAs(w, r, jsonPath, contentJSON)
+		s.serveFileAs(w, r, jsonPath, contentJSON, s.pageCC())
 	case simpleHTML, latestHTML:
-		s.serveFileAs(w, r, htmlPath, simpleHTML)
+		s.serveFileAs(w, r, htmlPath, simpleHTML, s.pageCC())
 	default:
-		s.serveFileAs(w, r, htmlPath, contentHTMLT)
+		s.serveFileAs(w, r, htmlPath, contentHTMLT, s.pageCC())
 	}
 }
 
@@ -167,10 +200,12 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, file string) 
 	case ct == "":
 		ct = "application/octet-stream"
 	}
-	s.serveFileAs(w, r, file, ct)
+	s.serveFileAs(w, r, file, ct, s.fileCC())
 }
 
-func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, file, contentType string) {
+// serveFileAs serves file with a Content-Type and, when cacheControl is not
+// empty, a Cache-Control header.
+func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, file, contentType, cacheControl string) {
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		http.NotFound(w, r)
@@ -179,6 +214,9 @@ func (s *Server) serveFileAs(w http.ResponseWriter, r *http.Request, file, conte
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
+	}
+	if cacheControl != "" {
+		w.Header().Set("Cache-Control", cacheControl)
 	}
 	s.rec.serveBytes(w, r, filepath.Base(file), contentType, data)
 }

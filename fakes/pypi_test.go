@@ -170,3 +170,40 @@ func TestPyPIFaults(t *testing.T) {
 		t.Errorf("after the faults: %d", resp.StatusCode)
 	}
 }
+
+func TestPyPICacheControl(t *testing.T) {
+	root := t.TempDir()
+	WriteTree(t, root, map[string]string{
+		"simple/index.html":       `<a href="demo/">demo</a>`,
+		"simple/demo/index.html":  `<a href="../../files/demo-1.0-py3-none-any.whl">x</a>`,
+		"files/demo-1.0.tar.gz":   "sdist",
+		"files/demo.whl.metadata": "Name: demo",
+	})
+	paths := []string{"/simple/", "/simple/demo/", "/files/demo-1.0.tar.gz", "/files/demo.whl.metadata", "/simple/nothing/", "/simple/Demo/"}
+	tests := []struct {
+		name string
+		opts []Option
+		want []string // Cache-Control for each of paths
+	}{
+		{"like PyPI", nil, []string{PageCacheControl, PageCacheControl, FileCacheControl, FileCacheControl, "", ""}},
+		{"other page value", []Option{WithCacheControl("no-cache")}, []string{"no-cache", "no-cache", FileCacheControl, FileCacheControl, "", ""}},
+		{"off", []Option{WithCacheControl("")}, []string{"", "", "", "", "", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := PyPI(t, root, tt.opts...)
+			for i, p := range paths {
+				resp, _ := pypiGet(t, s.Base+p, nil)
+				if got := resp.Header.Get("Cache-Control"); got != tt.want[i] {
+					t.Errorf("GET %s (%d): Cache-Control %q, want %q", p, resp.StatusCode, got, tt.want[i])
+				}
+			}
+			// A 304 carries it too, so that a client can renew its entry.
+			resp, _ := pypiGet(t, s.Base+"/simple/demo/", nil)
+			resp, _ = pypiGet(t, s.Base+"/simple/demo/", map[string]string{"If-None-Match": resp.Header.Get("ETag")})
+			if resp.StatusCode != http.StatusNotModified || resp.Header.Get("Cache-Control") != tt.want[1] {
+				t.Errorf("304: %d, Cache-Control %q, want %q", resp.StatusCode, resp.Header.Get("Cache-Control"), tt.want[1])
+			}
+		})
+	}
+}

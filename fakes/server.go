@@ -7,7 +7,10 @@
 // statuses with Retry-After, a connection reset mid-body, a body shorter than
 // its Content-Length, a hung response). Files are served with a strong ETag
 // (the SHA-256 of the content), honour If-None-Match (304) and HTTP Range
-// requests, so cache and range-read tests exercise real protocol paths.
+// requests, so cache and range-read tests exercise real protocol paths. The
+// PyPI fake also sends PyPI's Cache-Control headers (a 10-minute max-age on
+// pages, a year-long one on files), which WithCacheControl changes or turns
+// off.
 package fakes
 
 import (
@@ -70,6 +73,9 @@ type options struct {
 	htmlOnly bool
 	noRange  bool
 	noETag   bool
+
+	cacheControl    string // PyPI: Cache-Control of pages (WithCacheControl)
+	cacheControlSet bool
 }
 
 // WithLatency delays every response by d.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/zgpu/zgpu/internal/atomicfile"
@@ -32,10 +33,15 @@ type cacheEntry struct {
 	LastModified string `json:"last_modified,omitempty"`
 	// Link is the Link header: paginated listings (GitHub, the Hub) name
 	// their next page in it, so a cached page must keep it.
-	Link   string    `json:"link,omitempty"`
-	Size   int64     `json:"size"`
-	SHA256 string    `json:"sha256"`
-	Stored time.Time `json:"stored"`
+	Link string `json:"link,omitempty"`
+	// CacheControl and Age are the response's headers of those names, the
+	// inputs of freshness; Stored is when the response (or the last 304
+	// renewing it) arrived.
+	CacheControl string    `json:"cache_control,omitempty"`
+	Age          int64     `json:"age,omitempty"`
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"`
+	Stored       time.Time `json:"stored"`
 
 	body []byte
 }
@@ -98,10 +104,10 @@ func decodeEntry(data []byte) (*cacheEntry, error) {
 	return &e, nil
 }
 
-// store writes res as the entry for key.
-func (d *diskCache) store(key, rawURL string, res *Response) error {
+// store writes res, received at now, as the entry for key.
+func (d *diskCache) store(key, rawURL string, res *Response, now time.Time) error {
 	sum := sha256.Sum256(res.Body)
-	e := cacheEntry{
+	e := &cacheEntry{
 		URL:          rawURL,
 		FinalURL:     res.URL,
 		Status:       res.Status,
@@ -109,10 +115,18 @@ func (d *diskCache) store(key, rawURL string, res *Response) error {
 		ETag:         res.Header.Get("ETag"),
 		LastModified: res.Header.Get("Last-Modified"),
 		Link:         res.Header.Get("Link"),
+		CacheControl: strings.Join(res.Header.Values("Cache-Control"), ", "),
+		Age:          ageHeader(res.Header),
 		Size:         int64(len(res.Body)),
 		SHA256:       hex.EncodeToString(sum[:]),
-		Stored:       time.Now().UTC(),
+		Stored:       now.UTC(),
+		body:         res.Body,
 	}
+	return d.write(key, e)
+}
+
+// write writes e (metadata and body) as the entry for key.
+func (d *diskCache) write(key string, e *cacheEntry) error {
 	meta, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -121,9 +135,35 @@ func (d *diskCache) store(key, rawURL string, res *Response) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	buf := make([]byte, 0, len(meta)+1+len(res.Body))
-	buf = append(append(append(buf, meta...), '\n'), res.Body...)
+	buf := make([]byte, 0, len(meta)+1+len(e.body))
+	buf = append(append(append(buf, meta...), '\n'), e.body...)
 	return atomicfile.WriteFile(p, buf, 0o644)
+}
+
+// renew updates e from the headers of a 304 that validated it at now (RFC
+// 9111 section 4.3.4): the validators and Cache-Control it carries, its Age,
+// and the time stored, which restarts the freshness lifetime. It reports
+// whether rewriting e is worth a disk write: when it can now be fresh, or
+// when its Cache-Control changed. (An entry that is never fresh, the
+// common case of a server without Cache-Control, is not rewritten on every
+// 304.)
+func (e *cacheEntry) renew(h http.Header, now time.Time) bool {
+	changed := false
+	if v := h.Get("ETag"); v != "" && v != e.ETag {
+		e.ETag, changed = v, true
+	}
+	if v := h.Get("Last-Modified"); v != "" && v != e.LastModified {
+		e.LastModified, changed = v, true
+	}
+	if vs := h.Values("Cache-Control"); len(vs) > 0 {
+		if v := strings.Join(vs, ", "); v != e.CacheControl {
+			e.CacheControl, changed = v, true
+		}
+	}
+	e.Age = ageHeader(h)
+	e.Stored = now.UTC()
+	cc := parseCacheControl(e.CacheControl)
+	return changed || (cc.hasMaxAge && cc.maxAge > 0 && !cc.noCache && !cc.noStore)
 }
 
 // response rebuilds a Response from a cache entry.

@@ -8,17 +8,33 @@
 // delay-seconds or an HTTP-date) on 429 and 503. Each attempt has its own
 // timeout, and at most MaxPerHost requests run at once against one host.
 //
-// Bodies are kept in an on-disk cache keyed by URL and Accept header. A
-// cached entry is revalidated with If-None-Match / If-Modified-Since (RFC
-// 9110 section 13) on every use; a 304 serves the cached body. Entries carry
-// a SHA-256 of their body and are written atomically; an entry that fails to
-// decode or to verify is deleted and fetched again, never trusted. The cache
-// ignores Cache-Control freshness on purpose: package indexes change without
-// notice, and a conditional request is cheap. In Offline mode only the cache
-// is read. The cache lives in <CacheDir>/http/<2 hex>/<sha256 of the key>.entry:
-// one line of JSON metadata (URL, final URL, status, ETag, Last-Modified,
-// content type, size, SHA-256), a newline, the body. Only 200 responses to
-// requests without NoStore are cached.
+// Bodies are kept in an on-disk cache keyed by URL and Accept header, as a
+// private cache in the sense of RFC 9111. A cached entry is served without a
+// request while it is fresh (section 4.2): its Cache-Control max-age (else
+// s-maxage) is its freshness lifetime, capped by Config.MaxFreshness (10
+// minutes by default), and its age is the Age header it arrived with plus
+// the time since it was stored; no-cache and no-store make it never fresh.
+// A stale entry is revalidated with If-None-Match / If-Modified-Since (RFC
+// 9110 section 13); a 304 serves the cached body and renews the entry's
+// freshness from the 304's headers (section 4.3.4). A Request marked
+// Immutable (the caller verifies the body against a hash it knows) is served
+// from any cached entry without a request; Discard removes an entry that
+// failed such a check. Entries carry a SHA-256 of their body and are written
+// atomically; an entry that fails to decode or to verify is deleted and
+// fetched again, never trusted. In Offline mode only the cache is read,
+// fresh or not.
+//
+// Deviations from RFC 9111: Expires, heuristic freshness and the Date header
+// are ignored (a response without max-age or s-maxage is always
+// revalidated); s-maxage, meant for shared caches, is used when max-age is
+// absent, as pip's cache does; a no-store response is still written, so that
+// it can be revalidated, but never served without a request; stale entries
+// are never served online, so must-revalidate needs nothing more.
+//
+// The cache lives in <CacheDir>/http/<2 hex>/<sha256 of the key>.entry: one
+// line of JSON metadata (URL, final URL, status, ETag, Last-Modified, Link,
+// Cache-Control, Age, content type, size, SHA-256, time stored), a newline,
+// the body. Only 200 responses to requests without NoStore are cached.
 //
 // Tokens are scoped by host: a token is sent as "Authorization: Bearer" only
 // to a request (or redirect hop) whose host equals the token's host, ports
@@ -59,6 +75,11 @@ type Config struct {
 	UserAgent  string                           // default "zgpu"
 	Logf       func(format string, args ...any) // debug log; never given a token
 	Transport  http.RoundTripper                // tests; default a pooled http.Transport
+
+	// MaxFreshness caps the freshness lifetime a response's Cache-Control
+	// gives it: default DefaultMaxFreshness; negative = never serve a
+	// cached entry without revalidating it (Immutable requests aside).
+	MaxFreshness time.Duration
 
 	// RetryWaitMin and RetryWaitMax bound the backoff between attempts
 	// (defaults 500ms and 15s). A Retry-After header may ask for longer, up
@@ -134,6 +155,12 @@ type Request struct {
 	Accept  string      // also part of the cache key
 	Header  http.Header // extra headers; an Authorization header here is dropped (use Config.Tokens)
 	NoStore bool        // do not cache the body (wheel bodies, ranges)
+
+	// Immutable says the content at URL never changes and the caller
+	// verifies it (e.g. against a sha256 from an index listing): any cached
+	// entry is served without a request, fresh or not. On a failed check,
+	// Discard the entry and Get again.
+	Immutable bool
 }
 
 // Response is a successful (2xx) response with its whole body.
@@ -142,14 +169,15 @@ type Response struct {
 	Status    int
 	Header    http.Header
 	Body      []byte
-	FromCache bool // served from cache (offline, or 304)
+	FromCache bool // served from the cache (fresh, immutable, offline, or 304)
 }
 
 // Stats are a Client's counters, for tests and benchmarks.
 type Stats struct {
 	Requests            int64 // HTTP attempts sent, retries and redirect hops included
 	ConditionalRequests int64 // attempts carrying If-None-Match or If-Modified-Since
-	CacheHits           int64 // responses served from the cache (offline or 304)
+	CacheHits           int64 // responses served from the cache (fresh, immutable, offline or 304)
+	FreshHits           int64 // of CacheHits, those served online without a request (fresh or immutable)
 	NotModified         int64 // 304 responses
 	Retries             int64 // attempts after the first of a Get or GetRange
 	BytesDownloaded     int64 // response body bytes read from the network
@@ -162,6 +190,8 @@ type Client struct {
 	http  *http.Client
 	cache *diskCache
 	lt    *limitTransport
+
+	now func() time.Time // the clock of freshness; tests replace it
 
 	mu    sync.Mutex
 	stats Stats
@@ -208,7 +238,10 @@ func New(cfg Config) *Client {
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = 2 * time.Minute
 	}
-	c := &Client{cfg: cfg}
+	if cfg.MaxFreshness == 0 {
+		cfg.MaxFreshness = DefaultMaxFreshness
+	}
+	c := &Client{cfg: cfg, now: time.Now}
 	base := cfg.Transport
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -272,6 +305,10 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		return ent.response(), nil
 	}
+	if ent != nil && (r.Immutable || c.fresh(ent, c.now())) {
+		c.count(func(s *Stats) { s.CacheHits++; s.FreshHits++ })
+		return ent.response(), nil
+	}
 	h := http.Header{}
 	for k, v := range r.Header {
 		h[k] = append([]string(nil), v...)
@@ -299,17 +336,36 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		out := ent.response()
 		c.logf("GET %s: not modified, %d bytes from the cache", r.URL, len(out.Body))
+		if ent.renew(res.Header, c.now()) {
+			if err := c.cache.write(key, ent); err != nil {
+				c.logf("cache: %v", err)
+			}
+		}
 		return out, nil
 	}
 	if res.Status < 200 || res.Status > 299 {
 		return nil, &StatusError{URL: redactURL(r.URL), Status: res.Status, Body: c.redact(snippet(res.Body))}
 	}
 	if key != "" && res.Status == http.StatusOK {
-		if err := c.cache.store(key, r.URL, res); err != nil {
+		if err := c.cache.store(key, r.URL, res, c.now()); err != nil {
 			c.logf("cache: %v", err)
 		}
 	}
 	return res, nil
+}
+
+// Discard removes the cached entry of r (its URL and Accept), if any, so
+// that the next Get sends an unconditional request. Callers use it when a
+// cached body fails a check the cache cannot make (a hash from a listing).
+func (c *Client) Discard(r Request) error {
+	if c.cache == nil {
+		return nil
+	}
+	err := os.Remove(c.cache.path(cacheKey(r.URL, r.Accept)))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // snippet returns the start of a body for an error message.

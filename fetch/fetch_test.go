@@ -27,10 +27,12 @@ func tree(t *testing.T, files map[string]string) string {
 
 var payload = `{"name": "demo", "files": [` + strings.Repeat(`{"filename": "demo-1.0-py3-none-any.whl"},`, 40) + `{}]}`
 
+// demoServer serves payload at the returned URL with no Cache-Control, so
+// that every cached use is a conditional request.
 func demoServer(t *testing.T, opts ...fakes.Option) (*fakes.Server, string) {
 	t.Helper()
 	root := tree(t, map[string]string{"files/data.json": payload, "simple/index.html": "<a href='x'>x</a>"})
-	s := fakes.PyPI(t, root, opts...)
+	s := fakes.PyPI(t, root, append([]fakes.Option{fakes.WithCacheControl("")}, opts...)...)
 	return s, s.Base + "/files/data.json"
 }
 
@@ -226,7 +228,7 @@ func TestExpBackoff(t *testing.T) {
 
 func TestRevalidationSeesChanges(t *testing.T) {
 	root := tree(t, map[string]string{"files/data.json": "one"})
-	s := fakes.PyPI(t, root)
+	s := fakes.PyPI(t, root, fakes.WithCacheControl(""))
 	u := s.Base + "/files/data.json"
 	c := New(fastConfig(t.TempDir()))
 	get := func() *Response {

@@ -71,6 +71,7 @@ func Lock(ctx context.Context, l index.Lister, m index.MetadataReader, opt Optio
 	p := NewProvider(l, m, opt)
 	defer p.Wait()
 	defer cancel()
+	p.seed(ctx, req)
 	res, err := resolver.Resolve(ctx, p, req)
 	if err != nil {
 		return nil, err

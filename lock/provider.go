@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -29,8 +30,11 @@ type Options struct {
 	// Concurrency bounds the index requests in flight (listings and
 	// metadata, prefetches included); default 8.
 	Concurrency int
-	// Env, when set, lets prefetching skip dependencies whose markers fail
-	// on the target; dependencies under an extra are never prefetched.
+	// Env is the target environment: prefetching follows only dependencies
+	// whose markers hold in it (for the project or an extra requested of
+	// it) and skips releases whose Requires-Python excludes its
+	// python_full_version. Lock defaults it to the request's Env. Without
+	// it, every dependency not under an extra is followed.
 	Env map[string]string
 }
 
@@ -42,24 +46,43 @@ type Provider struct {
 	lister index.Lister
 	meta   index.MetadataReader
 	opt    Options
-	sem    chan struct{}
+	sched  *sched
 	wg     sync.WaitGroup
+	pyver  pep440.Version // the target's python_full_version, when Env has it
+	hasPy  bool
 
 	mu       sync.Mutex
 	projects map[string]*future[*project]
 	metas    map[string]*future[index.Metadata]
+	wave     wavefront // guarded by mu
 }
 
 // future is a value computed once, waited for by everyone who asks.
 type future[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
+	done   chan struct{}
+	ticket *ticket // the request's place in the scheduler
+	val    T
+	err    error
+}
+
+// wait waits for f as a foreground or background caller; a foreground
+// caller promotes the request it waits for.
+func (p *Provider) wait(ctx context.Context, t *ticket, done chan struct{}, fg bool) error {
+	if fg {
+		p.sched.promote(t)
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // project is one project's files grouped into releases.
 type project struct {
 	releases []*release
+	best     []*release // releases, highest version first
 }
 
 // release is one version of a project and the files the target can use.
@@ -69,6 +92,9 @@ type release struct {
 	files   []index.File // installable files, best first (wheels by tag rank, then an allowed sdist)
 	url     string       // set for a direct URL release
 	reason  string       // why nothing installs, when files is empty
+	// pyExcluded: the listing's Requires-Python (of the best file)
+	// excludes the target's Python; the resolver will not pick it.
+	pyExcluded bool
 }
 
 // NewProvider returns a Provider reading listings from l and metadata from m.
@@ -76,56 +102,52 @@ func NewProvider(l index.Lister, m index.MetadataReader, opt Options) *Provider 
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 8
 	}
-	return &Provider{
+	p := &Provider{
 		lister:   l,
 		meta:     m,
 		opt:      opt,
-		sem:      make(chan struct{}, opt.Concurrency),
+		sched:    newSched(opt.Concurrency),
 		projects: map[string]*future[*project]{},
 		metas:    map[string]*future[index.Metadata]{},
+		wave:     newWavefront(),
 	}
+	if v, err := pep440.Parse(opt.Env["python_full_version"]); err == nil {
+		p.pyver, p.hasPy = v, true
+	}
+	return p
 }
 
 // Wait waits for every prefetch started so far to finish.
 func (p *Provider) Wait() { p.wg.Wait() }
 
-func (p *Provider) acquire(ctx context.Context) error {
-	select {
-	case p.sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (p *Provider) release() { <-p.sem }
-
 // project lists name once; later and concurrent callers share the answer.
-// A project the index does not know has no releases.
-func (p *Provider) project(ctx context.Context, name string) (*project, error) {
+// A project the index does not know has no releases. fg says whether the
+// resolver waits for the answer (else it is a prefetch).
+func (p *Provider) project(ctx context.Context, name string, fg bool) (*project, error) {
 	p.mu.Lock()
 	f, ok := p.projects[name]
 	if !ok {
-		f = &future[*project]{done: make(chan struct{})}
+		f = &future[*project]{done: make(chan struct{}), ticket: newTicket(fg)}
 		p.projects[name] = f
 	}
 	p.mu.Unlock()
 	if ok {
-		select {
-		case <-f.done:
-			return f.val, f.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := p.wait(ctx, f.ticket, f.done, fg); err != nil {
+			return nil, err
 		}
+		if f.err != nil && isCanceled(f.err) && ctx.Err() == nil {
+			return p.project(ctx, name, fg) // another caller's context ended
+		}
+		return f.val, f.err
 	}
 	defer close(f.done)
-	if err := p.acquire(ctx); err != nil {
+	if err := p.sched.acquire(ctx, f.ticket); err != nil {
 		f.err = err
 		p.forgetProject(name)
 		return nil, err
 	}
 	files, err := p.lister.Files(ctx, name)
-	p.release()
+	p.sched.release(f.ticket)
 	switch {
 	case errors.Is(err, index.ErrNotFound):
 		f.val = &project{}
@@ -188,6 +210,7 @@ func (p *Provider) group(name string, files []index.File) *project {
 		}
 	}
 	proj := &project{}
+	pyOK := map[string]bool{}
 	for _, k := range order {
 		a := byVersion[k]
 		sort.SliceStable(a.wheels, func(i, j int) bool {
@@ -208,8 +231,20 @@ func (p *Provider) group(name string, files []index.File) *project {
 		default:
 			a.r.reason = "only an sdist, and the policy is wheels only"
 		}
+		if fs := a.r.usable(); len(fs) > 0 && fs[0].RequiresPython != "" && p.hasPy {
+			rp := fs[0].RequiresPython
+			ok, seen := pyOK[rp]
+			if !seen {
+				spec, err := pep440.ParseSpecifiers(rp)
+				ok = err != nil || spec.Contains(p.pyver, true)
+				pyOK[rp] = ok
+			}
+			a.r.pyExcluded = !ok
+		}
 		proj.releases = append(proj.releases, a.r)
 	}
+	proj.best = slices.Clone(proj.releases)
+	slices.SortStableFunc(proj.best, func(a, b *release) int { return b.version.Compare(a.version) })
 	return proj
 }
 
@@ -244,7 +279,7 @@ func (r *release) candidate() resolver.Candidate {
 
 // Candidates implements resolver.Provider.
 func (p *Provider) Candidates(ctx context.Context, name string) ([]resolver.Candidate, error) {
-	proj, err := p.project(ctx, name)
+	proj, err := p.project(ctx, name, true)
 	if err != nil {
 		return nil, err
 	}
@@ -307,13 +342,14 @@ func (p *Provider) Dependencies(ctx context.Context, name string, c resolver.Can
 	if !ok || len(r.files) == 0 {
 		return nil, fmt.Errorf("%s %s: not a candidate of this provider", name, c.Version)
 	}
-	md, err := p.metadata(ctx, r.usable()[0])
+	md, err := p.metadata(ctx, r.usable()[0], true)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
 	}
 	if reason := p.inconsistent(r, md); reason != "" {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, &resolver.UnavailableError{Reason: reason})
 	}
+	p.follow(ctx, name, r, md)
 	reqs := make([]pep508.Requirement, 0, len(md.RequiresDist))
 	for _, s := range md.RequiresDist {
 		req, err := pep508.ParseRequirement(s)
@@ -346,32 +382,31 @@ func (p *Provider) inconsistent(r *release, md index.Metadata) string {
 }
 
 // metadata reads f's metadata once; concurrent callers share the read. A
-// failed read is forgotten so that a later caller tries again.
-func (p *Provider) metadata(ctx context.Context, f index.File) (index.Metadata, error) {
+// failed read is forgotten so that a later caller tries again. fg says
+// whether the resolver waits for it (else it is a prefetch).
+func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (index.Metadata, error) {
 	p.mu.Lock()
 	fu, ok := p.metas[f.URL]
 	if !ok {
-		fu = &future[index.Metadata]{done: make(chan struct{})}
+		fu = &future[index.Metadata]{done: make(chan struct{}), ticket: newTicket(fg)}
 		p.metas[f.URL] = fu
 	}
 	p.mu.Unlock()
 	if ok {
-		select {
-		case <-fu.done:
-			if fu.err == nil {
-				return fu.val, nil
-			}
-			return p.metadata(ctx, f)
-		case <-ctx.Done():
-			return index.Metadata{}, ctx.Err()
+		if err := p.wait(ctx, fu.ticket, fu.done, fg); err != nil {
+			return index.Metadata{}, err
 		}
+		if fu.err == nil {
+			return fu.val, nil
+		}
+		return p.metadata(ctx, f, fg)
 	}
 	defer close(fu.done)
-	if err := p.acquire(ctx); err != nil {
+	if err := p.sched.acquire(ctx, fu.ticket); err != nil {
 		fu.err = err
 	} else {
 		fu.val, fu.err = p.meta.Metadata(ctx, f)
-		p.release()
+		p.sched.release(fu.ticket)
 	}
 	if fu.err != nil {
 		p.mu.Lock()
@@ -381,59 +416,6 @@ func (p *Provider) metadata(ctx context.Context, f index.File) (index.Metadata, 
 	return fu.val, fu.err
 }
 
-// Prefetch implements resolver.Prefetcher: it reads the candidate's
-// metadata in the background, then lists the projects it depends on, so
-// both are ready when the resolver asks.
-func (p *Provider) Prefetch(ctx context.Context, name string, c resolver.Candidate) {
-	r, ok := c.Data.(*release)
-	if !ok || len(r.files) == 0 {
-		return
-	}
-	f := r.usable()[0]
-	p.mu.Lock()
-	_, started := p.metas[f.URL]
-	p.mu.Unlock()
-	if started {
-		return
-	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		md, err := p.metadata(ctx, f)
-		if err != nil {
-			return
-		}
-		for _, s := range md.RequiresDist {
-			req, err := pep508.ParseRequirement(s)
-			if err != nil || req.URL != "" || !p.likely(req) {
-				continue
-			}
-			dep := pep508.NormalizeName(req.Name)
-			p.mu.Lock()
-			_, listed := p.projects[dep]
-			p.mu.Unlock()
-			if listed {
-				continue
-			}
-			p.wg.Add(1)
-			go func() {
-				defer p.wg.Done()
-				p.project(ctx, dep)
-			}()
-		}
-	}()
-}
-
-// likely reports whether a dependency is worth listing ahead of the
-// resolver: not under an extra, and its marker holds when Env is known.
-func (p *Provider) likely(r pep508.Requirement) bool {
-	if r.Marker == nil {
-		return true
-	}
-	for _, v := range r.Marker.Variables() {
-		if v == "extra" {
-			return false
-		}
-	}
-	return p.opt.Env == nil || r.Marker.Evaluate(p.opt.Env)
+func isCanceled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -124,22 +124,59 @@ func (r *Reader) metadataFile(ctx context.Context, f index.File) (index.Metadata
 		if body, err = os.ReadFile(p); err != nil {
 			return index.Metadata{}, err
 		}
-	} else {
-		res, err := r.client.Get(ctx, fetch.Request{URL: u.String()})
-		if err != nil {
-			return index.Metadata{}, err
+		r.count(func(s *Stats) { s.MetadataFiles++ })
+		if err := verify(body, f.MetadataHashes); err != nil {
+			return index.Metadata{}, fmt.Errorf("metadata file of %s: %v", f.Filename, err)
 		}
-		body = res.Body
-	}
-	r.count(func(s *Stats) { s.MetadataFiles++ })
-	if err := verify(body, f.MetadataHashes); err != nil {
-		return index.Metadata{}, fmt.Errorf("metadata file of %s: %v", f.Filename, err)
+	} else if body, err = r.verifiedGet(ctx, u.String(), f); err != nil {
+		return index.Metadata{}, err
 	}
 	m, err := coremeta.Parse(body)
 	if err != nil {
 		return index.Metadata{}, fmt.Errorf("metadata file of %s: %w", f.Filename, err)
 	}
 	return m, nil
+}
+
+// verifiedGet fetches the metadata file at rawURL and checks it against
+// f.MetadataHashes. A file the listing gives a strong hash for is content
+// addressed: it is requested as Immutable, so a cached copy is used without
+// a request. A body that fails the check has its cache entry discarded; if
+// it came from the cache it is fetched once more, else (or if the second
+// copy fails too) the mismatch is the error.
+func (r *Reader) verifiedGet(ctx context.Context, rawURL string, f index.File) ([]byte, error) {
+	req := fetch.Request{URL: rawURL, Immutable: contentAddressed(f.MetadataHashes)}
+	for attempt := 0; ; attempt++ {
+		res, err := r.client.Get(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if attempt == 0 {
+			r.count(func(s *Stats) { s.MetadataFiles++ })
+		}
+		err = verify(res.Body, f.MetadataHashes)
+		if err == nil {
+			return res.Body, nil
+		}
+		if derr := r.client.Discard(req); derr != nil {
+			return nil, fmt.Errorf("metadata file of %s: %v (and discarding the cached copy: %v)", f.Filename, err, derr)
+		}
+		if !res.FromCache || attempt > 0 {
+			return nil, fmt.Errorf("metadata file of %s: %v", f.Filename, err)
+		}
+		r.count(func(s *Stats) { s.CacheMismatches++ })
+	}
+}
+
+// contentAddressed reports whether want names a hash strong enough to
+// address content by: sha256 or longer.
+func contentAddressed(want map[string]string) bool {
+	for _, name := range []string{"sha256", "sha384", "sha512"} {
+		if want[name] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // hashes we can check, strongest first.

@@ -11,6 +11,13 @@
 // page URL (after redirects), or a <base href> on HTML pages; a "#alg=hex"
 // fragment becomes the file's hash.
 //
+// Caching is fetch's: project pages follow the index's Cache-Control (PyPI
+// lets them be reused for 10 minutes without a request). A metadata file
+// whose listing gives a sha256 (or stronger) hash is content addressed: it
+// is read as fetch.Request.Immutable, so a cached copy costs no request, and
+// it is still verified on every read; a cached copy that fails the hash is
+// discarded and fetched once more (Stats.CacheMismatches).
+//
 // Without a metadata file, the METADATA of a wheel is read with HTTP range
 // requests on its zip central directory (see Reader); only a server that
 // ignores Range costs a full download.
@@ -189,6 +196,10 @@ type Stats struct {
 	RangeReads    int64 // wheels whose METADATA was read with range requests
 	RangeRequests int64 // HTTP range requests made for them
 	FullDownloads int64 // wheels downloaded whole because ranges were refused
+
+	// CacheMismatches counts cached metadata files that failed the hash of
+	// their listing and were fetched again.
+	CacheMismatches int64
 }
 
 var _ index.Lister = (*Index)(nil)

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/zgpu/zgpu/fakes"
+	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/internal/shared"
 )
@@ -358,20 +359,38 @@ func TestWarmCache(t *testing.T) {
 		t.Errorf("offline run with a warm cache made %d requests", n)
 	}
 
+	// Online, within the pages' max-age: pages are fresh and metadata
+	// files content addressed, so no request at all.
 	s.ResetRequests()
 	c := testClient(cache)
 	run(New(s.URL, c))
+	if reqs := s.Requests(); len(reqs) != 0 {
+		t.Errorf("warm online run made %d requests, want none: first %s", len(reqs), reqs[0].Path)
+	}
+	if st := c.Stats(); st.FreshHits != int64(cold) || st.Requests != 0 {
+		t.Errorf("warm Stats = %+v, want %d fresh hits", st, cold)
+	}
+
+	// Once pages are stale (here: freshness turned off), each page is
+	// revalidated with a conditional request and metadata files still cost
+	// none: no unconditional request, no body downloaded.
+	s.ResetRequests()
+	stale := fetch.New(fetch.Config{CacheDir: cache, MaxFreshness: -1})
+	run(New(s.URL, stale))
 	reqs := s.Requests()
-	if len(reqs) != cold {
-		t.Errorf("warm online run made %d requests, want %d", len(reqs), cold)
+	if len(reqs) != len(projects) {
+		t.Errorf("stale warm run made %d requests, want %d (one per page)", len(reqs), len(projects))
 	}
 	for _, r := range reqs {
 		if r.Header.Get("If-None-Match") == "" {
 			t.Errorf("unconditional request with a warm cache: %s", r.Path)
 		}
+		if !strings.HasPrefix(r.Path, "/simple/") {
+			t.Errorf("request for a content-addressed file with a warm cache: %s", r.Path)
+		}
 	}
-	if st := c.Stats(); st.NotModified != int64(cold) || st.BytesDownloaded != 0 {
-		t.Errorf("warm Stats = %+v", st)
+	if st := stale.Stats(); st.NotModified != int64(len(projects)) || st.FreshHits != int64(cold-len(projects)) || st.BytesDownloaded != 0 {
+		t.Errorf("stale warm Stats = %+v", st)
 	}
 }
 

@@ -62,6 +62,13 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 	if inRegistry && pkg.Kind == "jit" {
 		p.r.warnf("%s: %s compiles CUDA code when first used (needs nvcc at run time): %s", req.Origin, name, pkg.Note)
 	}
+	if inRegistry && pkg.PyPI == "absent" && req.Req.URL == "" {
+		// Not on PyPI at all: a bare name cannot install; only a wheel can.
+		e := p.addExtension(name, pkg, req)
+		e.spec = e.spec.And(req.Req.Specifiers)
+		e.build = fmt.Sprintf("%s is not on PyPI", name)
+		return e
+	}
 
 	if req.Req.URL != "" {
 		w, file, isWheel := wheelOf(req.Req.URL)

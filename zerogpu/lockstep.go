@@ -79,7 +79,14 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 			direct[strings.SplitN(pr.URL, "#", 2)[0]] = true
 		}
 		byName[l.Name] = l
-		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: l.Origin})
+		origin := l.Origin
+		if l.Reason != "" {
+			origin = "zgpu's rewrite of " + orDash(l.Origin)
+			if l.Origin == "" {
+				origin = "added by zgpu"
+			}
+		}
+		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: origin})
 	}
 	omit := map[string]bool{}
 	for _, pre := range c.Preinstalled {
@@ -109,20 +116,55 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 
 	meta := &directMeta{inner: lo.Meta, direct: direct}
 	lister := index.Lister(noCUDASdists{inner: lo.Lister, c: c})
-	res, err := lock.Lock(ctx, lister, meta, lock.Options{Target: target, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}, req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	lockOpts := lock.Options{Target: target, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}
+
+	// torch must stay on the allow-list even when only a dependency asks
+	// for it: a constraint on the plan's torch (the preinstalled one when
+	// the user named none). With nothing tied to that torch, lower allowed
+	// versions are tried in turn.
+	torches := []string{r.Target.Torch}
+	_, torchPlanned := byName["torch"]
+	if !torchPlanned && len(byName) > 0 {
+		for _, v := range c.AllowedTorch() {
+			if v.String() != r.Target.Torch {
+				torches = append(torches, v.String())
+			}
 		}
-		return fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	base := req.Constraints
+	var res *lock.Result
+	for i, tv := range torches {
+		req.Constraints = base
+		if tv != "" {
+			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
+				req.Constraints = append(append([]resolver.Requirement(nil), base...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
+			}
+		}
+		var err error
+		res, err = lock.Lock(ctx, lister, meta, lockOpts, req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("%w: %v", ErrUnreachable, err)
+		}
+		if res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(res.Unsat) {
+			break
+		}
 	}
 	if res.Unsat != nil {
 		r.problem(Problem{
 			Subject: "lock",
 			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
-			Fixes:   res.Unsat.Suggestions,
+			Fixes:   fixesFor(res.Unsat.Suggestions, in),
 		})
 		return nil
+	}
+	for _, pin := range res.Pins {
+		if pep508.NormalizeName(pin.Name) == "torch" && pin.Version != r.Target.Torch {
+			r.Target.Torch, r.Target.TorchSource = pin.Version, "the lock (a dependency requires torch; the highest allowed version that resolves)"
+			r.Target.CUDA, r.Target.CXX11ABI = "", ""
+		}
 	}
 	pruned := prunedBy(res.Pins, lo.Prune)
 	var lines []Line
@@ -159,11 +201,54 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	return nil
 }
 
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
 func orAny(s string) string {
 	if s == "" {
 		return "(any: no sdk_version)"
 	}
 	return s
+}
+
+// mentionsTorch reports whether an explanation involves torch.
+func mentionsTorch(e *resolver.Explanation) bool {
+	return strings.Contains(e.Derivation, "torch")
+}
+
+// fixesFor turns the resolver's suggestions into changes a Space author
+// can make: the platform's own requirements cannot be removed, and gradio's
+// version is the README's sdk_version.
+func fixesFor(sugg []string, in *Input) []string {
+	var out []string
+	for _, s := range sugg {
+		switch {
+		case strings.Contains(s, "(the platform's spaces)"), strings.Contains(s, "(the ZeroGPU torch allow-list)"):
+			continue
+		case strings.Contains(s, "(README.md sdk_version (installed by the platform))"):
+			if i := strings.LastIndex(s, " to gradio=="); i >= 0 {
+				v := strings.TrimSuffix(strings.Fields(s[i+len(" to gradio=="):])[0], ",")
+				where := "README.md"
+				if in.SDKVersionOrigin != "" {
+					where = in.SDKVersionOrigin
+				}
+				out = append(out, fmt.Sprintf("set `sdk_version: %s` in %s (gradio %s is not on the index)", v, where, in.SDKVersion))
+				continue
+			}
+			if strings.HasPrefix(s, "remove ") {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 && len(sugg) > 0 {
+		out = append(out, "relax the requirements named above")
+	}
+	return out
 }
 
 // viaOf names what pulled a package in, pip-compile style.

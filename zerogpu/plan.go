@@ -63,8 +63,16 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.py = pyMajorMinor(full)
 	if in.RequiresPython != "" {
 		if rp, err := pep440.ParseSpecifiers(in.RequiresPython); err == nil && !rp.Contains(pep440.MustParse(full), true) {
-			r.warnf("the project requires Python %s, but the Space runs %s: its lock may hold packages that do not install there; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+			if in.Locked {
+				r.problem(Problem{Subject: "python", Message: fmt.Sprintf("the lock was resolved for Python %s, but the Space runs %s: it may hold packages that do not install there", in.RequiresPython, full),
+					Fixes: []string{"set python_version in README.md to a Python the lock covers", "or relax requires-python in pyproject.toml and re-lock (uv lock)"}})
+				return r, nil
+			}
+			r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
 		}
+	}
+	if in.SDK != "" && in.SDK != "gradio" {
+		r.warnf("README.md sdk is %q: ZeroGPU runs Gradio Spaces only (sdk: gradio)", in.SDK)
 	}
 
 	for _, pre := range c.Preinstalled {

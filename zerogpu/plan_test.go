@@ -181,6 +181,25 @@ func TestPlan(t *testing.T) {
 			torchIs: "2.9.1",
 		},
 		{
+			name:    "an explicit side-car pin picks the torch it was built for",
+			lines:   []string{"torch", "torchvision==0.25.0"},
+			python:  "3.12",
+			want:    []string{"torch==2.10.0", "torchvision==0.25.0"},
+			torchIs: "2.10.0",
+		},
+		{
+			name:     "a package absent from PyPI needs a wheel",
+			lines:    []string{"torch==2.8.0", "nvdiffrast"},
+			python:   "3.12",
+			problems: []string{"no prebuilt nvdiffrast wheel fits"},
+		},
+		{
+			name:     "a lock resolved for another Python",
+			lines:    []string{"numpy"},
+			python:   "3.10",
+			problems: []string{"the lock was resolved for Python >=3.14, but the Space runs 3.10.13"},
+		},
+		{
 			name:   "spaces and gradio are not written",
 			lines:  []string{"spaces==0.40.1", "gradio==5.49.1", "psutil==5.9.8"},
 			python: "3.12",
@@ -226,6 +245,9 @@ func TestPlan(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := &Input{Requirements: reqs(t, tc.lines...), PythonVersion: tc.python, SDKVersion: "5.49.1"}
+			if strings.HasPrefix(tc.name, "a lock resolved") {
+				in.RequiresPython, in.Locked = ">=3.14", true
+			}
 			if tc.python != "" {
 				in.PythonVersionOrigin = "README.md:4"
 			}

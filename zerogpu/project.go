@@ -10,6 +10,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
+	"github.com/zgpu/zgpu/pylock"
 	"github.com/zgpu/zgpu/uvlock"
 )
 
@@ -70,26 +71,44 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 		if err := fromLock(in, p, python, ex); err != nil {
 			return nil, err
 		}
-	case hasSection(p, "project.dependencies"):
-		for _, r := range p.Requirements {
-			if r.Section == "tool.uv.constraint-dependencies" {
-				in.Constraints = append(in.Constraints, fromProjectReq(r))
-			}
+	case p.Pylock != nil:
+		if err := fromPylock(in, p, python, ex); err != nil {
+			return nil, err
 		}
+	case hasSection(p, "project.dependencies") || hasSection(p, "tool.poetry.dependencies"):
 		for _, r := range p.Requirements {
-			if r.Section == "project.dependencies" || (r.Section == "project.optional-dependencies" && (ex.AllExtras || contains(ex.Extras, r.Group))) {
-				in.Requirements = append(in.Requirements, fromProjectReq(r))
+			switch r.Section {
+			case "project.dependencies", "tool.poetry.dependencies":
+			case "project.optional-dependencies":
+				if !ex.AllExtras && !contains(ex.Extras, r.Group) {
+					continue
+				}
+			case "dependency-groups", "tool.poetry.group":
+				if !ex.AllGroups && !contains(ex.Groups, r.Group) {
+					continue
+				}
+			case "tool.uv.constraint-dependencies":
+				in.Constraints = append(in.Constraints, fromProjectReq(r))
+				continue
+			default:
+				continue
 			}
+			if r.Req.Name == "" || pep508.NormalizeName(r.Req.Name) == "python" {
+				continue
+			}
+			in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
 		}
 	case hasSection(p, string(project.RequirementsIn)):
 		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
 		in.Constraints = constraintReqs(p, string(project.RequirementsIn))
 		in.Options = optionLines(p, string(project.RequirementsIn))
-	default:
+	case hasSection(p, string(project.Requirements)):
 		in.Requirements = sectionReqs(p, string(project.Requirements))
 		in.Constraints = constraintReqs(p, string(project.Requirements))
 		in.Options = optionLines(p, string(project.Requirements))
 		in.Requirements = fromGenerated(p, in.Requirements)
+	default:
+		return nil, fmt.Errorf("%s: no dependencies found: expected requirements.txt, requirements.in, pyproject.toml ([project] or [tool.poetry] dependencies), uv.lock or pylock.toml", p.Dir)
 	}
 	return in, nil
 }
@@ -208,6 +227,9 @@ func fromLock(in *Input, p *project.Project, python string, ex ExportOptions) er
 	}
 	in.Locked = true
 	for _, s := range sel {
+		if s.Source.Kind == "registry" && s.Source.Value != "" && !isPyPI(s.Source.Value) {
+			addOption(in, "--extra-index-url "+s.Source.Value)
+		}
 		text, editable := lockLine(s, p.Dir)
 		if text == "" {
 			continue
@@ -279,4 +301,109 @@ func fileURL(dir, p string) string {
 		abs = p
 	}
 	return "file://" + filepath.ToSlash(abs)
+}
+
+// withSource applies [tool.uv.sources] to a pyproject requirement, as uv
+// does: a git, URL or path source becomes a direct reference, so that pip
+// installs the same thing. Index sources keep the name (the index is an
+// option line).
+func withSource(r Requirement, p *project.Project) Requirement {
+	name := pep508.NormalizeName(r.Req.Name)
+	for _, s := range p.Sources {
+		if pep508.NormalizeName(s.Package) != name {
+			continue
+		}
+		if s.Marker != "" {
+			if m, err := pep508.ParseMarker(s.Marker); err == nil && r.Req.Marker == nil {
+				r.Req.Marker = m
+			}
+		}
+		var ref string
+		switch {
+		case s.Git != "":
+			ref = "git+" + s.Git
+			for _, rev := range []string{s.Rev, s.Tag, s.Branch} {
+				if rev != "" {
+					ref += "@" + rev
+					break
+				}
+			}
+			if s.Subdirectory != "" {
+				ref += "#subdirectory=" + s.Subdirectory
+			}
+		case s.URL != "":
+			ref = s.URL
+		case s.Path != "":
+			ref = fileURL(p.Dir, s.Path)
+		default:
+			continue
+		}
+		req := r.Req
+		req.URL, req.Specifiers = ref, nil
+		r.Req = req
+		r.Text = req.String()
+		return r
+	}
+	return r
+}
+
+// fromPylock selects a PEP 751 lock for the target.
+func fromPylock(in *Input, p *project.Project, python string, ex ExportOptions) error {
+	var groups []string
+	if ex.AllGroups || len(ex.Groups) > 0 {
+		groups = ex.Groups
+	}
+	pkgs, err := p.Pylock.Select(pylockSelect(python, ex.Extras, groups))
+	if err != nil {
+		return fmt.Errorf("pylock.toml: %w", err)
+	}
+	in.Locked = true
+	for _, pk := range pkgs {
+		var text string
+		switch {
+		case pk.VCS != nil && pk.VCS.URL != "":
+			text = pk.Name + " @ " + pk.VCS.Type + "+" + pk.VCS.URL + "@" + pk.VCS.CommitID
+		case pk.Archive != nil && pk.Archive.URL != "":
+			text = pk.Name + " @ " + pk.Archive.URL
+		case pk.Directory != nil:
+			continue // a local project, installed from the Space itself
+		case pk.Version != "":
+			text = pk.Name + "==" + pk.Version
+		default:
+			continue
+		}
+		req, err := pep508.ParseRequirement(text)
+		if err != nil {
+			return fmt.Errorf("pylock.toml:%d: %s: %w", pk.Line, pk.Name, err)
+		}
+		var hashes []string
+		for _, w := range pk.Wheels {
+			if h := w.Hashes["sha256"]; h != "" {
+				hashes = append(hashes, "sha256:"+h)
+			}
+		}
+		if pk.Index != "" && !isPyPI(pk.Index) {
+			addOption(in, "--extra-index-url "+pk.Index)
+		}
+		in.Requirements = append(in.Requirements, Requirement{Req: req, Text: text, Origin: fmt.Sprintf("pylock.toml:%d", pk.Line), Locked: true, Hashes: hashes})
+	}
+	return nil
+}
+
+// isPyPI reports whether an index URL is PyPI's.
+func isPyPI(u string) bool {
+	return strings.Contains(u, "://pypi.org/") || strings.HasSuffix(u, "://pypi.org")
+}
+
+func addOption(in *Input, line string) {
+	for _, o := range in.Options {
+		if o == line {
+			return
+		}
+	}
+	in.Options = append(in.Options, line)
+}
+
+func pylockSelect(python string, extras, groups []string) pylock.SelectOptions {
+	return pylock.SelectOptions{Env: pep508.LinuxEnv(python), Extras: extras, Groups: groups}
 }

@@ -115,6 +115,12 @@ func (p *planner) decideTorch() error {
 	}); ok && len(p.extOrder) > 0 {
 		pf.Prefetch(p.ctx, p.extOrder)
 	}
+	if p.opts.Torch == "" {
+		if in := p.sidecarTorches(cands); len(in) > 0 && len(in) < len(cands) {
+			cands = in
+			source += "; the side-car pins (" + p.sidecarPins() + ") are built for it"
+		}
+	}
 	var first *torchAttempt
 	for _, replace := range []bool{false, true} {
 		for _, t := range cands {
@@ -155,6 +161,46 @@ func (p *planner) reportExtensions(t pep440.Version) {
 			p.r.problem(pr)
 		}
 	}
+}
+
+// sidecarTorches returns the torch versions of cands for which every
+// side-car the user pinned (torchvision==0.25.0) is the matching release:
+// an explicit side-car pin says which torch the user means. When none
+// matches, the pins are drift and get corrected instead.
+func (p *planner) sidecarTorches(cands []pep440.Version) []pep440.Version {
+	var out []pep440.Version
+	for _, t := range cands {
+		ok := true
+		for name, reqs := range p.sidecars {
+			want := p.c.SidecarVersion(t, name)
+			if want == "" {
+				continue
+			}
+			wv := pep440.MustParse(want)
+			for _, r := range reqs {
+				if len(r.Req.Specifiers) > 0 && !r.Req.Specifiers.Contains(wv, true) {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// sidecarPins lists the user's side-car requirements that name versions.
+func (p *planner) sidecarPins() string {
+	var out []string
+	for _, name := range []string{"torchvision", "torchaudio", "triton", "torchcodec"} {
+		for _, r := range p.sidecars[name] {
+			if len(r.Req.Specifiers) > 0 {
+				out = append(out, r.Text)
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // bestTorch returns the highest allowed torch that every extension fits,

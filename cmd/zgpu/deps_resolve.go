@@ -41,6 +41,7 @@ type depsResolveOptions struct {
 	NoHashes         bool
 	NoAnnotate       bool
 	EmitPreinstalled bool
+	EmitProject      bool
 	NoLock           bool
 	Pre              bool
 	AllowSdist       bool
@@ -156,7 +157,8 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.export.AllGroups, "all-groups", false, "uv.lock: include every dependency group")
 	fs.StringSliceVar(&o.export.NoEmitPackage, "no-emit-package", nil, "do not write this `package`, but keep its dependencies (repeatable; spaces and gradio always)")
 	fs.StringSliceVar(&o.export.Prune, "prune", nil, "drop this `package` and what only it needs (repeatable; uv.lock export and locking)")
-	fs.BoolVar(&o.export.NoEmitProject, "no-emit-project", false, "uv.lock: do not write the project itself")
+	fs.BoolVar(&o.export.NoEmitProject, "no-emit-project", true, "uv.lock: do not write the project itself (the default: a Space is not installed as a package; accepted for uv export compatibility)")
+	fs.BoolVar(&o.EmitProject, "emit-project", false, "uv.lock: write the project itself (-e .), as uv export does by default")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
 	cmd.MarkFlagsMutuallyExclusive("generate-hashes", "no-hashes")
@@ -175,11 +177,17 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		withFolder(proj)
+	}
 	for _, w := range proj.Warnings {
 		o.g.Logf("warning: %s", w)
 	}
 	python := zerogpu.TargetPython(c, proj, o.Python)
 	ex := o.export
+	if o.EmitProject {
+		ex.NoEmitProject = false
+	}
 	ex.NoEmitPackage = append(append([]string(nil), ex.NoEmitPackage...), "spaces")
 	if !o.EmitPreinstalled {
 		ex.NoEmitPackage = append(ex.NoEmitPackage, "gradio")
@@ -197,6 +205,9 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 		return err
 	}
 	target := o.Output
+	if target == "-" {
+		target = ""
+	}
 	if o.Check && target == "" {
 		target = filepath.Join(proj.Dir, "requirements.txt")
 	}
@@ -295,6 +306,34 @@ func pinsOf(path string) map[string]pep440.Version {
 		}
 	}
 	return out
+}
+
+// withFolder completes a project loaded from one file with what its folder
+// says about the Space: the README frontmatter (python_version,
+// sdk_version) and pre-requirements.txt, which the builder reads whichever
+// file lists the requirements.
+func withFolder(p *project.Project) {
+	dir, err := project.Load(p.Dir, project.LoadOptions{Getenv: os.LookupEnv})
+	if err != nil {
+		return
+	}
+	if p.PythonVersion == "" {
+		p.PythonVersion, p.PythonVersionOrigin = dir.PythonVersion, dir.PythonVersionOrigin
+	}
+	if p.SDKVersion == "" {
+		p.SDK, p.SDKVersion, p.SDKVersionOrigin = dir.SDK, dir.SDKVersion, dir.SDKVersionOrigin
+	}
+	hasPre := false
+	for _, r := range p.Requirements {
+		hasPre = hasPre || r.Section == "pre-requirements.txt"
+	}
+	if !hasPre {
+		for _, r := range dir.Requirements {
+			if r.Section == "pre-requirements.txt" {
+				p.Requirements = append(p.Requirements, r)
+			}
+		}
+	}
 }
 
 // commandLine is the command named in the file's header: stable across

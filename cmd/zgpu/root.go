@@ -1,27 +1,66 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; it falls
-// back to the module version recorded by the Go toolchain.
+// back to what the Go toolchain recorded (see versionFrom).
 var version = ""
 
+// buildVersion is the version --version prints and the User-Agent carries.
 func buildVersion() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
 	}
-	return "devel"
+	return versionFrom(bi)
+}
+
+// versionFrom is the module version bi records (go install module@v1.2.3,
+// or a pseudo-version stamped from the checkout), else "devel" followed by
+// the VCS revision, commit time and "modified" for a dirty tree when the
+// build recorded them (not under -buildvcs=false).
+func versionFrom(bi *debug.BuildInfo) string {
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, when, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			dirty = s.Value
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	parts := []string{rev}
+	if when != "" {
+		parts = append(parts, when)
+	}
+	if dirty == "true" {
+		parts = append(parts, "modified")
+	}
+	return "devel (" + strings.Join(parts, ", ") + ")"
 }
 
 // globalOptions are the flags every command shares.
@@ -86,7 +125,7 @@ aligned; no "spaces" pin; every change explained.
 Exit codes:
   0  success (with --check: the file is up to date)
   1  failure: bad input, no solution, a network error, or a stale file under --check
-  2  usage error: unknown flag, wrong number of arguments
+  2  usage error: unknown command or flag, wrong number of arguments
 
 Environment:
   PIP_INDEX_URL, UV_INDEX_URL  default package index (--index-url wins)
@@ -94,6 +133,10 @@ Environment:
   HF_HUB_OFFLINE               like --offline for the Hub
   GITHUB_API_URL, GITHUB_TOKEN GitHub REST endpoint and token
   XDG_CACHE_HOME               the HTTP cache lives in $XDG_CACHE_HOME/zgpu
+  ZGPU_CATALOG                 a TOML file overriding the embedded catalog (like --catalog;
+                               the flag wins)
+  ZGPU_ALLOW_HOSTS             comma-separated hosts zgpu may reach; a request to any
+                               other host fails at once (for sandboxes and tests)
   NO_COLOR                     no colour in output`
 
 func newRootCmd() *cobra.Command {
@@ -105,6 +148,11 @@ func newRootCmd() *cobra.Command {
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// The root runs (prints its help) only without arguments; anything
+		// else is an unknown command, a usage error with suggestions.
+		Args:                       unknownCommand,
+		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		SuggestionsMinimumDistance: 2,
 		Example: `  # Write a ZeroGPU-safe requirements.txt for the Space in this folder
   zgpu deps resolve -o requirements.txt
 
@@ -140,7 +188,8 @@ func newRootCmd() *cobra.Command {
 	}
 	for _, name := range []string{"deps", "wheel", "target"} {
 		grp := groups[name]
-		grp.Args = noArgs
+		grp.Args = unknownCommand
+		grp.SuggestionsMinimumDistance = 2
 		grp.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		for _, f := range subcommands[name] {
 			grp.AddCommand(f(g))
@@ -159,6 +208,25 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
+}
+
+// unknownCommand is the positional-argument check of the root and of the
+// command groups: an argument there names a subcommand that does not exist,
+// a usage error that lists the near names, as cobra words it.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		b.WriteString("\n\nDid you mean this?\n")
+		for _, name := range s {
+			fmt.Fprintf(&b, "\t%s\n", name)
+		}
+	}
+	fmt.Fprintf(&b, "\nRun '%s --help' for usage.", cmd.CommandPath())
+	return &usageError{errors.New(b.String())}
 }
 
 // rangeArgs wraps cobra.RangeArgs so that a wrong count is a usage error.

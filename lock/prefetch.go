@@ -1,0 +1,351 @@
+package lock
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/resolver"
+)
+
+// wavefront is what the prefetcher knows of the projects a resolution
+// reaches: for each, the requirements on it seen so far (from the request
+// and from every metadata file read), so that it reads the metadata of the
+// release those requirements allow rather than of the newest one.
+type wavefront struct {
+	plans map[string]*plan
+	urls  map[string]bool // projects the request fixes to a direct URL
+	prefs map[string]pep440.Version
+	pre   bool // the request allows pre-releases of every project
+}
+
+func newWavefront() wavefront {
+	return wavefront{plans: map[string]*plan{}, urls: map[string]bool{}, prefs: map[string]pep440.Version{}}
+}
+
+// plan is what the prefetcher knows of one project.
+type plan struct {
+	specs  []pep440.Specifiers // distinct specifier sets of requirements on it
+	root   []pep440.Specifiers // those of the request (requirements and constraints)
+	seen   map[string]bool     // their strings
+	pre    bool                // one of them names a pre-release
+	pin    bool                // one of them pins a version (yanked releases allowed)
+	extras []string            // extras requested so far
+	wanted bool                // a requirement names it (not only a constraint)
+	hint   *release            // the resolver's own guess (Prefetch)
+	// followed lists, per release, the extras ("" for the project itself)
+	// whose dependencies were followed.
+	followed map[*release][]string
+	bad      map[*release]bool // releases their metadata rules out
+}
+
+func (w *wavefront) plan(name string) *plan {
+	pl := w.plans[name]
+	if pl == nil {
+		pl = &plan{seen: map[string]bool{}, followed: map[*release][]string{}, bad: map[*release]bool{}}
+		w.plans[name] = pl
+	}
+	return pl
+}
+
+// need is one requirement on a project, as the prefetcher records it.
+type need struct {
+	spec       pep440.Specifiers
+	extras     []string
+	constraint bool     // restricts the project without requiring it
+	root       bool     // a requirement or constraint of the request
+	hint       *release // Prefetch's candidate
+}
+
+// add records n and reports whether the plan's choice may have changed.
+func (pl *plan) add(n need) bool {
+	changed := false
+	if len(n.spec) > 0 {
+		k := n.spec.String()
+		if !pl.seen[k] {
+			pl.seen[k] = true
+			pl.specs = append(pl.specs, n.spec)
+			if n.root {
+				pl.root = append(pl.root, n.spec)
+			}
+			pl.pre = pl.pre || n.spec.Prereleases()
+			pl.pin = pl.pin || isPin(n.spec)
+			changed = true
+		}
+	}
+	for _, e := range n.extras {
+		e = pep508.NormalizeName(e)
+		if !slices.Contains(pl.extras, e) {
+			pl.extras = append(pl.extras, e)
+			changed = true
+		}
+	}
+	if n.hint != nil && pl.hint == nil {
+		pl.hint = n.hint
+		changed = true
+	}
+	return changed
+}
+
+// pending returns the extras ("" for the project) whose dependencies of r
+// are not followed yet, and marks them followed.
+func (pl *plan) pending(r *release) []string {
+	done := pl.followed[r]
+	var out []string
+	for _, e := range append([]string{""}, pl.extras...) {
+		if !slices.Contains(done, e) {
+			out = append(out, e)
+		}
+	}
+	pl.followed[r] = append(done, out...)
+	return out
+}
+
+func (pl *plan) followedAll(r *release) bool {
+	done := pl.followed[r]
+	if !slices.Contains(done, "") {
+		return false
+	}
+	for _, e := range pl.extras {
+		if !slices.Contains(done, e) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPin reports whether spec is one == or === without a wildcard, the
+// requirements that may select a yanked release.
+func isPin(spec pep440.Specifiers) bool {
+	if len(spec) != 1 {
+		return false
+	}
+	op, v := spec[0].Op, spec[0].Version
+	return op == "===" || op == "==" && !strings.HasSuffix(v, ".*")
+}
+
+// Prefetch implements resolver.Prefetcher. The resolver names the best or
+// preferred candidate of a package it has just listed; when requirements on
+// the package are known (they are whenever this Provider read the metadata
+// that introduced it, or Lock seeded the request) the prefetcher reads
+// instead the release they allow. Either way, when that release's metadata
+// arrives the projects it depends on are listed and their allowed releases
+// prefetched in turn: a wavefront over the dependency graph, bounded by
+// Options.Concurrency, behind every request the resolver waits for.
+func (p *Provider) Prefetch(ctx context.Context, name string, c resolver.Candidate) {
+	r, ok := c.Data.(*release)
+	if !ok || len(r.files) == 0 || r.url != "" {
+		return
+	}
+	p.want(ctx, name, need{hint: r})
+}
+
+// seed records the request's requirements, constraints and preferences and
+// starts listing the projects it requires, before the resolver asks.
+func (p *Provider) seed(ctx context.Context, req resolver.Request) {
+	applies := func(r pep508.Requirement) bool { return r.Marker == nil || r.Marker.Evaluate(p.opt.Env) }
+	p.mu.Lock()
+	w := &p.wave
+	w.pre = req.Pre
+	if !req.Upgrade {
+		for name, v := range req.Preferences {
+			w.prefs[pep508.NormalizeName(name)] = v
+		}
+		for _, name := range req.UpgradePackages {
+			delete(w.prefs, pep508.NormalizeName(name))
+		}
+	}
+	for _, list := range [][]resolver.Requirement{req.Requirements, req.Constraints} {
+		for _, r := range list {
+			if r.URL != "" && applies(r.Requirement) {
+				w.urls[pep508.NormalizeName(r.Name)] = true
+			}
+		}
+	}
+	p.mu.Unlock()
+	for _, r := range req.Constraints {
+		if r.URL == "" && applies(r.Requirement) {
+			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, constraint: true, root: true})
+		}
+	}
+	for _, r := range req.Requirements {
+		if r.URL == "" && applies(r.Requirement) {
+			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, extras: r.Extras, root: true})
+		}
+	}
+}
+
+// want records a requirement on name and, once the project is listed,
+// prefetches the release the requirements known so far allow.
+func (p *Provider) want(ctx context.Context, name string, n need) {
+	p.mu.Lock()
+	if p.wave.urls[name] {
+		p.mu.Unlock()
+		return
+	}
+	pl := p.wave.plan(name)
+	changed := pl.add(n)
+	first := !n.constraint && !pl.wanted
+	pl.wanted = pl.wanted || !n.constraint
+	f := p.projects[name]
+	p.mu.Unlock()
+	switch {
+	case !pl.wanted || !first && !changed:
+	case f != nil && isDone(f.done):
+		if f.err == nil {
+			p.advance(ctx, name, f.val)
+		}
+	case first:
+		// Whoever lists the project, advance after it is listed; a later
+		// want that finds the listing in flight relies on this advance,
+		// which reads the plan after the listing is done.
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			if proj, err := p.project(ctx, name, false); err == nil {
+				p.advance(ctx, name, proj)
+			}
+		}()
+	}
+}
+
+func isDone(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// advance prefetches the metadata of the release name's plan allows and
+// follows its dependencies.
+func (p *Provider) advance(ctx context.Context, name string, proj *project) {
+	p.mu.Lock()
+	r := p.choose(name, proj, p.wave.plan(name))
+	todo := r != nil && !p.wave.plans[name].followedAll(r)
+	p.mu.Unlock()
+	if !todo {
+		return
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		if md, err := p.metadata(ctx, r.usable()[0], false); err == nil {
+			p.follow(ctx, name, r, md)
+		}
+	}()
+}
+
+// follow records the requirements of r (read from md) that hold on the
+// target, for the project and each extra requested so far, and lists their
+// projects. A release its metadata rules out is skipped for the next one.
+func (p *Provider) follow(ctx context.Context, name string, r *release, md index.Metadata) {
+	p.mu.Lock()
+	pl := p.wave.plan(name)
+	if p.inconsistent(r, md) != "" {
+		pl.bad[r] = true
+		f := p.projects[name]
+		p.mu.Unlock()
+		if r.url == "" && f != nil && isDone(f.done) && f.err == nil {
+			p.advance(ctx, name, f.val)
+		}
+		return
+	}
+	extras := pl.pending(r)
+	p.mu.Unlock()
+	if len(extras) == 0 {
+		return
+	}
+	for _, s := range md.RequiresDist {
+		req, err := pep508.ParseRequirement(s)
+		if err != nil || req.URL != "" || !p.holds(req, extras) {
+			continue
+		}
+		p.want(ctx, pep508.NormalizeName(req.Name), need{spec: req.Specifiers, extras: req.Extras})
+	}
+}
+
+// holds reports whether a dependency's marker holds on the target for the
+// project or one of extras. Without Options.Env, markers are assumed to
+// hold unless they test an extra.
+func (p *Provider) holds(r pep508.Requirement, extras []string) bool {
+	if r.Marker == nil {
+		return true
+	}
+	if p.opt.Env == nil {
+		return !slices.Contains(r.Marker.Variables(), "extra")
+	}
+	for _, e := range extras {
+		var es []string
+		if e != "" {
+			es = []string{e}
+		}
+		if r.Marker.EvaluateExtras(p.opt.Env, es) {
+			return true
+		}
+	}
+	return false
+}
+
+// choose returns the release to prefetch for a plan: the preferred version
+// (Request.Preferences) or else the highest one that installs on the
+// target and that every requirement seen allows, with pip's rules for
+// pre-releases and yanked releases. When the requirements seen allow none
+// together (some came from releases the resolver will not pick), the
+// request's requirements and the last one seen, else the request's alone:
+// the request's are always in force. With no requirement, the resolver's
+// hint. Called with mu held.
+func (p *Provider) choose(name string, proj *project, pl *plan) *release {
+	if len(pl.specs) == 0 && pl.hint != nil && !pl.bad[pl.hint] {
+		return pl.hint
+	}
+	if r := p.pick(name, proj, pl, pl.specs); r != nil || len(pl.specs) == len(pl.root) {
+		return r
+	}
+	last := pl.specs[len(pl.specs)-1]
+	if !slices.ContainsFunc(pl.root, func(s pep440.Specifiers) bool { return s.String() == last.String() }) {
+		if r := p.pick(name, proj, pl, append(slices.Clip(pl.root), last)); r != nil {
+			return r
+		}
+	}
+	return p.pick(name, proj, pl, pl.root)
+}
+
+func (p *Provider) pick(name string, proj *project, pl *plan, specs []pep440.Specifiers) *release {
+	ok := func(r *release) bool {
+		if len(r.files) == 0 || r.pyExcluded || pl.bad[r] || r.usable()[0].Yanked && !pl.pin {
+			return false
+		}
+		for _, s := range specs {
+			if !s.Contains(r.version, true) {
+				return false
+			}
+		}
+		return true
+	}
+	if v, has := p.wave.prefs[name]; has {
+		for _, r := range proj.best {
+			if r.version.Compare(v) == 0 && ok(r) {
+				return r
+			}
+		}
+	}
+	allowPre := p.wave.pre || pl.pre
+	var firstPre *release
+	for _, r := range proj.best {
+		if !ok(r) {
+			continue
+		}
+		if !r.version.IsPrerelease() || allowPre {
+			return r
+		}
+		if firstPre == nil {
+			firstPre = r
+		}
+	}
+	return firstPre
+}
