@@ -44,6 +44,7 @@ type Catalog struct {
 	Spaces       Spaces         `toml:"spaces" json:"spaces"`
 	Packages     []Package      `toml:"packages" json:"packages"`
 	Blackwell    Blackwell      `toml:"blackwell" json:"blackwell"`
+	SDKRules     []SDKRule      `toml:"sdk_rules" json:"sdk_rules"`
 
 	// Family is the torch family matrix (data/torch-matrix.csv).
 	Family []FamilyRow `toml:"-" json:"torch_family"`
@@ -166,6 +167,30 @@ func (s Source) String() string {
 	default:
 		return s.Kind + ":" + s.URL
 	}
+}
+
+// SDKRule is a set of constraints that keeps an older Gradio SDK working.
+type SDKRule struct {
+	Gradio      string   `toml:"gradio" json:"gradio"` // PEP 440 specifiers on sdk_version
+	Constraints []string `toml:"constraints" json:"constraints"`
+	Why         string   `toml:"why" json:"why"`
+	Source      string   `toml:"source" json:"source"`
+	Date        string   `toml:"date" json:"date"`
+}
+
+// SDKRulesFor returns the rules that apply to a Gradio sdk_version.
+func (c *Catalog) SDKRulesFor(sdkVersion string) []SDKRule {
+	v, err := pep440.Parse(sdkVersion)
+	if err != nil {
+		return nil
+	}
+	var out []SDKRule
+	for _, r := range c.SDKRules {
+		if s, err := pep440.ParseSpecifiers(r.Gradio); err == nil && s.Contains(v, true) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Blackwell describes the Hub dataset of wheels built for sm_120.
@@ -303,6 +328,16 @@ func (c *Catalog) validate() error {
 	for _, r := range c.Spaces.Requires {
 		if _, err := pep508.ParseRequirement(r); err != nil {
 			return fmt.Errorf("spaces.requires: %v", err)
+		}
+	}
+	for _, rule := range c.SDKRules {
+		if _, err := pep440.ParseSpecifiers(rule.Gradio); err != nil {
+			return fmt.Errorf("sdk_rules: %v", err)
+		}
+		for _, r := range rule.Constraints {
+			if _, err := pep508.ParseRequirement(r); err != nil {
+				return fmt.Errorf("sdk_rules.constraints: %v", err)
+			}
 		}
 	}
 	return nil

@@ -180,3 +180,16 @@ func TestLoadMergesTables(t *testing.T) {
 		t.Errorf("keys absent from the override must stay: %+v", c.Torch)
 	}
 }
+
+func TestSDKRules(t *testing.T) {
+	c := Default()
+	if got := c.SDKRulesFor("4.44.1"); len(got) != 1 || len(got[0].Constraints) == 0 {
+		t.Errorf("SDKRulesFor(4.44.1) = %+v, want the gradio<5 rule", got)
+	}
+	if got := c.SDKRulesFor("5.49.1"); len(got) != 0 {
+		t.Errorf("SDKRulesFor(5.49.1) = %+v, want none", got)
+	}
+	if got := c.SDKRulesFor("not a version"); len(got) != 0 {
+		t.Errorf("SDKRulesFor(bad) = %+v, want none", got)
+	}
+}

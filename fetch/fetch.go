@@ -156,6 +156,9 @@ type Request struct {
 	Header  http.Header // extra headers; an Authorization header here is dropped (use Config.Tokens)
 	NoStore bool        // do not cache the body (wheel bodies, ranges)
 
+	// A "Cache-Control: no-cache" or "max-age=0" in Header makes a cached
+	// entry be revalidated even when fresh or Immutable.
+	//
 	// Immutable says the content at URL never changes and the caller
 	// verifies it (e.g. against a sha256 from an index listing): any cached
 	// entry is served without a request, fresh or not. On a failed check,
@@ -305,9 +308,11 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		return ent.response(), nil
 	}
-	if ent != nil && (r.Immutable || c.fresh(ent, c.now())) {
+	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || c.fresh(ent, c.now())) {
 		c.count(func(s *Stats) { s.CacheHits++; s.FreshHits++ })
-		return ent.response(), nil
+		out := ent.response()
+		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, len(out.Body))
+		return out, nil
 	}
 	h := http.Header{}
 	for k, v := range r.Header {

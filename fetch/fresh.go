@@ -132,3 +132,24 @@ func (c *Client) fresh(e *cacheEntry, now time.Time) bool {
 	age := now.Sub(e.Stored) + time.Duration(e.Age)*time.Second
 	return age < lifetime
 }
+
+// requestNoCache reports whether request headers ask for a cached response
+// to be revalidated: Cache-Control no-cache or max-age=0 (RFC 9111 section
+// 5.2.1), or the older Pragma: no-cache.
+func requestNoCache(h http.Header) bool {
+	if len(h) == 0 {
+		return false
+	}
+	if v := h.Values("Cache-Control"); len(v) > 0 {
+		cc := parseCacheControl(strings.Join(v, ", "))
+		if cc.noCache || (cc.hasMaxAge && cc.maxAge == 0) {
+			return true
+		}
+	}
+	for _, v := range h.Values("Pragma") {
+		if strings.EqualFold(strings.TrimSpace(v), "no-cache") {
+			return true
+		}
+	}
+	return false
+}

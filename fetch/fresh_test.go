@@ -290,3 +290,27 @@ func TestOfflineServesStaleEntries(t *testing.T) {
 		t.Errorf("offline Stats = %+v", st)
 	}
 }
+
+// TestRequestNoCache checks that a caller can ask for revalidation of a
+// fresh (or immutable) entry with request headers.
+func TestRequestNoCache(t *testing.T) {
+	s := newCCServer(t, "max-age=600", "")
+	c, _ := clockedClient(t, fastConfig(t.TempDir()))
+	gets := []Request{
+		{URL: s.url},
+		{URL: s.url, Header: http.Header{"Cache-Control": {"no-cache"}}},
+		{URL: s.url, Header: http.Header{"Cache-Control": {"max-age=0"}}, Immutable: true},
+		{URL: s.url, Header: http.Header{"Pragma": {"no-cache"}}},
+		{URL: s.url, Header: http.Header{"Cache-Control": {"max-age=60"}}},
+		{URL: s.url, Immutable: true},
+	}
+	for i, r := range gets {
+		if res, err := c.Get(context.Background(), r); err != nil || string(res.Body) != "body" {
+			t.Fatalf("Get %d: %v", i, err)
+		}
+	}
+	want := []string{"plain", "conditional", "conditional", "conditional"}
+	if diff := cmp.Diff(want, s.requests()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}

@@ -17,7 +17,6 @@ import (
 	"github.com/zgpu/zgpu/lock"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/pypi"
-	"github.com/zgpu/zgpu/resolver"
 )
 
 var (
@@ -105,4 +104,81 @@ func BenchmarkLockCold(b *testing.B) {
 	}
 }
 
-var _ = resolver.Request{}
+// replay answers from memory what a real index answered once, after a
+// fixed latency: a lock over it measures how well prefetching hides
+// latency, without the CPU cost of parsing pages (noisy on a shared host).
+type replay struct {
+	latency time.Duration
+	real    index.Lister
+	realMD  index.MetadataReader
+
+	mu    sync.Mutex
+	files map[string][]index.File
+	errs  map[string]error
+	meta  map[string]index.Metadata
+	count int
+}
+
+func (r *replay) Files(ctx context.Context, project string) ([]index.File, error) {
+	r.mu.Lock()
+	r.count++
+	fs, ok := r.files[project]
+	err := r.errs[project]
+	r.mu.Unlock()
+	if !ok && err == nil {
+		fs, err = r.real.Files(ctx, project)
+		r.mu.Lock()
+		r.files[project], r.errs[project] = fs, err
+		r.mu.Unlock()
+	}
+	time.Sleep(r.latency)
+	return fs, err
+}
+
+func (r *replay) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
+	r.mu.Lock()
+	r.count++
+	md, ok := r.meta[f.URL]
+	r.mu.Unlock()
+	if !ok {
+		var err error
+		if md, err = r.realMD.Metadata(ctx, f); err != nil {
+			return md, err
+		}
+		r.mu.Lock()
+		r.meta[f.URL] = md
+		r.mu.Unlock()
+	}
+	time.Sleep(r.latency)
+	return md, nil
+}
+
+// BenchmarkLockLatency locks the sets of BenchmarkLockCold over a replay
+// of the mirror's answers with 20 ms per request and no parsing: the time
+// is how long the requests' latency keeps the resolver waiting.
+func BenchmarkLockLatency(b *testing.B) {
+	s := fakes.PyPI(b, "")
+	c := fetch.New(fetch.Config{MaxRetries: -1})
+	ix := pypi.New(s.URL, c)
+	for _, set := range coldSets {
+		b.Run(set.name, func(b *testing.B) {
+			req := request(b, set.reqs...)
+			req.Env = pep508.LinuxEnv("3.12.1")
+			req.NoSuggestions = true
+			rp := &replay{real: ix, realMD: ix, files: map[string][]index.File{}, errs: map[string]error{}, meta: map[string]index.Metadata{}}
+			if _, err := lock.Lock(context.Background(), rp, rp, lock.Options{Target: target, Env: req.Env}, req); err != nil {
+				b.Fatal(err)
+			}
+			rp.latency = 20 * time.Millisecond
+			rp.count = 0
+			b.ResetTimer()
+			for b.Loop() {
+				res, err := lock.Lock(context.Background(), rp, rp, lock.Options{Target: target, Env: req.Env, Concurrency: *coldConc}, req)
+				if err != nil || res.Unsat != nil {
+					b.Fatal(err, res.Unsat)
+				}
+			}
+			b.ReportMetric(float64(rp.count)/float64(b.N), "requests/op")
+		})
+	}
+}

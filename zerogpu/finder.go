@@ -185,6 +185,9 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 	}
 	alts := append(wheelfind.TorchAlternatives(wq, torches), wheelfind.PythonAlternatives(wq, pythons)...)
 	for _, s := range wheelfind.Suggest(res, alts) {
+		if len(q.Specifiers) > 0 && !q.Specifiers.Contains(s.Found.Wheel.Version, true) {
+			continue // it fits another target, but not the version asked for
+		}
 		misses = append(misses, WheelMiss{Filename: s.Found.File.Filename, URL: s.Found.URL,
 			Reasons: []string{"fits after: " + s.Change}, Fix: s.Text})
 	}

@@ -108,6 +108,14 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if s, err := pep508.ParseRequirement("spaces"); err == nil {
 		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: s, Origin: "the platform's spaces"})
 	}
+	for _, rule := range c.SDKRulesFor(in.SDKVersion) {
+		for _, cs := range rule.Constraints {
+			if cr, err := pep508.ParseRequirement(cs); err == nil {
+				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: cr, Origin: "the Gradio " + in.SDKVersion + " SDK rule"})
+			}
+		}
+		r.decide("gradio "+in.SDKVersion, strings.Join(rule.Constraints, ", "), rule.Why, rule.Source+" ("+rule.Date+")")
+	}
 	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
 		if p.Req.Name != "" && p.Req.URL == "" {
 			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
@@ -193,6 +201,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	})
 	r.Lines = lines
 	r.Locked = true
+	r.unpinned = meta.names()
 	if len(meta.skipped) > 0 {
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
 	}

@@ -94,8 +94,50 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 		return nil, err
 	}
 	p.checkPlatformConstraints()
+	p.dropStaleTorchDeps()
 	p.finish()
 	return r, nil
+}
+
+// dropStaleTorchDeps leaves out, of a lock export whose torch zgpu changed,
+// the packages that only the old torch needed (its nvidia-* and triton
+// pins): the new torch's own Requires-Dist pins them for it.
+func (p *planner) dropStaleTorchDeps() {
+	if !p.in.Locked {
+		return
+	}
+	changed := false
+	for _, c := range p.r.Changes {
+		changed = changed || (c.Name == "torch" && c.Before != "" && c.After != "")
+	}
+	if !changed {
+		return
+	}
+	only := map[string]bool{"torch": true}
+	for grew := true; grew; {
+		grew = false
+		for _, l := range p.kept {
+			if only[l.Name] || len(l.Via) == 0 || l.Reason != "" {
+				continue
+			}
+			all := true
+			for _, v := range l.Via {
+				all = all && only[pep508.NormalizeName(v)]
+			}
+			if all {
+				only[l.Name], grew = true, true
+			}
+		}
+	}
+	var kept []Line
+	for _, l := range p.kept {
+		if l.Name != "torch" && only[l.Name] && l.Reason == "" {
+			p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, Reason: "locked for the old torch only; torch " + p.r.Target.Torch + " pins its own", Origin: l.Origin})
+			continue
+		}
+		kept = append(kept, l)
+	}
+	p.kept = kept
 }
 
 // applies reports whether a requirement's marker holds on the target.

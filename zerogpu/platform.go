@@ -37,6 +37,11 @@ func (p *planner) checkPlatformConstraints() {
 			r.decide("gradio", "not emitted", "the platform installs gradio "+p.in.SDKVersion+" (sdk_version)", p.sourceOf("gradio"))
 		}
 	}
+	if p.in.SDKVersion != "" && !p.in.Locked {
+		for _, rule := range p.c.SDKRulesFor(p.in.SDKVersion) {
+			r.warnf("gradio %s (sdk_version): %s; locking applies %s", p.in.SDKVersion, rule.Why, strings.Join(rule.Constraints, ", "))
+		}
+	}
 	// spaces' own requirements against the user's exact pins.
 	if _, ok := p.noEmit["spaces"]; !ok {
 		return

@@ -76,6 +76,11 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 
 // Render returns the requirements file as bytes.
 func (r *Report) Render(o RenderOptions) ([]byte, error) {
+	if o.Hashes {
+		if err := r.hashable(); err != nil {
+			return nil, err
+		}
+	}
 	doc, err := r.Document(o)
 	if err != nil {
 		return nil, err
@@ -89,4 +94,23 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// hashable checks that every line can carry a hash: with one --hash line,
+// pip checks every requirement and every dependency, and refuses what has
+// none.
+func (r *Report) hashable() error {
+	var missing []string
+	for _, l := range r.Lines {
+		if len(l.Hashes) == 0 {
+			missing = append(missing, l.Text)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("--generate-hashes: no sha256 is known for %s; pip's hash-checking mode needs one for every line (drop --generate-hashes, or pin those by a source that publishes digests)", strings.Join(missing, ", "))
+	}
+	if len(r.unpinned) > 0 {
+		return fmt.Errorf("--generate-hashes: the dependencies of %s are not pinned (zgpu reads no wheel body), and pip's hash-checking mode refuses unpinned dependencies; drop --generate-hashes", strings.Join(r.unpinned, ", "))
+	}
+	return nil
 }

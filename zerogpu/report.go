@@ -24,6 +24,9 @@ type Report struct {
 	// Locked reports whether every line is pinned by a lock (uv.lock export
 	// or the resolver) rather than kept as the user wrote it.
 	Locked bool `json:"locked"`
+
+	// unpinned names direct wheels whose dependencies were not read.
+	unpinned []string
 }
 
 // MarshalJSON writes empty lists as [], never null.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -127,9 +126,7 @@ func runDepsDiagnose(o *depsDiagnoseOptions, path string) error {
 	}
 	r := diagnose.Diagnose(log, c)
 	if o.JSON {
-		enc := json.NewEncoder(o.g.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
+		enc := newJSONEncoder(o.g.Stdout)
 		if r.Findings == nil {
 			r.Findings = []diagnose.Finding{}
 		}

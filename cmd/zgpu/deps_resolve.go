@@ -196,7 +196,13 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
-	finder := &zerogpu.SourceFinder{Catalog: c, ListerFor: o.listerFor(), Warn: func(f string, a ...any) { o.g.Debugf("source failed: "+f, a...) }}
+	warned := map[string]bool{}
+	finder := &zerogpu.SourceFinder{Catalog: c, ListerFor: o.listerFor(), Warn: func(f string, a ...any) {
+		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.net.Offline {
+			warned[msg] = true
+			o.g.Logf("warning: wheel source failed: %s", msg)
+		}
+	}}
 	report, err := zerogpu.Plan(ctx, in, zerogpu.Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: o.export.NoEmitPackage, EmitPreinstalled: o.EmitPreinstalled,
@@ -268,7 +274,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 // the unlocked plan and says so.
 func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, target string) error {
 	fc := fetch.New(o.net.fetchConfig(o.g))
-	sources := o.net.sources(fc)
+	sources := o.withFileIndexes(report.Options).sources(fc)
 	lo := zerogpu.LockOptions{
 		Lister: sources, Meta: pypi.NewReader(fc), Pre: o.Pre, AllowSdist: o.AllowSdist,
 		Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages, Concurrency: o.net.Jobs,
@@ -286,6 +292,32 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 		return nil
 	}
 	return err
+}
+
+// withFileIndexes adds the index options of the requirements file (kept in
+// the output, so pip will use them) to the command line's: --extra-index-url
+// and --find-links add sources; the file's --index-url replaces the default
+// index unless --index-url (or PIP_INDEX_URL/UV_INDEX_URL) named one.
+func (o *depsResolveOptions) withFileIndexes(lines []string) *netOptions {
+	n := o.net
+	n.ExtraIndexURLs = append([]string(nil), n.ExtraIndexURLs...)
+	n.FindLinks = append([]string(nil), n.FindLinks...)
+	for _, l := range lines {
+		opt, val, _ := strings.Cut(l, " ")
+		switch opt {
+		case "--index-url":
+			if n.IndexURL == pypi.DefaultIndexURL {
+				n.IndexURL = val
+			} else {
+				n.ExtraIndexURLs = append(n.ExtraIndexURLs, val)
+			}
+		case "--extra-index-url":
+			n.ExtraIndexURLs = append(n.ExtraIndexURLs, val)
+		case "--find-links":
+			n.FindLinks = append(n.FindLinks, val)
+		}
+	}
+	return &n
 }
 
 // pinsOf reads the name==version pins of an existing output file, the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -86,8 +85,7 @@ func runDepsShow(o *depsShowOptions, target string) error {
 	}
 	o.g.Debugf("read %d files from %s", len(p.Files), p.Dir)
 	if o.JSON {
-		enc := json.NewEncoder(o.g.Stdout)
-		enc.SetIndent("", "  ")
+		enc := newJSONEncoder(o.g.Stdout)
 		return enc.Encode(depsShowJSON(p))
 	}
 	writeDepsShow(o.g.Stdout, p)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -80,8 +79,7 @@ func runTargetShow(o *targetShowOptions) error {
 		return err
 	}
 	if o.JSON {
-		enc := json.NewEncoder(o.g.Stdout)
-		enc.SetIndent("", "  ")
+		enc := newJSONEncoder(o.g.Stdout)
 		return enc.Encode(c)
 	}
 	writeTarget(o.g.Stdout, c)

@@ -67,13 +67,29 @@ causal-conv1d: Dao-AILab/causal-conv1d; anything else: the default index).
 When nothing fits, zgpu proposes the change that would make a file fit:
 a torch the platform allows, or another Python it supports.
 
-Exit status: 0 when a wheel fits, 1 when none does (or every source failed).
+When every source fails (offline with an empty cache, no network, a rate
+limit), the search runs again over the catalog's dated snapshot of known
+wheels; the output says so, and names the sources that failed. Those wheels
+were not checked online: verify a URL before you pin it. Failed sources are
+printed on stderr, one line each, unless --quiet.
+
+--python and --torch values a ZeroGPU Space cannot use (a Python the
+platform does not run, a torch off the allow-list) are searched all the same,
+with a warning on stderr.
+
+Exit status: 0 when a wheel fits; 1 when none does, or when every source
+failed (even if the catalog snapshot shows wheels: they are unchecked).
 
 --json prints one object:
   {"package": NAME,
    "target": {"python": "3.12", "torch": "2.8"|"", "cuda": "12.8"|"", "abi": "cxx11"|"pre-cxx11"|"unknown",
               "gpu": "sm120"|"", "platform": "cp312 linux x86_64 glibc 2.36"},
    "sources": [{"name": SPEC, "status": "ok"|"empty"|"error", "error": MESSAGE}],
+              (when from_snapshot, the snapshot is the last entry)
+   "from_snapshot": false|true,    (true: every source failed; found, rejected and
+                                    suggestions come from the catalog snapshot,
+                                    not checked online)
+   "snapshot": "catalog snapshot 2026-11-25"|"",
    "found": [{"rank": 1, "filename", "url", "source": SPEC, "origin", "version",
               "sha256": HEX|"", "needs": {"cuda", "torch", "abi", "gpu_archs": [...], "python"}}],
    "rejected": [{"filename", "url", "source", "reasons": [...]}],   (with --all; else [])
@@ -326,6 +342,65 @@ func alternatives(c *catalog.Catalog, q wheelfind.Query) []wheelfind.Alternative
 	return append(alts, wheelfind.PythonAlternatives(q, pythons)...)
 }
 
+// warnOffTarget warns (on stderr) when --python or --torch names something
+// a ZeroGPU Space cannot use; the search still runs, since wheels for other
+// targets are worth knowing about.
+func (o *wheelFindOptions) warnOffTarget(c *catalog.Catalog) {
+	if o.Python != "" {
+		if _, ok := c.PythonFull(o.Python); !ok {
+			o.g.Logf("zgpu: warning: a ZeroGPU Space cannot run Python %s (it supports %s); searching anyway",
+				o.Python, strings.Join(c.Python.Supported, ", "))
+		}
+	}
+	if o.Torch != "" && !torchOnAllowList(c, o.Torch) {
+		o.g.Logf("zgpu: warning: torch %s is not on the ZeroGPU allow-list (%s): a Space cannot install it; searching anyway",
+			o.Torch, strings.Join(c.Torch.Allowed, ", "))
+	}
+}
+
+// torchOnAllowList reports whether the --torch value is allowed: X.Y when
+// some allowed torch has that major.minor, X.Y.Z when it is allowed itself.
+func torchOnAllowList(c *catalog.Catalog, s string) bool {
+	v, err := pep440.Parse(s)
+	if err != nil {
+		return false
+	}
+	if len(v.Release()) > 2 {
+		return c.TorchAllowed(v)
+	}
+	maj, mnr := v.MajorMinor()
+	for _, a := range c.AllowedTorch() {
+		if am, an := a.MajorMinor(); am == maj && an == mnr {
+			return true
+		}
+	}
+	return false
+}
+
+// findReport is what `wheel find` prints.
+type findReport struct {
+	res   wheelfind.Result
+	q     wheelfind.Query
+	specs []string // the sources searched, in the order given
+	sugg  []wheelfind.Suggestion
+	all   bool // list every rejected file
+	// snapshot names the catalog snapshot source when every source failed
+	// and res comes from the snapshot instead ("" otherwise); failed are the
+	// sources that failed, in either case.
+	snapshot string
+	failed   []wheelfind.SourceError
+}
+
+// everySourceFailed reports whether no source could be listed at all.
+func everySourceFailed(res wheelfind.Result, err error, sources []wheelfind.Source) bool {
+	return err != nil || len(sources) > 0 && len(res.Errors) == len(sources)
+}
+
+// snapshotSource is the catalog's snapshot of known wheels as a source.
+func snapshotSource(c *catalog.Catalog) wheelfind.Source {
+	return wheelfind.Source{Name: "catalog snapshot " + c.Meta.Date, Kind: "snapshot", Lister: catalog.SnapshotLister{C: c}}
+}
+
 func runWheelFind(ctx context.Context, o *wheelFindOptions, pkg string) error {
 	c, err := o.catalog.load()
 	if err != nil {
@@ -338,6 +413,7 @@ func runWheelFind(ctx context.Context, o *wheelFindOptions, pkg string) error {
 	if err := o.net.validate(); err != nil {
 		return err
 	}
+	o.warnOffTarget(c)
 	b := &sourceBuilder{net: &o.net, fc: fetch.New(o.net.fetchConfig(o.g)), hubFC: fetch.New(o.net.hubFetchConfig(o.g))}
 	specs := o.Sources
 	if len(specs) == 0 {
@@ -352,25 +428,38 @@ func runWheelFind(ctx context.Context, o *wheelFindOptions, pkg string) error {
 		sources = append(sources, s)
 	}
 	res, findErr := wheelfind.Find(ctx, pkg, q, sources)
-	var sugg []wheelfind.Suggestion
+	rep := findReport{q: q, specs: specs, all: o.All, failed: res.Errors}
+	allFailed := everySourceFailed(res, findErr, sources)
+	if allFailed {
+		// Nothing could be listed (offline with a cold cache, no network, a
+		// rate limit): the catalog's snapshot still knows wheels, said to be
+		// unchecked wherever they are printed.
+		snap := snapshotSource(c)
+		if sres, err := wheelfind.Find(ctx, pkg, q, []wheelfind.Source{snap}); err == nil {
+			res, rep.snapshot = sres, snap.Name
+		}
+	}
+	rep.res = res
 	if len(res.Found) == 0 {
-		sugg = wheelfind.Suggest(res, alternatives(c, q))
+		rep.sugg = wheelfind.Suggest(res, alternatives(c, q))
 	}
 	if o.JSON {
-		if err := writeWheelFindJSON(o.g.Stdout, res, q, specs, sugg, o.All); err != nil {
+		if err := writeWheelFindJSON(o.g.Stdout, rep); err != nil {
 			return err
 		}
 	} else {
-		writeWheelFindText(o.g.Stdout, res, q, sugg, o.All)
+		writeWheelFindText(o.g.Stdout, rep)
 	}
-	for _, e := range res.Errors {
-		o.g.Logf("zgpu: %s: %v", e.Source, e.Err)
+	for _, e := range rep.failed {
+		o.g.Logf("zgpu: %s: %s", e.Source, oneLine(e.Err.Error()))
 	}
-	switch {
-	case findErr != nil:
-		return &silentError{code: exitFailure}
-	case len(res.Found) == 0:
+	if allFailed || len(res.Found) == 0 {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// oneLine joins the lines of a message (errors.Join makes several) with "; ".
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -75,8 +74,17 @@ func countReasons(rej []wheelfind.Rejected) []reasonCount {
 	return out
 }
 
-func writeWheelFindText(w io.Writer, res wheelfind.Result, q wheelfind.Query, sugg []wheelfind.Suggestion, all bool) {
-	fmt.Fprintf(w, "%s for %s\n", res.Package, describeTarget(q))
+func writeWheelFindText(w io.Writer, r findReport) {
+	res, all := r.res, r.all
+	fmt.Fprintf(w, "%s for %s\n", res.Package, describeTarget(r.q))
+	if r.snapshot != "" {
+		var names []string
+		for _, e := range r.failed {
+			names = append(names, e.Source)
+		}
+		fmt.Fprintf(w, "\nEvery source failed (%s).\n", strings.Join(names, ", "))
+		fmt.Fprintf(w, "Searched the %s instead: wheels known on that date, NOT checked online.\n", r.snapshot)
+	}
 	if len(res.Found) == 0 {
 		fmt.Fprintf(w, "\nNo prebuilt wheel fits.\n")
 	} else {
@@ -112,9 +120,9 @@ func writeWheelFindText(w io.Writer, res wheelfind.Result, q wheelfind.Query, su
 	if len(res.Empty) > 0 {
 		fmt.Fprintf(w, "\nNo %s files in: %s\n", res.Package, strings.Join(res.Empty, ", "))
 	}
-	if len(sugg) > 0 {
+	if len(r.sugg) > 0 {
 		fmt.Fprintf(w, "\nTo make one fit:\n")
-		for _, s := range sugg {
+		for _, s := range r.sugg {
 			fmt.Fprintf(w, "  %s\n", s.Text)
 		}
 	}
@@ -171,13 +179,16 @@ type jsonWheelFind struct {
 		Platform string `json:"platform"`
 	} `json:"target"`
 	Sources      []jsonSource     `json:"sources"`
+	FromSnapshot bool             `json:"from_snapshot"`
+	Snapshot     string           `json:"snapshot"`
 	Found        []jsonFound      `json:"found"`
 	Rejected     []jsonRejected   `json:"rejected"`
 	RejectCounts []reasonCount    `json:"reject_counts"`
 	Suggestions  []jsonSuggestion `json:"suggestions"`
 }
 
-func writeWheelFindJSON(w io.Writer, res wheelfind.Result, q wheelfind.Query, specs []string, sugg []wheelfind.Suggestion, all bool) error {
+func writeWheelFindJSON(w io.Writer, r findReport) error {
+	res, q := r.res, r.q
 	var out jsonWheelFind
 	out.Package = res.Package
 	out.Target.Python = fmt.Sprintf("%d.%d", q.Python[0], q.Python[1])
@@ -194,8 +205,13 @@ func writeWheelFindJSON(w io.Writer, res wheelfind.Result, q wheelfind.Query, sp
 	for _, e := range res.Empty {
 		status[e] = jsonSource{Name: e, Status: "empty"}
 	}
-	for _, e := range res.Errors {
-		status[e.Source] = jsonSource{Name: e.Source, Status: "error", Error: e.Err.Error()}
+	for _, e := range r.failed {
+		status[e.Source] = jsonSource{Name: e.Source, Status: "error", Error: oneLine(e.Err.Error())}
+	}
+	specs := r.specs
+	if r.snapshot != "" {
+		out.FromSnapshot, out.Snapshot = true, r.snapshot
+		specs = append(specs[:len(specs):len(specs)], r.snapshot)
 	}
 	out.Sources = []jsonSource{}
 	for _, s := range specs {
@@ -215,19 +231,18 @@ func writeWheelFindJSON(w io.Writer, res wheelfind.Result, q wheelfind.Query, sp
 		})
 	}
 	out.Rejected = []jsonRejected{}
-	if all {
-		for _, r := range res.Rejected {
-			out.Rejected = append(out.Rejected, jsonRejected{Filename: r.Filename, URL: r.URL, Source: r.Source, Reasons: r.Reasons})
+	if r.all {
+		for _, rj := range res.Rejected {
+			out.Rejected = append(out.Rejected, jsonRejected{Filename: rj.Filename, URL: rj.URL, Source: rj.Source, Reasons: rj.Reasons})
 		}
 	}
 	out.RejectCounts = countReasons(res.Rejected)
 	out.Suggestions = []jsonSuggestion{}
-	for _, s := range sugg {
+	for _, s := range r.sugg {
 		out.Suggestions = append(out.Suggestions, jsonSuggestion{Change: s.Change, Filename: s.Found.File.Filename,
 			URL: s.Found.URL, Source: s.Found.Source, Text: s.Text})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	enc := newJSONEncoder(w)
 	return enc.Encode(out)
 }
 

@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/fakes"
 )
 
@@ -210,5 +214,125 @@ func TestWheelFindErrors(t *testing.T) {
 	_, stderr, code = runCmd(t, "wheel", "find", "causal-conv1d", "--python", "3.12", "--torch", "2.9", "--cache-dir", "")
 	if code != 0 {
 		t.Errorf("after a 500: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// TestWheelFindSnapshotFallback checks that when every source fails the
+// search runs over the catalog snapshot, says so, and names the failures.
+func TestWheelFindSnapshotFallback(t *testing.T) {
+	fakeEnv(t)
+	snap := "catalog snapshot " + catalog.Default().Meta.Date
+	defaults := []string{"hub:datasets/multimodalart/zerogpu-blackwell-wheels", "github:Dao-AILab/flash-attention",
+		"github:mjun0812/flash-attention-prebuild-wheels"}
+
+	// Offline with an empty cache: every default source fails at once.
+	out, stderr, code := runCmd(t, "wheel", "find", "flash-attn", "--python", "3.12", "--torch", "2.8",
+		"--offline", "--cache-dir", t.TempDir())
+	if code != 1 {
+		t.Errorf("exit %d, want 1: no source was checked online", code)
+	}
+	checkContains(t, "output", out,
+		"\nEvery source failed ("+strings.Join(defaults, ", ")+").\n",
+		"Searched the "+snap+" instead: wheels known on that date, NOT checked online.\n",
+		"   1  flash_attn-",
+		"      "+snap+"; ",
+	)
+	if strings.Contains(out, "No prebuilt wheel fits.") {
+		t.Errorf("the snapshot knows flash-attn wheels for torch 2.8, yet:\n%s", out)
+	}
+	var failed []string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if strings.HasSuffix(l, "not in the cache; run once without --offline") {
+			failed = append(failed, strings.SplitN(strings.TrimPrefix(l, "zgpu: "), ": ", 2)[0])
+		}
+	}
+	if diff := cmp.Diff(defaults, failed); diff != "" {
+		t.Errorf("failed sources on stderr (-want +got):\n%s\nstderr:\n%s", diff, stderr)
+	}
+
+	// JSON: the flag, the snapshot as the last source, and found files from it.
+	out, _, code = runCmd(t, "wheel", "find", "flash-attn", "--python", "3.12", "--torch", "2.8",
+		"--offline", "--cache-dir", t.TempDir(), "--json")
+	var got struct {
+		findJSON
+		FromSnapshot bool   `json:"from_snapshot"`
+		Snapshot     string `json:"snapshot"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("exit %d: %v\n%s", code, err, out)
+	}
+	if !got.FromSnapshot || got.Snapshot != snap {
+		t.Errorf("from_snapshot %v, snapshot %q; want true, %q", got.FromSnapshot, got.Snapshot, snap)
+	}
+	var status []string
+	for _, s := range got.Sources {
+		status = append(status, s.Name+" "+s.Status)
+	}
+	want := []string{defaults[0] + " error", defaults[1] + " error", defaults[2] + " error", snap + " ok"}
+	if diff := cmp.Diff(want, status); diff != "" {
+		t.Errorf("sources (-want +got):\n%s", diff)
+	}
+	if len(got.Found) == 0 || got.Found[0].Source != snap {
+		t.Errorf("found %+v, want files from %s", got.Found, snap)
+	}
+
+	// A source that cannot be reached (a closed loopback port), online.
+	t.Setenv("GITHUB_API_URL", closedURL(t))
+	out, stderr, code = runCmd(t, "wheel", "find", "mamba-ssm", "--python", "3.10", "--torch", "2.8",
+		"--source", "github:state-spaces/mamba", "--cache-dir", "")
+	if code != 1 || !strings.Contains(out, "Searched the "+snap+" instead") ||
+		!strings.Contains(stderr, "zgpu: github:state-spaces/mamba: GET ") || !strings.Contains(stderr, "connection refused") {
+		t.Errorf("closed port: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+
+	// A source that works is never replaced by the snapshot.
+	out, _, _ = runCmd(t, "wheel", "find", "flash-attn", "--python", "3.12", "--torch", "2.3",
+		"--source", "github:Dao-AILab/flash-attention", "--cache-dir", "", "--json")
+	if strings.Contains(out, `"from_snapshot": true`) || strings.Contains(out, snap) {
+		t.Errorf("a working source fell back to the snapshot:\n%s", out)
+	}
+}
+
+// closedURL returns the URL of a loopback port nothing listens on.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "http://" + l.Addr().String()
+	l.Close()
+	return u
+}
+
+// TestWheelFindWarnsOffTarget checks the warnings for a Python or torch a
+// Space cannot use, and that the search still runs.
+func TestWheelFindWarnsOffTarget(t *testing.T) {
+	fakeEnv(t)
+	const pyWarn, torchWarn = "warning: a ZeroGPU Space cannot run Python", "is not on the ZeroGPU allow-list"
+	for _, c := range []struct {
+		python, torch string
+		warnPy        bool
+		warnTorch     bool
+	}{
+		{"3.12", "2.8", false, false},
+		{"3.10", "2.8.0", false, false},
+		{"3.11", "2.8", true, false},
+		{"3.12", "2.6", false, true},
+		{"3.12", "2.8.1", false, true},
+		{"3.9", "2.5", true, true},
+	} {
+		out, stderr, _ := runCmd(t, "wheel", "find", "flash-attn", "--python", c.python, "--torch", c.torch,
+			"--source", "github:Dao-AILab/flash-attention", "--cache-dir", "")
+		if got := strings.Contains(stderr, pyWarn+" "+c.python+" "); got != c.warnPy {
+			t.Errorf("--python %s --torch %s: Python warning %v, want %v; stderr %q", c.python, c.torch, got, c.warnPy, stderr)
+		}
+		if got := strings.Contains(stderr, "warning: torch "+c.torch+" "+torchWarn); got != c.warnTorch {
+			t.Errorf("--python %s --torch %s: torch warning %v, want %v; stderr %q", c.python, c.torch, got, c.warnTorch, stderr)
+		}
+		py := "cp" + strings.ReplaceAll(c.python, ".", "")
+		if !strings.HasPrefix(out, "flash-attn for "+py+" ") || !strings.Contains(out, "other files do not fit") {
+			t.Errorf("--python %s --torch %s: the search did not run:\n%s", c.python, c.torch, out)
+		}
 	}
 }

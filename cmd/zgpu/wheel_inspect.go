@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -263,8 +262,7 @@ func runWheelInspect(o *wheelInspectOptions, args []string) error {
 		results = append(results, in)
 	}
 	if o.JSON {
-		enc := json.NewEncoder(o.g.Stdout)
-		enc.SetIndent("", "  ")
+		enc := newJSONEncoder(o.g.Stdout)
 		if err := enc.Encode(results); err != nil {
 			return err
 		}
