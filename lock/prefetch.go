@@ -36,6 +36,7 @@ type plan struct {
 	extras []string            // extras requested so far
 	wanted bool                // a requirement names it (not only a constraint)
 	hint   *release            // the resolver's own guess (Prefetch)
+	chosen *release            // the first release prefetched
 	// followed lists, per release, the extras ("" for the project itself)
 	// whose dependencies were followed.
 	followed map[*release][]string
@@ -225,8 +226,13 @@ func isDone(c chan struct{}) bool {
 // follows its dependencies.
 func (p *Provider) advance(ctx context.Context, name string, proj *project) {
 	p.mu.Lock()
-	r := p.choose(name, proj, p.wave.plan(name))
-	todo := r != nil && !p.wave.plans[name].followedAll(r)
+	pl := p.wave.plan(name)
+	r := p.choose(name, proj, pl)
+	todo := r != nil && !pl.followedAll(r)
+	rechoice := pl.chosen != nil && pl.chosen != r
+	if r != nil && pl.chosen == nil {
+		pl.chosen = r
+	}
 	p.mu.Unlock()
 	if !todo {
 		return
@@ -234,7 +240,7 @@ func (p *Provider) advance(ctx context.Context, name string, proj *project) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if md, err := p.metadata(ctx, r.usable()[0], false); err == nil {
+		if md, err := p.metadata(ctx, r.usable()[0], false); err == nil && !rechoice {
 			p.follow(ctx, name, r, md)
 		}
 	}()

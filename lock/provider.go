@@ -343,9 +343,6 @@ func (p *Provider) Dependencies(ctx context.Context, name string, c resolver.Can
 		return nil, fmt.Errorf("%s %s: not a candidate of this provider", name, c.Version)
 	}
 	md, err := p.metadata(ctx, r.usable()[0], true)
-	if debugDeps != nil {
-		debugDeps(r.usable()[0].Filename)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
 	}
@@ -422,5 +419,3 @@ func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (index.M
 func isCanceled(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
-
-var debugDeps func(string) // TEMP

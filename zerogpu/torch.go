@@ -231,7 +231,7 @@ func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error
 				a.fails[name] = Problem{
 					Subject: name, Origin: e.user.Origin,
 					Message: fmt.Sprintf("%s does not fit torch %s: %s", e.wheelFile, t, strings.Join(reasons, "; ")),
-					Fixes:   p.wheelFixes(e, reasons),
+					Fixes:   p.wheelFixes(e, t),
 				}
 				continue
 			}
@@ -254,9 +254,9 @@ func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error
 	return a, nil
 }
 
-func (p *planner) wheelFixes(e *extension, reasons []string) []string {
+func (p *planner) wheelFixes(e *extension, t pep440.Version) []string {
 	var fixes []string
-	if e.needs.TorchMajor > 0 {
+	if maj, min := t.MajorMinor(); e.needs.TorchMajor > 0 && (maj != e.needs.TorchMajor || min != e.needs.TorchMinor) {
 		tv := fmt.Sprintf("%d.%d", e.needs.TorchMajor, e.needs.TorchMinor)
 		for _, a := range p.c.AllowedTorch() {
 			if maj, min := a.MajorMinor(); maj == e.needs.TorchMajor && min == e.needs.TorchMinor {

@@ -173,6 +173,17 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
+	if o.Python != "" {
+		if _, ok := c.PythonFull(o.Python); !ok {
+			return usagef("--python %s: ZeroGPU runs Python %s", o.Python, strings.Join(c.Python.Supported, " and "))
+		}
+	}
+	if o.Torch != "" {
+		v, err := pep440.Parse(o.Torch)
+		if err != nil || !c.TorchAllowed(v) {
+			return usagef("--torch %s: not on the ZeroGPU allow-list; allowed: %s", o.Torch, strings.Join(c.Torch.Allowed, ", "))
+		}
+	}
 	proj, err := project.Load(path, project.LoadOptions{Getenv: os.LookupEnv})
 	if err != nil {
 		return err
@@ -218,7 +229,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 		target = filepath.Join(proj.Dir, "requirements.txt")
 	}
 	if report.OK() && !o.NoLock && !in.Locked {
-		if err := o.lock(ctx, c, in, report, target); err != nil {
+		if err := o.lock(ctx, c, in, report, proj.Dir, target); err != nil {
 			return err
 		}
 	}
@@ -257,7 +268,11 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 		o.g.Logf("%s is up to date", target)
 		return nil
 	case target != "":
-		if err := atomicfile.WriteFile(target, data, 0o644); err != nil {
+		mode := os.FileMode(0o644)
+		if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
+			mode = fi.Mode().Perm() // keep the existing file's mode
+		}
+		if err := atomicfile.WriteFile(target, data, mode); err != nil {
 			return err
 		}
 		o.g.Logf("wrote %s (%d requirements; Python %s, torch %s)", target, len(report.Lines), report.Target.Python, orDash(report.Target.Torch))
@@ -272,7 +287,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 // lock pins every package for the target (issue: full lock). When the
 // index cannot be reached (offline with nothing cached, or down), it keeps
 // the unlocked plan and says so.
-func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, target string) error {
+func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, dir, target string) error {
 	fc := fetch.New(o.net.fetchConfig(o.g))
 	sources := o.withFileIndexes(report.Options).sources(fc)
 	lo := zerogpu.LockOptions{
@@ -280,9 +295,13 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 		Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages, Concurrency: o.net.Jobs,
 		Prune: o.export.Prune, EmitPreinstalled: o.EmitPreinstalled,
 	}
-	if target != "" {
-		lo.Preferences = pinsOf(target)
+	// A re-lock keeps the pins of the file it rewrites, or of the Space's
+	// requirements.txt when printing to stdout.
+	prefs := target
+	if prefs == "" {
+		prefs = filepath.Join(dir, "requirements.txt")
 	}
+	lo.Preferences = pinsOf(prefs)
 	stop := o.g.progress("locking for Python " + report.Target.Python)
 	err := report.Lock(ctx, c, in, lo)
 	stop()

@@ -200,7 +200,24 @@ func newRootCmd() *cobra.Command {
 	for _, f := range subcommands[""] {
 		root.AddCommand(f(g))
 	}
+	// "zgpu help foo" is a usage error too, not the root's help.
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.Args = helpTopic
+		}
+	}
 	return root
+}
+
+// helpTopic checks the arguments of "zgpu help": a path of commands that
+// exist.
+func helpTopic(cmd *cobra.Command, args []string) error {
+	target, rest, err := cmd.Root().Find(args)
+	if err != nil {
+		return &usageError{err}
+	}
+	return unknownCommand(target, rest)
 }
 
 // noArgs rejects any positional argument with a usage error.

@@ -33,7 +33,10 @@ func targetOf(c *catalog.Catalog) zeroGPUTarget {
 		fmt.Sscanf(s, "%d.%d", &v[0], &v[1])
 		t.pythons = append(t.pythons, v)
 	}
-	sort.Slice(t.pythons, func(i, j int) bool { return t.pythons[i][1] < t.pythons[j][1] })
+	sort.Slice(t.pythons, func(i, j int) bool {
+		a, b := t.pythons[i], t.pythons[j]
+		return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
+	})
 	return t
 }
 
