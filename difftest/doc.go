@@ -39,9 +39,9 @@
 //
 //	go test ./difftest
 //
-// -pip runs pip live (160 pip processes, two at a time: about ten minutes on
+// -pip runs pip live (160 pip processes, two at a time: 8 to 14 minutes on
 // two loaded cores); with -short only every seventh case is run (23 cases,
-// about two to three minutes). -pip -update rewrites testdata/pip.json from
+// one to three minutes). -pip -update rewrites testdata/pip.json from
 // a live run of every case; -update alone runs pip only for the cases the
 // file lacks (after adding cases) and rewrites it:
 //

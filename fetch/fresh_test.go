@@ -314,3 +314,27 @@ func TestRequestNoCache(t *testing.T) {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
+
+// FuzzParseCacheControl checks that any header value parses without panic
+// into a non-negative lifetime, and that a fresh verdict never outlives it.
+func FuzzParseCacheControl(f *testing.F) {
+	for _, s := range []string{"max-age=600, public", `no-cache="a,b", max-age=1`, "s-maxage=99999999999999999999", "max-age=", ",,,"} {
+		f.Add(s, int64(0), int64(30))
+	}
+	f.Fuzz(func(t *testing.T, v string, age, after int64) {
+		cc := parseCacheControl(v)
+		if cc.maxAge < 0 || (!cc.hasMaxAge && cc.maxAge != 0) {
+			t.Fatalf("parseCacheControl(%q) = %+v", v, cc)
+		}
+		c := New(Config{})
+		stored := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		e := &cacheEntry{CacheControl: v, Age: age % (1 << 31), Stored: stored}
+		if e.Age < 0 {
+			e.Age = -e.Age
+		}
+		now := stored.Add(time.Duration(after%(1<<40)) * time.Millisecond)
+		if c.fresh(e, now) && (cc.noCache || cc.noStore || now.Sub(stored) >= min(cc.maxAge, DefaultMaxFreshness)) {
+			t.Fatalf("fresh(%q, age %d, after %v) with %+v", v, e.Age, now.Sub(stored), cc)
+		}
+	})
+}

@@ -21,7 +21,8 @@ import (
 
 var (
 	coldTrace = flag.Bool("coldtrace", false, "BenchmarkLockCold: print each request's start and end times")
-	coldConc  = flag.Int("coldconc", 0, "BenchmarkLockCold: Options.Concurrency and fetch.Config.MaxPerHost (0: defaults)")
+	coldConc  = flag.Int("coldconc", 0, "BenchmarkLockCold, BenchmarkLockLatency: Options.Concurrency (and fetch.Config.MaxPerHost) (0: defaults)")
+	latency   = flag.Duration("latency", 20*time.Millisecond, "BenchmarkLockLatency: latency per request (0: the provider's and resolver's CPU cost)")
 )
 
 // coldSets are bench/pip_vs_zgpu.sh's requirement sets (difftest's
@@ -154,8 +155,10 @@ func (r *replay) Metadata(ctx context.Context, f index.File) (index.Metadata, er
 }
 
 // BenchmarkLockLatency locks the sets of BenchmarkLockCold over a replay
-// of the mirror's answers with 20 ms per request and no parsing: the time
-// is how long the requests' latency keeps the resolver waiting.
+// of the mirror's answers with 20 ms per request (-latency) and no
+// parsing: the time is how long the requests' latency keeps the resolver
+// waiting. With -latency 0 it measures the provider's and resolver's own
+// CPU and allocations.
 func BenchmarkLockLatency(b *testing.B) {
 	s := fakes.PyPI(b, "")
 	c := fetch.New(fetch.Config{MaxRetries: -1})
@@ -169,7 +172,7 @@ func BenchmarkLockLatency(b *testing.B) {
 			if _, err := lock.Lock(context.Background(), rp, rp, lock.Options{Target: target, Env: req.Env}, req); err != nil {
 				b.Fatal(err)
 			}
-			rp.latency = 20 * time.Millisecond
+			rp.latency = *latency
 			rp.count = 0
 			b.ResetTimer()
 			for b.Loop() {

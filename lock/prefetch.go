@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/resolver"
@@ -36,7 +35,7 @@ type plan struct {
 	extras []string            // extras requested so far
 	wanted bool                // a requirement names it (not only a constraint)
 	hint   *release            // the resolver's own guess (Prefetch)
-	chosen *release            // the first release prefetched
+	chosen *release            // the release whose dependencies are followed ahead
 	// followed lists, per release, the extras ("" for the project itself)
 	// whose dependencies were followed.
 	followed map[*release][]string
@@ -183,18 +182,21 @@ func (p *Provider) seed(ctx context.Context, req resolver.Request) {
 // prefetches the release the requirements known so far allow.
 func (p *Provider) want(ctx context.Context, name string, n need) {
 	p.mu.Lock()
+	pl := p.wave.plan(name)
+	changed := pl.add(n)
 	if p.wave.urls[name] {
+		// Fixed to a URL: never listed; the extras recorded are followed
+		// when the resolver reads its metadata.
 		p.mu.Unlock()
 		return
 	}
-	pl := p.wave.plan(name)
-	changed := pl.add(n)
 	first := !n.constraint && !pl.wanted
 	pl.wanted = pl.wanted || !n.constraint
+	wanted := pl.wanted
 	f := p.projects[name]
 	p.mu.Unlock()
 	switch {
-	case !pl.wanted || !first && !changed:
+	case !wanted || !first && !changed:
 	case f != nil && isDone(f.done):
 		if f.err == nil {
 			p.advance(ctx, name, f.val)
@@ -223,15 +225,23 @@ func isDone(c chan struct{}) bool {
 }
 
 // advance prefetches the metadata of the release name's plan allows and
-// follows its dependencies.
+// follows its dependencies. Only the first release chosen for a project
+// has its dependencies followed ahead of the resolver: a later choice
+// (requirements seen since ruled the first out) is often a version the
+// resolver only tries while backtracking, so its metadata is read but its
+// dependencies are followed when the resolver asks for them.
 func (p *Provider) advance(ctx context.Context, name string, proj *project) {
 	p.mu.Lock()
 	pl := p.wave.plan(name)
 	r := p.choose(name, proj, pl)
-	todo := r != nil && !pl.followedAll(r)
-	rechoice := pl.chosen != nil && pl.chosen != r
 	if r != nil && pl.chosen == nil {
 		pl.chosen = r
+	}
+	first := r == pl.chosen
+	todo := r != nil && !pl.followedAll(r)
+	if todo && !first {
+		_, started := p.metas[r.usable()[0].URL]
+		todo = !started
 	}
 	p.mu.Unlock()
 	if !todo {
@@ -240,20 +250,23 @@ func (p *Provider) advance(ctx context.Context, name string, proj *project) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if md, err := p.metadata(ctx, r.usable()[0], false); err == nil && !rechoice {
-			p.follow(ctx, name, r, md)
+		if m, err := p.metadata(ctx, r.usable()[0], false); err == nil && first {
+			p.follow(ctx, name, r, m)
 		}
 	}()
 }
 
-// follow records the requirements of r (read from md) that hold on the
+// follow records the requirements of r (read from m) that hold on the
 // target, for the project and each extra requested so far, and lists their
 // projects. A release its metadata rules out is skipped for the next one.
-func (p *Provider) follow(ctx context.Context, name string, r *release, md index.Metadata) {
+func (p *Provider) follow(ctx context.Context, name string, r *release, m *meta) {
 	p.mu.Lock()
 	pl := p.wave.plan(name)
-	if p.inconsistent(r, md) != "" {
+	if p.inconsistent(r, m.md) != "" {
 		pl.bad[r] = true
+		if pl.chosen == r {
+			pl.chosen = nil // the next choice is followed in its place
+		}
 		f := p.projects[name]
 		p.mu.Unlock()
 		if r.url == "" && f != nil && isDone(f.done) && f.err == nil {
@@ -266,9 +279,8 @@ func (p *Provider) follow(ctx context.Context, name string, r *release, md index
 	if len(extras) == 0 {
 		return
 	}
-	for _, s := range md.RequiresDist {
-		req, err := pep508.ParseRequirement(s)
-		if err != nil || req.URL != "" || !p.holds(req, extras) {
+	for _, req := range m.reqs {
+		if req.URL != "" || !p.holds(req, extras) {
 			continue
 		}
 		p.want(ctx, pep508.NormalizeName(req.Name), need{spec: req.Specifiers, extras: req.Extras})

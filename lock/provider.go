@@ -53,7 +53,7 @@ type Provider struct {
 
 	mu       sync.Mutex
 	projects map[string]*future[*project]
-	metas    map[string]*future[index.Metadata]
+	metas    map[string]*future[*meta]
 	wave     wavefront // guarded by mu
 }
 
@@ -108,7 +108,7 @@ func NewProvider(l index.Lister, m index.MetadataReader, opt Options) *Provider 
 		opt:      opt,
 		sched:    newSched(opt.Concurrency),
 		projects: map[string]*future[*project]{},
-		metas:    map[string]*future[index.Metadata]{},
+		metas:    map[string]*future[*meta]{},
 		wave:     newWavefront(),
 	}
 	if v, err := pep440.Parse(opt.Env["python_full_version"]); err == nil {
@@ -342,23 +342,18 @@ func (p *Provider) Dependencies(ctx context.Context, name string, c resolver.Can
 	if !ok || len(r.files) == 0 {
 		return nil, fmt.Errorf("%s %s: not a candidate of this provider", name, c.Version)
 	}
-	md, err := p.metadata(ctx, r.usable()[0], true)
+	m, err := p.metadata(ctx, r.usable()[0], true)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
 	}
-	if reason := p.inconsistent(r, md); reason != "" {
+	if reason := p.inconsistent(r, m.md); reason != "" {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, &resolver.UnavailableError{Reason: reason})
 	}
-	p.follow(ctx, name, r, md)
-	reqs := make([]pep508.Requirement, 0, len(md.RequiresDist))
-	for _, s := range md.RequiresDist {
-		req, err := pep508.ParseRequirement(s)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: Requires-Dist: %w", name, c.Version, err)
-		}
-		reqs = append(reqs, req)
+	if m.invalid != nil {
+		return nil, fmt.Errorf("%s %s: Requires-Dist: %w", name, c.Version, m.invalid)
 	}
-	return reqs, nil
+	p.follow(ctx, name, r, m)
+	return slices.Clone(m.reqs), nil
 }
 
 // inconsistent says why metadata rules a release out, as pip discards such
@@ -381,20 +376,27 @@ func (p *Provider) inconsistent(r *release, md index.Metadata) string {
 	return ""
 }
 
+// meta is a file's core metadata with its Requires-Dist parsed.
+type meta struct {
+	md      index.Metadata
+	reqs    []pep508.Requirement // the valid ones
+	invalid error                // the first invalid one's error
+}
+
 // metadata reads f's metadata once; concurrent callers share the read. A
 // failed read is forgotten so that a later caller tries again. fg says
 // whether the resolver waits for it (else it is a prefetch).
-func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (index.Metadata, error) {
+func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (*meta, error) {
 	p.mu.Lock()
 	fu, ok := p.metas[f.URL]
 	if !ok {
-		fu = &future[index.Metadata]{done: make(chan struct{}), ticket: newTicket(fg)}
+		fu = &future[*meta]{done: make(chan struct{}), ticket: newTicket(fg)}
 		p.metas[f.URL] = fu
 	}
 	p.mu.Unlock()
 	if ok {
 		if err := p.wait(ctx, fu.ticket, fu.done, fg); err != nil {
-			return index.Metadata{}, err
+			return nil, err
 		}
 		if fu.err == nil {
 			return fu.val, nil
@@ -405,8 +407,12 @@ func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (index.M
 	if err := p.sched.acquire(ctx, fu.ticket); err != nil {
 		fu.err = err
 	} else {
-		fu.val, fu.err = p.meta.Metadata(ctx, f)
+		var md index.Metadata
+		md, fu.err = p.meta.Metadata(ctx, f)
 		p.sched.release(fu.ticket)
+		if fu.err == nil {
+			fu.val = parseMeta(md)
+		}
 	}
 	if fu.err != nil {
 		p.mu.Lock()
@@ -414,6 +420,21 @@ func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (index.M
 		p.mu.Unlock()
 	}
 	return fu.val, fu.err
+}
+
+func parseMeta(md index.Metadata) *meta {
+	m := &meta{md: md, reqs: make([]pep508.Requirement, 0, len(md.RequiresDist))}
+	for _, s := range md.RequiresDist {
+		req, err := pep508.ParseRequirement(s)
+		if err != nil {
+			if m.invalid == nil {
+				m.invalid = err
+			}
+			continue
+		}
+		m.reqs = append(m.reqs, req)
+	}
+	return m
 }
 
 func isCanceled(err error) bool {

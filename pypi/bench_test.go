@@ -68,3 +68,67 @@ func BenchmarkList200Concurrent(b *testing.B) {
 	b.ReportMetric(float64(peak), "peak-concurrency")
 	b.ReportMetric(float64(len(projects)), "projects")
 }
+
+// BenchmarkWarmCache reads the page and the newest metadata file of 50
+// mirror projects from the fake index (20ms of latency per request, PyPI's
+// Cache-Control headers) the way a lock run does: cold (an empty cache),
+// stale (a warm cache whose pages must be revalidated: fetch.Config
+// MaxFreshness -1; metadata files are content addressed) and warm (a warm
+// cache within the pages' max-age). requests/op is what each costs.
+func BenchmarkWarmCache(b *testing.B) {
+	ents, err := os.ReadDir(shared.Dir(b, "mirror", "simple"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var projects []string
+	for _, e := range ents {
+		if e.IsDir() && len(projects) < 50 {
+			projects = append(projects, e.Name())
+		}
+	}
+	s := fakes.PyPI(b, "", fakes.WithLatency(20*time.Millisecond))
+	run := func(b *testing.B, c *fetch.Client) {
+		ix := New(s.URL, c)
+		g, ctx := errgroup.WithContext(context.Background())
+		for _, p := range projects {
+			g.Go(func() error {
+				files, err := ix.Files(ctx, p)
+				if err != nil {
+					return err
+				}
+				for i := len(files) - 1; i >= 0; i-- {
+					if files[i].CoreMetadata {
+						_, err := ix.Metadata(ctx, files[i])
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	warmDir := b.TempDir()
+	run(b, fetch.New(fetch.Config{CacheDir: warmDir}))
+	for _, mode := range []struct {
+		name         string
+		maxFreshness time.Duration
+	}{{"cold", 0}, {"stale", -1}, {"warm", 0}} {
+		b.Run(mode.name, func(b *testing.B) {
+			var reqs int64
+			for b.Loop() {
+				dir := warmDir
+				if mode.name == "cold" {
+					b.StopTimer()
+					dir = b.TempDir()
+					b.StartTimer()
+				}
+				c := fetch.New(fetch.Config{CacheDir: dir, MaxFreshness: mode.maxFreshness})
+				run(b, c)
+				reqs += c.Stats().Requests
+			}
+			b.ReportMetric(float64(reqs)/float64(b.N), "requests/op")
+		})
+	}
+}

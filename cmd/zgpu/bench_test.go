@@ -20,7 +20,8 @@ const benchLatency = 20 * time.Millisecond
 // 015-wan22-i2v-fast (uv.lock exports of 141 and 111 pins, the largest that
 // go through against the mirror) and 071-pshuman-hf (213 requirements, the
 // most of any project; it stops on CUDA wheels that do not exist): cold (an empty cache each run), warm (a cache from an earlier
-// run, revalidated with conditional requests) and offline (the cache only).
+// run: fresh pages and hash-named metadata cost no request, the rest is
+// revalidated with conditional requests) and offline (the cache only).
 //
 //	go test ./cmd/zgpu -run '^$' -bench ResolveCorpus -benchtime 5x
 func BenchmarkResolveCorpus(b *testing.B) {

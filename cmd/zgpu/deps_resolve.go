@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -234,9 +233,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 		}
 	}
 	if o.JSON {
-		enc := json.NewEncoder(o.g.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
+		if err := newJSONEncoder(o.g.Stdout).Encode(report); err != nil {
 			return err
 		}
 	}

@@ -37,8 +37,11 @@ const netFlagsHelp = `Network:
   every --find-links location (an HTML page of links or a local folder), all
   together as pip does: the files of a project are the union of what each
   lists. Responses are cached in --cache-dir (default $XDG_CACHE_HOME/zgpu,
-  or ~/.cache/zgpu) and revalidated with conditional requests; --offline
-  reads only the cache and fails on anything not in it.
+  or ~/.cache/zgpu): served from the cache while fresh (the index's
+  Cache-Control max-age, at most 10 minutes), then revalidated with
+  conditional requests; metadata files named by their hash are never
+  fetched twice. --offline reads only the cache and fails on anything not
+  in it.
   HF_TOKEN is sent only to the Hugging Face Hub (the host of $HF_ENDPOINT,
   default huggingface.co); GITHUB_TOKEN only to GitHub (the host of
   $GITHUB_API_URL, default api.github.com, and github.com for release
