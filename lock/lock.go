@@ -9,9 +9,20 @@
 // failure says "cannot be installed on the target". Requires-Python and
 // yanked come from the listing (of the best file). Dependencies come from
 // core metadata (PEP 658 files when served); no wheel is downloaded by the
-// provider. Metadata is read ahead of the resolver: for the best candidate
-// of each newly seen project, then the listings of its dependencies, with
-// at most Options.Concurrency requests in flight.
+// provider.
+//
+// Metadata is read ahead of the resolver, as a wavefront over the
+// dependency graph: Lock hands the prefetcher the request before resolving,
+// and whenever a release's metadata arrives (read ahead, or asked for by
+// the resolver) the projects it depends on are listed and, for each, the
+// release that the requirements seen so far allow is read in turn: the
+// highest one every requirement on the project allows, or the preferred
+// one, with the request's requirements and constraints always in force
+// (not the newest release: a request pinning torch==2.5.1 never reads the
+// newest torch's metadata). At most Options.Concurrency requests are in
+// flight, and a request the resolver waits for goes before every queued
+// prefetch. Prefetching changes when answers arrive, never what they are:
+// the pins are those of a provider without it.
 //
 // Lock returns a Pin per package with the sha256 of every file of the
 // chosen version that installs on the target (what pip-compile
@@ -61,8 +72,10 @@ type Result struct {
 
 // Lock resolves req with a Provider over l and m and returns the pins. The
 // error is for index failures and cancellation; no solution is
-// Result.Unsat. Prefetches still running when resolution ends are canceled
-// and waited for.
+// Result.Unsat. The request's projects are listed (and their allowed
+// releases' metadata read) concurrently before the resolver asks.
+// Prefetches still running when resolution ends are canceled and waited
+// for.
 func Lock(ctx context.Context, l index.Lister, m index.MetadataReader, opt Options, req resolver.Request) (*Result, error) {
 	if opt.Env == nil {
 		opt.Env = req.Env

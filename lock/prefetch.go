@@ -34,6 +34,7 @@ type plan struct {
 	pin    bool                // one of them pins a version (yanked releases allowed)
 	extras []string            // extras requested so far
 	wanted bool                // a requirement names it (not only a constraint)
+	known  bool                // a requirement or constraint on it was seen
 	hint   *release            // the resolver's own guess (Prefetch)
 	chosen *release            // the release whose dependencies are followed ahead
 	// followed lists, per release, the extras ("" for the project itself)
@@ -63,6 +64,10 @@ type need struct {
 // add records n and reports whether the plan's choice may have changed.
 func (pl *plan) add(n need) bool {
 	changed := false
+	if n.hint == nil && !pl.known {
+		pl.known = true
+		changed = true
+	}
 	if len(n.spec) > 0 {
 		k := n.spec.String()
 		if !pl.seen[k] {
@@ -128,13 +133,16 @@ func isPin(spec pep440.Specifiers) bool {
 }
 
 // Prefetch implements resolver.Prefetcher. The resolver names the best or
-// preferred candidate of a package it has just listed; when requirements on
-// the package are known (they are whenever this Provider read the metadata
-// that introduced it, or Lock seeded the request) the prefetcher reads
-// instead the release they allow. Either way, when that release's metadata
-// arrives the projects it depends on are listed and their allowed releases
-// prefetched in turn: a wavefront over the dependency graph, bounded by
-// Options.Concurrency, behind every request the resolver waits for.
+// preferred candidate of a package it has just listed. When a requirement
+// or constraint on the package was seen (always, when this Provider read
+// the metadata that introduced it or Lock seeded the request) the
+// prefetcher ignores the guess: it has already read the release those
+// requirements allow, or, for a package only a constraint names, reads
+// nothing. Otherwise it reads the guess. Either way, when the release's
+// metadata arrives the projects it depends on are listed and their allowed
+// releases prefetched in turn: a wavefront over the dependency graph,
+// bounded by Options.Concurrency, behind every request the resolver waits
+// for.
 func (p *Provider) Prefetch(ctx context.Context, name string, c resolver.Candidate) {
 	r, ok := c.Data.(*release)
 	if !ok || len(r.files) == 0 || r.url != "" {
@@ -190,8 +198,11 @@ func (p *Provider) want(ctx context.Context, name string, n need) {
 		p.mu.Unlock()
 		return
 	}
-	first := !n.constraint && !pl.wanted
-	pl.wanted = pl.wanted || !n.constraint
+	// The resolver lists (and names in Prefetch) what only a constraint
+	// names; that is no reason to read its metadata.
+	requires := !n.constraint && (n.hint == nil || !pl.known)
+	first := requires && !pl.wanted
+	pl.wanted = pl.wanted || requires
 	wanted := pl.wanted
 	f := p.projects[name]
 	p.mu.Unlock()
@@ -315,10 +326,13 @@ func (p *Provider) holds(r pep508.Requirement, extras []string) bool {
 // pre-releases and yanked releases. When the requirements seen allow none
 // together (some came from releases the resolver will not pick), the
 // request's requirements and the last one seen, else the request's alone:
-// the request's are always in force. With no requirement, the resolver's
-// hint. Called with mu held.
+// the request's are always in force. When no requirement on the project
+// was seen, the resolver's hint. Called with mu held.
 func (p *Provider) choose(name string, proj *project, pl *plan) *release {
-	if len(pl.specs) == 0 && pl.hint != nil && !pl.bad[pl.hint] {
+	if !pl.known {
+		if pl.hint == nil || pl.bad[pl.hint] {
+			return nil
+		}
 		return pl.hint
 	}
 	if r := p.pick(name, proj, pl, pl.specs); r != nil || len(pl.specs) == len(pl.root) {

@@ -28,7 +28,9 @@ type Options struct {
 	// policy is wheels only.
 	AllowSdist bool
 	// Concurrency bounds the index requests in flight (listings and
-	// metadata, prefetches included); default 8.
+	// metadata, prefetches included); default 8. Requests the resolver
+	// waits for are served before queued prefetches. (An index client may
+	// bound requests per host too: fetch.Config.MaxPerHost, default 8.)
 	Concurrency int
 	// Env is the target environment: prefetching follows only dependencies
 	// whose markers hold in it (for the project or an extra requested of
@@ -41,7 +43,9 @@ type Options struct {
 // Provider is a resolver.Provider, URLProvider and Prefetcher over an index:
 // each project is listed once, metadata is read once per file (PEP 658 when
 // the index serves it) and no wheel is downloaded by the provider itself.
-// It is safe for concurrent use; Wait waits for prefetches in flight.
+// It is safe for concurrent use. Prefetches run on the context they were
+// started with (Prefetch's, Dependencies'); cancel it and call Wait to stop
+// them.
 type Provider struct {
 	lister index.Lister
 	meta   index.MetadataReader
