@@ -161,11 +161,16 @@ func Parse(name string, data []byte) (*Frontmatter, error) {
 	return f, nil
 }
 
-// splitLines splits at \n, dropping a \r before it.
+// splitLines splits at \n, \r\n or a lone \r (YAML reads all three as line
+// breaks).
 func splitLines(data []byte) [][]byte {
 	if len(data) == 0 {
 		return nil
 	}
+	// A lone CR ends a line too, as YAML (and old Mac files) read it, so
+	// that YAML's line numbers and ours agree.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	ls := bytes.Split(data, []byte("\n"))
 	if len(ls[len(ls)-1]) == 0 {
 		ls = ls[:len(ls)-1]
