@@ -62,6 +62,15 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	target := wheeltags.Target{Python: py, Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch}
 
 	req := resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
+	// The platform installs its own spaces: prefer the catalog's version of
+	// it over the index's newest.
+	if v, err := pep440.Parse(c.Spaces.Version); err == nil {
+		prefs := map[string]pep440.Version{"spaces": v}
+		for k, pv := range lo.Preferences {
+			prefs[k] = pv
+		}
+		req.Preferences = prefs
+	}
 	var verbatim []Line
 	byName := map[string]Line{}
 	direct := map[string]bool{}

@@ -237,6 +237,13 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 			return err
 		}
 	}
+	if !report.Locked {
+		for _, l := range report.Lines {
+			if l.Name == "xformers" && report.Target.Torch != "" {
+				report.Warnings = append(report.Warnings, fmt.Sprintf("%s: xformers is built for one torch release; locking pins the one for torch %s, but with ranges kept make sure yours matches it", orDash(l.Origin), report.Target.Torch))
+			}
+		}
+	}
 	for _, w := range report.Warnings {
 		o.g.Logf("warning: %s", w)
 	}
