@@ -98,6 +98,7 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 			}
 			in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
 		}
+		applyOverrides(in, p)
 	case hasSection(p, string(project.RequirementsIn)):
 		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
 		in.Constraints = constraintReqs(p, string(project.RequirementsIn))
@@ -406,4 +407,28 @@ func addOption(in *Input, line string) {
 
 func pylockSelect(python string, extras, groups []string) pylock.SelectOptions {
 	return pylock.SelectOptions{Env: pep508.LinuxEnv(python), Extras: extras, Groups: groups}
+}
+
+// applyOverrides applies [tool.uv] override-dependencies as far as a
+// requirements file can: an override replaces the project's own requirement
+// on that package, and restricts it wherever a dependency asks for it (a
+// constraint). Unlike uv, it cannot loosen what a dependency requires.
+func applyOverrides(in *Input, p *project.Project) {
+	for _, o := range p.Requirements {
+		if o.Section != "tool.uv.override-dependencies" || o.Req.Name == "" {
+			continue
+		}
+		name := pep508.NormalizeName(o.Req.Name)
+		ov := fromProjectReq(o)
+		replaced := false
+		for i, r := range in.Requirements {
+			if pep508.NormalizeName(r.Req.Name) == name {
+				in.Requirements[i] = ov
+				replaced = true
+			}
+		}
+		if !replaced && ov.Req.URL == "" {
+			in.Constraints = append(in.Constraints, ov)
+		}
+	}
 }
