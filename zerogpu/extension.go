@@ -74,7 +74,7 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 		w, file, isWheel := wheelOf(req.Req.URL)
 		if isWheel {
 			needs := cudalabel.FromWheel(w)
-			if hp, ok := cudalabel.FromHubPath(hubPath(req.Req.URL)); ok {
+			if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(req.Req.URL)); ok {
 				needs = hp
 			}
 			if !inRegistry && needs.TorchMajor == 0 {
@@ -129,14 +129,6 @@ func (p *planner) addExtension(name string, pkg *catalog.Package, req Requiremen
 	}
 	e.reqs = append(e.reqs, req)
 	return e
-}
-
-// hubPath returns the in-repo path of a Hub resolve URL, or "".
-func hubPath(u string) string {
-	if !strings.Contains(u, "/resolve/") {
-		return ""
-	}
-	return catalog.HubPathOf(u)
 }
 
 func shortURL(u string) string {

@@ -173,17 +173,7 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 	}
 	// Nothing fits: the pins that would make a rejected wheel fit, then the
 	// nearest rejects.
-	var torches []wheelfind.TorchBuild
-	for _, v := range f.Catalog.AllowedTorch() {
-		row, _ := f.Catalog.FamilyOf(v)
-		maj, min := row.CUDA()
-		torches = append(torches, wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, min}, ABI: row.ABI()})
-	}
-	var pythons [][2]int
-	for _, s := range f.Catalog.Python.Supported {
-		pythons = append(pythons, pyMajorMinor(s))
-	}
-	alts := append(wheelfind.TorchAlternatives(wq, torches), wheelfind.PythonAlternatives(wq, pythons)...)
+	alts := Alternatives(f.Catalog, wq)
 	for _, s := range wheelfind.Suggest(res, alts) {
 		if len(q.Specifiers) > 0 && !q.Specifiers.Contains(s.Found.Wheel.Version, true) {
 			continue // it fits another target, but not the version asked for
@@ -207,4 +197,28 @@ func originOf(f wheelfind.Found) string {
 		return f.File.Origin
 	}
 	return f.Source
+}
+
+// Alternatives lists the changes of target a Space author can make, for
+// wheelfind.Suggest: the allowed torch builds (with their CUDA and C++ ABI,
+// when the query names a torch), then the supported Pythons.
+func Alternatives(c *catalog.Catalog, q wheelfind.Query) []wheelfind.Alternative {
+	var torches []wheelfind.TorchBuild
+	for _, v := range c.AllowedTorch() {
+		row, ok := c.FamilyOf(v)
+		if !ok {
+			continue
+		}
+		maj, min := row.CUDA()
+		torches = append(torches, wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, min}, ABI: row.ABI()})
+	}
+	var pythons [][2]int
+	for _, s := range c.Python.Supported {
+		pythons = append(pythons, pyMajorMinor(s))
+	}
+	var alts []wheelfind.Alternative
+	if q.Torch != [2]int{} {
+		alts = wheelfind.TorchAlternatives(q, torches)
+	}
+	return append(alts, wheelfind.PythonAlternatives(q, pythons)...)
 }

@@ -84,10 +84,20 @@ func (p *planner) sourceOf(name string) string {
 // exactPin returns V for a line "name==V" (no marker, no URL).
 func exactPin(text string) (pep440.Version, bool) {
 	req, err := pep508.ParseRequirement(text)
-	if err != nil || req.URL != "" || len(req.Specifiers) != 1 || req.Specifiers[0].Op != "==" || strings.HasSuffix(req.Specifiers[0].Version, ".*") {
+	if err != nil {
 		return pep440.Version{}, false
 	}
-	v, err := pep440.Parse(req.Specifiers[0].Version)
+	return PinnedVersion(req)
+}
+
+// PinnedVersion returns the version a requirement pins exactly
+// ("name==V" or "name===V", no wildcard, no URL).
+func PinnedVersion(req pep508.Requirement) (pep440.Version, bool) {
+	s := req.Specifiers
+	if req.URL != "" || len(s) != 1 || (s[0].Op != "==" && s[0].Op != "===") || strings.HasSuffix(s[0].Version, ".*") {
+		return pep440.Version{}, false
+	}
+	v, err := pep440.Parse(s[0].Version)
 	return v, err == nil
 }
 

@@ -386,12 +386,8 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 
 // pinsExactly reports whether a torch requirement already pins exactly t.
 func pinsExactly(req Requirement, t pep440.Version) bool {
-	specs := req.Req.Specifiers
-	if len(specs) != 1 || (specs[0].Op != "==" && specs[0].Op != "===") {
-		return false
-	}
-	v, err := pep440.Parse(specs[0].Version)
-	return err == nil && v.Public().Compare(t) == 0
+	v, ok := PinnedVersion(req.Req)
+	return ok && v.Public().Compare(t) == 0
 }
 
 // pinSidecars pins torchvision, torchaudio and triton to the releases built

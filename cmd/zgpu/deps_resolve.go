@@ -352,11 +352,7 @@ func pinsOf(path string) map[string]pep440.Version {
 	}
 	out := map[string]pep440.Version{}
 	for _, r := range f.Requirements {
-		s := r.Req.Specifiers
-		if r.Req.Name == "" || r.Req.URL != "" || len(s) != 1 || s[0].Op != "==" || strings.HasSuffix(s[0].Version, ".*") {
-			continue
-		}
-		if v, err := pep440.Parse(s[0].Version); err == nil {
+		if v, ok := zerogpu.PinnedVersion(r.Req); ok && r.Req.Name != "" {
 			out[pep508.NormalizeName(r.Req.Name)] = v
 		}
 	}

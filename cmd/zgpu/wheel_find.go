@@ -17,6 +17,7 @@ import (
 	"github.com/zgpu/zgpu/pypi"
 	"github.com/zgpu/zgpu/wheelfind"
 	"github.com/zgpu/zgpu/wheeltags"
+	"github.com/zgpu/zgpu/zerogpu"
 )
 
 func init() { register("wheel", newWheelFindCmd) }
@@ -316,32 +317,6 @@ func familyRow(c *catalog.Catalog, mm [2]int) (catalog.FamilyRow, bool) {
 	return best, found
 }
 
-// alternatives lists the changes Suggest tries: the allowed torch builds,
-// then the supported Pythons.
-func alternatives(c *catalog.Catalog, q wheelfind.Query) []wheelfind.Alternative {
-	var torches []wheelfind.TorchBuild
-	for _, v := range c.AllowedTorch() {
-		row, ok := c.FamilyOf(v)
-		if !ok {
-			continue
-		}
-		maj, mnr := row.CUDA()
-		tb := wheelfind.TorchBuild{Version: v.String(), CUDA: [2]int{maj, mnr}, ABI: row.ABI()}
-		torches = append(torches, tb)
-	}
-	var pythons [][2]int
-	for _, p := range c.Python.Supported {
-		if v, err := parseVersion2("python", strings.Join(strings.SplitN(p, ".", 3)[:2], "."), false); err == nil {
-			pythons = append(pythons, v)
-		}
-	}
-	var alts []wheelfind.Alternative
-	if q.Torch != [2]int{} {
-		alts = append(alts, wheelfind.TorchAlternatives(q, torches)...)
-	}
-	return append(alts, wheelfind.PythonAlternatives(q, pythons)...)
-}
-
 // warnOffTarget warns (on stderr) when --python or --torch names something
 // a ZeroGPU Space cannot use; the search still runs, since wheels for other
 // targets are worth knowing about.
@@ -441,7 +416,7 @@ func runWheelFind(ctx context.Context, o *wheelFindOptions, pkg string) error {
 	}
 	rep.res = res
 	if len(res.Found) == 0 {
-		rep.sugg = wheelfind.Suggest(res, alternatives(c, q))
+		rep.sugg = wheelfind.Suggest(res, zerogpu.Alternatives(c, q))
 	}
 	if o.JSON {
 		if err := writeWheelFindJSON(o.g.Stdout, rep); err != nil {
