@@ -14,6 +14,7 @@ package catalog
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -45,6 +47,9 @@ type Catalog struct {
 	Packages     []Package      `toml:"packages" json:"packages"`
 	Blackwell    Blackwell      `toml:"blackwell" json:"blackwell"`
 	SDKRules     []SDKRule      `toml:"sdk_rules" json:"sdk_rules"`
+	// Pairings tie side-cars whose metadata does not pin torch to the
+	// torch releases they are built for (pairing.go).
+	Pairings []Pairing `toml:"pairings" json:"pairings"`
 
 	// Family is the torch family matrix (data/torch-matrix.csv).
 	Family []FamilyRow `toml:"-" json:"torch_family"`
@@ -241,9 +246,14 @@ func Load(path string) (*Catalog, error) {
 	if err := toml.Unmarshal(embeddedTOML, &base); err != nil {
 		return nil, fmt.Errorf("embedded catalog: %v", err)
 	}
+	// The user's file is checked on its own first, so that a misspelt key
+	// or a value of the wrong type is reported at its line and column.
+	if err := tomlpos.UnmarshalStrict(path, data, &Catalog{}); err != nil {
+		return nil, err
+	}
 	user := map[string]any{}
 	if err := toml.Unmarshal(data, &user); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, tomlError(err))
+		return nil, tomlpos.DecodeError(path, data, err)
 	}
 	mergeTables(base, user)
 	merged, err := toml.Marshal(base)
@@ -252,9 +262,47 @@ func Load(path string) (*Catalog, error) {
 	}
 	c, err := parse(merged, path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, positioned(path, data, err)
 	}
 	return c, nil
+}
+
+// fieldError is an invalid value at a key path of the catalog
+// ("torch.allowed[1]").
+type fieldError struct {
+	path string
+	msg  string
+}
+
+func (e *fieldError) Error() string { return e.path + ": " + e.msg }
+
+func fieldErrorf(path string, format string, args ...any) *fieldError {
+	return &fieldError{path: path, msg: fmt.Sprintf(format, args...)}
+}
+
+// positioned prefixes an error of the merged catalog with where the user's
+// file (data, at path) wrote the offending value, or with path alone when
+// the value comes from the embedded catalog.
+func positioned(path string, data []byte, err error) error {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		if idx, _ := tomlpos.Build(data); idx != nil {
+			for p := fe.path; p != ""; p = parentPath(p) {
+				if pos, ok := idx.LookupExact(p); ok {
+					return &tomlpos.PosError{File: path, Line: pos.Line, Col: pos.Col, Path: fe.path, Msg: fe.msg}
+				}
+			}
+		}
+	}
+	return fmt.Errorf("%s: %v", path, err)
+}
+
+// parentPath drops the last segment of a key path: "a.b[1]" -> "a.b" -> "a".
+func parentPath(p string) string {
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		return p[:i]
+	}
+	return ""
 }
 
 // mergeTables overlays user onto base: tables merge key by key, any other
@@ -305,38 +353,41 @@ func parse(data []byte, origin string) (*Catalog, error) {
 // validate checks that every version string parses and names are unique.
 func (c *Catalog) validate() error {
 	if len(c.Torch.Allowed) == 0 {
-		return fmt.Errorf("torch.allowed is empty")
+		return fieldErrorf("torch.allowed", "expected at least one torch version, found none")
 	}
-	for _, s := range c.Torch.Allowed {
+	for i, s := range c.Torch.Allowed {
 		if _, err := pep440.Parse(s); err != nil {
-			return fmt.Errorf("torch.allowed: %v", err)
+			return fieldErrorf(tomlpos.Path("torch", "allowed", i), "%v", err)
 		}
 	}
-	for _, s := range c.Python.Supported {
+	for i, s := range c.Python.Supported {
 		if _, err := pep440.Parse(s); err != nil {
-			return fmt.Errorf("python.supported: %v", err)
+			return fieldErrorf(tomlpos.Path("python", "supported", i), "%v", err)
 		}
 	}
 	seen := map[string]bool{}
-	for _, p := range c.Packages {
+	for i, p := range c.Packages {
 		n := pep508.NormalizeName(p.Name)
 		if seen[n] {
-			return fmt.Errorf("packages: %q listed twice", p.Name)
+			return fieldErrorf(tomlpos.Path("packages", i, "name"), "%q listed twice", p.Name)
 		}
 		seen[n] = true
 	}
-	for _, r := range c.Spaces.Requires {
+	for i, r := range c.Spaces.Requires {
 		if _, err := pep508.ParseRequirement(r); err != nil {
-			return fmt.Errorf("spaces.requires: %v", err)
+			return fieldErrorf(tomlpos.Path("spaces", "requires", i), "%v", err)
 		}
 	}
-	for _, rule := range c.SDKRules {
+	if err := c.validatePairings(); err != nil {
+		return err
+	}
+	for i, rule := range c.SDKRules {
 		if _, err := pep440.ParseSpecifiers(rule.Gradio); err != nil {
-			return fmt.Errorf("sdk_rules: %v", err)
+			return fieldErrorf(tomlpos.Path("sdk_rules", i, "gradio"), "%v", err)
 		}
-		for _, r := range rule.Constraints {
+		for j, r := range rule.Constraints {
 			if _, err := pep508.ParseRequirement(r); err != nil {
-				return fmt.Errorf("sdk_rules.constraints: %v", err)
+				return fieldErrorf(tomlpos.Path("sdk_rules", i, "constraints", j), "%v", err)
 			}
 		}
 	}

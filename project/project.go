@@ -11,7 +11,9 @@
 // reqfile, frontmatter); every requirement keeps its origin, file:line:col.
 // Missing files are fine, but a folder with none of the dependency files is
 // an error that says what was looked for. Load also accepts one file, whose
-// kind it tells from its name.
+// kind it tells from its name. With LoadOptions.KeepGoing, a requirement line
+// pip rejects or a file that cannot be read is recorded in Project.Errors and
+// Load reads on, so that `deps show` reports everything else.
 //
 // Deviation: requirements.txt is read with its -r/-c includes, but URLs in
 // -r lines are recorded, not fetched. Environment variables in
@@ -143,12 +145,21 @@ type Project struct {
 	ReqFiles    map[Kind]*reqfile.File
 	Frontmatter *frontmatter.Frontmatter
 	Warnings    []string
+	// Errors are the problems Load went past with LoadOptions.KeepGoing:
+	// requirement lines pip rejects and files that could not be read. It
+	// is empty otherwise, since Load then fails at the first one.
+	Errors []*LoadError
 }
 
 // LoadOptions configure Load.
 type LoadOptions struct {
 	// Getenv expands ${VAR} in requirements files; nil leaves them as written.
 	Getenv func(name string) (string, bool)
+	// KeepGoing reads past errors, for a report of everything readable: a
+	// requirements line pip rejects is skipped and a file that cannot be
+	// read is left out, each recorded in Project.Errors. Errors about the
+	// folder itself (missing, no dependency file) still fail.
+	KeepGoing bool
 }
 
 // Load reads the Space folder dirOrFile, or the single file it names.
@@ -164,7 +175,7 @@ func Load(dirOrFile string, opts LoadOptions) (*Project, error) {
 			return nil, fmt.Errorf("%s: unknown file kind (expected one of uv.lock, pylock.toml, pyproject.toml, requirements*.txt, *.in, README.md, packages.txt)", dirOrFile)
 		}
 		p.Dir = filepath.Dir(dirOrFile)
-		if err := p.read(kind, dirOrFile, opts); err != nil {
+		if err := p.readOrRecord(kind, dirOrFile, opts); err != nil {
 			return nil, err
 		}
 		return p, nil
@@ -188,7 +199,7 @@ func Load(dirOrFile string, opts LoadOptions) (*Project, error) {
 		if isDependencyKind(kind) {
 			found = true
 		}
-		if err := p.read(kind, path, opts); err != nil {
+		if err := p.readOrRecord(kind, path, opts); err != nil {
 			return nil, err
 		}
 	}

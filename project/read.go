@@ -3,18 +3,86 @@ package project
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/zgpu/zgpu/frontmatter"
+	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pylock"
 	"github.com/zgpu/zgpu/pyproject"
 	"github.com/zgpu/zgpu/reqfile"
 	"github.com/zgpu/zgpu/uvlock"
 )
+
+// LoadError is a problem in one file that Load went past (with
+// LoadOptions.KeepGoing): a requirement line pip rejects, or a file that
+// could not be read.
+type LoadError struct {
+	// Origin is where the problem is; Line and Col are 0 when the file as
+	// a whole is at fault.
+	Origin Origin `json:"origin"`
+	// Message says what is wrong and what was expected.
+	Message string `json:"message"`
+	// Text is the offending line as written, or "".
+	Text string `json:"text,omitempty"`
+	// Hint is a suggestion, or "".
+	Hint string `json:"hint,omitempty"`
+	Err  error  `json:"-"`
+}
+
+func (e *LoadError) Error() string { return e.Err.Error() }
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// positioned matches the "line:col: message" that follows "file:" in the
+// errors of the file readers.
+var positioned = regexp.MustCompile(`(?s)^(\d+):(\d+): (.*)$`)
+
+// loadError describes err, met reading the file at path.
+func loadError(path string, err error) *LoadError {
+	e := &LoadError{Origin: Origin{File: path}, Message: err.Error(), Err: err}
+	var re *reqfile.Error
+	var pe *tomlpos.PosError
+	switch {
+	case errors.As(err, &re):
+		e.Origin, e.Message, e.Text, e.Hint = fromReqOrigin(re.Origin), re.Msg, re.Text, re.Hint
+	case errors.As(err, &pe):
+		e.Origin = Origin{File: pe.File, Line: pe.Line, Col: pe.Col}
+		e.Message, e.Text, e.Hint = pe.Msg, pe.Text, pe.Hint
+		if pe.Path != "" {
+			e.Message = pe.Path + ": " + pe.Msg
+		}
+	default:
+		rest, ok := strings.CutPrefix(e.Message, path+":")
+		if !ok {
+			break
+		}
+		e.Message = strings.TrimSpace(rest)
+		if m := positioned.FindStringSubmatch(e.Message); m != nil {
+			e.Origin.Line, _ = strconv.Atoi(m[1])
+			e.Origin.Col, _ = strconv.Atoi(m[2])
+			e.Message = m[3]
+		}
+	}
+	return e
+}
+
+// readOrRecord reads one file into p; with KeepGoing, a failure is recorded
+// in p.Errors instead.
+func (p *Project) readOrRecord(kind Kind, path string, opts LoadOptions) error {
+	err := p.read(kind, path, opts)
+	if err != nil && opts.KeepGoing {
+		p.Errors = append(p.Errors, loadError(path, err))
+		return nil
+	}
+	return err
+}
 
 // read reads one file of the given kind into p.
 func (p *Project) read(kind Kind, path string, opts LoadOptions) error {
@@ -45,11 +113,14 @@ func (p *Project) read(kind Kind, path string, opts LoadOptions) error {
 		}
 		p.addPyproject(f)
 	case Requirements, RequirementsIn, PreRequirements:
-		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv})
+		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv, KeepGoing: opts.KeepGoing})
 		if err != nil {
 			return err
 		}
 		p.addReqfile(kind, f)
+		for _, e := range f.Errors {
+			p.Errors = append(p.Errors, loadError(e.Origin.File, e))
+		}
 	case Readme:
 		fm, err := frontmatter.ReadFile(path)
 		if err != nil {

@@ -23,7 +23,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
@@ -145,8 +144,8 @@ func Read(path string) (*Lock, error) {
 // Parse parses a pylock.toml held in data; file names it in errors.
 func Parse(file string, data []byte) (*Lock, error) {
 	var raw rawLock
-	if err := toml.Unmarshal(data, &raw); err != nil {
-		return nil, tomlpos.DecodeError(file, data, err)
+	if err := tomlpos.Unmarshal(file, data, &raw); err != nil {
+		return nil, err
 	}
 	idx, err := tomlpos.Build(data)
 	if err != nil {

@@ -1,7 +1,6 @@
 package pyproject
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -64,7 +63,7 @@ func (p *parser) groups(raw map[string][]any) (map[string][]Dependency, error) {
 				}
 				deps = append(deps, sub...)
 			default:
-				return nil, p.errorf(segs, "expected a requirement string or {include-group = \"...\"}, found %s", typeName(e))
+				return nil, p.typeError(segs, "a requirement string or {include-group = \"...\"}", e)
 			}
 		}
 		stack = stack[:len(stack)-1]
@@ -78,20 +77,4 @@ func (p *parser) groups(raw map[string][]any) (map[string][]Dependency, error) {
 		}
 	}
 	return out, nil
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case int64, float64:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	}
-	return fmt.Sprintf("%T", v)
 }

@@ -28,56 +28,63 @@ type Poetry struct {
 	Sources []Index
 }
 
-func (p *parser) poetry(m map[string]any) (*Poetry, error) {
+// rawPoetry is the part of [tool.poetry] zgpu reads. A dependency is a
+// constraint string, a table or an array of those, so dependencies stay
+// generic and poetryDep checks their types.
+type rawPoetry struct {
+	Dependencies    map[string]any `toml:"dependencies"`
+	DevDependencies map[string]any `toml:"dev-dependencies"`
+	Group           map[string]struct {
+		Dependencies map[string]any `toml:"dependencies"`
+	} `toml:"group"`
+	Extras map[string][]string `toml:"extras"`
+	Source []struct {
+		Name     string `toml:"name"`
+		URL      string `toml:"url"`
+		Priority string `toml:"priority"`
+		Default  bool   `toml:"default"`
+	} `toml:"source"`
+}
+
+func (p *parser) poetry(m *rawPoetry) (*Poetry, error) {
 	po := &Poetry{}
-	if ex, ok := m["extras"].(map[string]any); ok {
+	if len(m.Extras) > 0 {
 		po.Extras = make(map[string][]string)
-		for _, k := range slices.Sorted(maps.Keys(ex)) {
-			list, _ := ex[k].([]any)
-			for _, v := range list {
-				if s, ok := v.(string); ok {
-					po.Extras[k] = append(po.Extras[k], s)
-				}
-			}
+		for _, k := range slices.Sorted(maps.Keys(m.Extras)) {
+			po.Extras[k] = m.Extras[k]
 		}
 	}
-	if src, ok := m["source"].([]any); ok {
-		for i, v := range src {
-			t, _ := v.(map[string]any)
-			ix := Index{Origin: p.origin("tool", "poetry", "source", i)}
-			ix.Name, _ = t["name"].(string)
-			ix.URL, _ = t["url"].(string)
-			ix.Priority, _ = t["priority"].(string)
-			ix.Default, _ = t["default"].(bool)
-			ix.Explicit = ix.Priority == "explicit"
-			po.Sources = append(po.Sources, ix)
-		}
+	for i, src := range m.Source {
+		po.Sources = append(po.Sources, Index{
+			Name: src.Name, URL: src.URL, Priority: src.Priority, Default: src.Default,
+			Explicit: src.Priority == "explicit", Origin: p.origin("tool", "poetry", "source", i),
+		})
 	}
 	var err error
-	if deps, ok := m["dependencies"].(map[string]any); ok {
-		if py, ok := deps["python"].(string); ok {
-			po.Python = py
+	if deps := m.Dependencies; deps != nil {
+		if py, ok := deps["python"]; ok {
+			s, isString := py.(string)
+			if !isString {
+				return nil, p.typeError([]any{"tool", "poetry", "dependencies", "python"}, "a constraint string", py)
+			}
+			po.Python = s
 		}
 		if po.Dependencies, err = p.poetryDeps(po, deps, "tool", "poetry", "dependencies"); err != nil {
 			return nil, err
 		}
 	}
 	groups := map[string][]Dependency{}
-	if dev, ok := m["dev-dependencies"].(map[string]any); ok {
+	if dev := m.DevDependencies; dev != nil {
 		if groups["dev"], err = p.poetryDeps(po, dev, "tool", "poetry", "dev-dependencies"); err != nil {
 			return nil, err
 		}
 	}
-	if g, ok := m["group"].(map[string]any); ok {
-		for _, name := range slices.Sorted(maps.Keys(g)) {
-			t, _ := g[name].(map[string]any)
-			deps, _ := t["dependencies"].(map[string]any)
-			d, err := p.poetryDeps(po, deps, "tool", "poetry", "group", name, "dependencies")
-			if err != nil {
-				return nil, err
-			}
-			groups[name] = append(groups[name], d...)
+	for _, name := range slices.Sorted(maps.Keys(m.Group)) {
+		d, err := p.poetryDeps(po, m.Group[name].Dependencies, "tool", "poetry", "group", name, "dependencies")
+		if err != nil {
+			return nil, err
 		}
+		groups[name] = append(groups[name], d...)
 	}
 	if len(groups) > 0 {
 		po.Groups = groups
@@ -126,19 +133,22 @@ func (p *parser) poetryDep(po *Poetry, name string, v any, segs []any) (Dependen
 	case map[string]any:
 		t = v
 	default:
-		return Dependency{}, false, p.errorf(segs, "expected a constraint string or a table for %s, found %s", name, typeName(v))
+		return Dependency{}, false, p.typeError(segs, "a constraint string or a table", v)
+	}
+	r := &table{p: p, t: t, segs: segs}
+	for _, k := range []string{"version", "git", "rev", "tag", "branch", "subdirectory", "url", "path", "python", "platform", "markers"} {
+		r.str(k)
+	}
+	extras := r.strs("extras")
+	optional, _ := r.boolean("optional")
+	if r.err != nil {
+		return Dependency{}, false, r.err
 	}
 	str := func(k string) string { s, _ := t[k].(string); return s }
 	var b strings.Builder
 	b.WriteString(name)
-	if ex, ok := t["extras"].([]any); ok && len(ex) > 0 {
-		var names []string
-		for _, e := range ex {
-			if s, ok := e.(string); ok {
-				names = append(names, s)
-			}
-		}
-		b.WriteString("[" + strings.Join(names, ",") + "]")
+	if len(extras) > 0 {
+		b.WriteString("[" + strings.Join(extras, ",") + "]")
 	}
 	var alts []string
 	url := ""
@@ -184,7 +194,6 @@ func (p *parser) poetryDep(po *Poetry, name string, v any, segs []any) (Dependen
 	if m := str("markers"); m != "" {
 		markers = append(markers, "("+m+")")
 	}
-	optional, _ := t["optional"].(bool)
 	if optional {
 		var extras []string
 		for _, ex := range slices.Sorted(maps.Keys(po.Extras)) {

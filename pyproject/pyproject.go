@@ -15,7 +15,10 @@
 // Every requirement keeps its origin, the file, line and column of its
 // string (or, for Poetry, of its key). Requirement strings are parsed with
 // pep508; a malformed one is an error at its position. TOML syntax errors are
-// reported as file:line:column with the offending line.
+// reported as file:line:column with the offending line, and a value of the
+// wrong type as file:line:column, its key path and the TOML type expected
+// and found ("project.dependencies: expected an array of strings, found a
+// string").
 //
 // Deviations: other [tool.*] tables are ignored; PEP 621 fields that do not
 // affect dependencies (readme, authors, entry points...) are not read.
@@ -27,10 +30,10 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -162,7 +165,7 @@ type rawFile struct {
 	Tool             struct {
 		UV *struct {
 			Sources                 map[string]any   `toml:"sources"`
-			Index                   []map[string]any `toml:"index"`
+			Index                   []rawIndex       `toml:"index"`
 			DevDependencies         []string         `toml:"dev-dependencies"`
 			NoBuildIsolationPackage []string         `toml:"no-build-isolation-package"`
 			ExtraBuildDependencies  map[string][]any `toml:"extra-build-dependencies"`
@@ -173,8 +176,16 @@ type rawFile struct {
 			ExtraIndexURL           []string         `toml:"extra-index-url"`
 			FindLinks               []string         `toml:"find-links"`
 		} `toml:"uv"`
-		Poetry map[string]any `toml:"poetry"`
+		Poetry *rawPoetry `toml:"poetry"`
 	} `toml:"tool"`
+}
+
+type rawIndex struct {
+	Name     string `toml:"name"`
+	URL      string `toml:"url"`
+	Path     string `toml:"path"`
+	Explicit bool   `toml:"explicit"`
+	Default  bool   `toml:"default"`
 }
 
 // parser carries the file name and position index while decoding.
@@ -194,6 +205,84 @@ func (p *parser) origin(segs ...any) Origin {
 // errorf returns an error positioned at the value of path segs.
 func (p *parser) errorf(segs []any, format string, args ...any) error {
 	return fmt.Errorf("%s: %s", p.origin(segs...), fmt.Sprintf(format, args...))
+}
+
+// typeError returns "file:line:col: path: expected X, found Y" for the
+// value v at path segs.
+func (p *parser) typeError(segs []any, expected string, v any) error {
+	o := p.origin(segs...)
+	return &tomlpos.PosError{File: o.File, Line: o.Line, Col: o.Col, Path: tomlpos.Path(segs...),
+		Msg: fmt.Sprintf("expected %s, found %s", expected, tomlpos.TypeOf(v))}
+}
+
+// mismatch returns the error for v, the value at path segs, which is not
+// of Go type t, in TOML terms.
+func (p *parser) mismatch(segs []any, v any, t reflect.Type) error {
+	return p.pos.TypeError(p.file, tomlpos.Path(segs...), v, t)
+}
+
+// table reads the values of a TOML table held as a map, checking their
+// types; the first value of the wrong type is kept in err.
+type table struct {
+	p    *parser
+	t    map[string]any
+	segs []any
+	err  error
+}
+
+func (t *table) value(k string) (any, []any, bool) {
+	v, ok := t.t[k]
+	return v, append(t.segs[:len(t.segs):len(t.segs)], k), ok && t.err == nil
+}
+
+// str returns the string at key k, "" when it is absent.
+func (t *table) str(k string) string {
+	v, segs, ok := t.value(k)
+	if !ok {
+		return ""
+	}
+	s, isString := v.(string)
+	if !isString {
+		t.err = t.p.mismatch(segs, v, reflect.TypeFor[string]())
+	}
+	return s
+}
+
+// boolean returns the boolean at key k and whether it is present.
+func (t *table) boolean(k string) (bool, bool) {
+	v, segs, ok := t.value(k)
+	if !ok {
+		return false, false
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		t.err = t.p.mismatch(segs, v, reflect.TypeFor[bool]())
+		return false, false
+	}
+	return b, true
+}
+
+// strs returns the array of strings at key k.
+func (t *table) strs(k string) []string {
+	v, segs, ok := t.value(k)
+	if !ok {
+		return nil
+	}
+	list, isList := v.([]any)
+	if !isList {
+		t.err = t.p.mismatch(segs, v, reflect.TypeFor[[]string]())
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for i, e := range list {
+		s, isString := e.(string)
+		if !isString {
+			t.err = t.p.mismatch(append(segs, i), e, reflect.TypeFor[string]())
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func (p *parser) requirement(raw string, segs ...any) (Dependency, error) {
@@ -222,8 +311,8 @@ func (p *parser) requirements(list []string, segs ...any) ([]Dependency, error) 
 // errors.
 func Parse(file string, data []byte) (*File, error) {
 	var raw rawFile
-	if err := toml.Unmarshal(data, &raw); err != nil {
-		return nil, tomlpos.DecodeError(file, data, err)
+	if err := tomlpos.Unmarshal(file, data, &raw); err != nil {
+		return nil, err
 	}
 	idx, err := tomlpos.Build(data)
 	if err != nil {
@@ -279,12 +368,12 @@ func Parse(file string, data []byte) (*File, error) {
 			for i, v := range g {
 				s, ok := v.(string)
 				if !ok {
-					return nil, p.errorf([]any{"tool", "uv", "default-groups", i}, "expected a group name, found %s", typeName(v))
+					return nil, p.typeError([]any{"tool", "uv", "default-groups", i}, "a group name (a string)", v)
 				}
 				f.UV.DefaultGroups = append(f.UV.DefaultGroups, s)
 			}
 		default:
-			return nil, p.errorf([]any{"tool", "uv", "default-groups"}, "expected a list of group names or \"all\", found %s", typeName(g))
+			return nil, p.typeError([]any{"tool", "uv", "default-groups"}, "an array of group names or \"all\"", g)
 		}
 		// The legacy pip-style keys become indexes too.
 		if uv.IndexURL != "" {
@@ -322,15 +411,18 @@ func (p *parser) buildDeps(f *File, m map[string][]any) error {
 			case string:
 				s = v
 			case map[string]any:
-				r, ok := v["requirement"].(string)
-				if !ok {
-					return p.errorf(segs, "expected a string \"requirement\" in extra-build-dependencies entry")
+				t := &table{p: p, t: v, segs: segs}
+				if _, ok := v["requirement"]; !ok {
+					return p.errorf(segs, "%s: expected a \"requirement\" in the extra-build-dependencies entry", tomlpos.Path(segs...))
 				}
-				s = r
+				s = t.str("requirement")
+				bd.MatchRuntime, _ = t.boolean("match-runtime")
+				if t.err != nil {
+					return t.err
+				}
 				segs = append(segs, "requirement")
-				bd.MatchRuntime, _ = v["match-runtime"].(bool)
 			default:
-				return p.errorf(segs, "expected a requirement string or table, found %T", v)
+				return p.typeError(segs, "a requirement string or table", v)
 			}
 			d, err := p.requirement(s, segs...)
 			if err != nil {
@@ -344,21 +436,15 @@ func (p *parser) buildDeps(f *File, m map[string][]any) error {
 	return nil
 }
 
-func (p *parser) uv(f *File, sources map[string]any, indexes []map[string]any) error {
+func (p *parser) uv(f *File, sources map[string]any, indexes []rawIndex) error {
 	for i, m := range indexes {
-		ix := Index{Origin: p.origin("tool", "uv", "index", i)}
-		ix.Name, _ = m["name"].(string)
-		ix.URL, _ = m["url"].(string)
+		ix := Index{Name: m.Name, URL: m.URL, Explicit: m.Explicit, Default: m.Default, Origin: p.origin("tool", "uv", "index", i)}
 		if ix.URL == "" {
-			if path, ok := m["path"].(string); ok {
-				ix.URL = path
-			}
+			ix.URL = m.Path
 		}
 		if ix.URL == "" {
 			return p.errorf([]any{"tool", "uv", "index", i}, "expected a \"url\" in [[tool.uv.index]]")
 		}
-		ix.Explicit, _ = m["explicit"].(bool)
-		ix.Default, _ = m["default"].(bool)
 		f.UV.Indexes = append(f.UV.Indexes, ix)
 	}
 	if len(sources) == 0 {
@@ -376,13 +462,13 @@ func (p *parser) uv(f *File, sources map[string]any, indexes []map[string]any) e
 			for i, e := range v {
 				t, ok := e.(map[string]any)
 				if !ok {
-					return p.errorf([]any{"tool", "uv", "sources", pkg, i}, "expected a source table, found %T", e)
+					return p.typeError([]any{"tool", "uv", "sources", pkg, i}, "a source table", e)
 				}
 				tables = append(tables, t)
 				segs = append(segs, []any{"tool", "uv", "sources", pkg, i})
 			}
 		default:
-			return p.errorf([]any{"tool", "uv", "sources", pkg}, "expected a source table or a list of them, found %T", v)
+			return p.typeError([]any{"tool", "uv", "sources", pkg}, "a source table or an array of them", v)
 		}
 		key := pep508.NormalizeName(pkg)
 		for i, t := range tables {
@@ -398,13 +484,16 @@ func (p *parser) uv(f *File, sources map[string]any, indexes []map[string]any) e
 
 func (p *parser) source(pkg string, t map[string]any, segs []any) (Source, error) {
 	s := Source{Package: pkg, Origin: p.origin(segs...)}
-	str := func(k string) string { v, _ := t[k].(string); return v }
-	s.Git, s.Rev, s.Tag, s.Branch = str("git"), str("rev"), str("tag"), str("branch")
-	s.Subdirectory, s.URL, s.Path, s.Index = str("subdirectory"), str("url"), str("path"), str("index")
-	s.Marker, s.Extra, s.Group = str("marker"), str("extra"), str("group")
-	s.Workspace, _ = t["workspace"].(bool)
-	if e, ok := t["editable"].(bool); ok {
+	r := &table{p: p, t: t, segs: segs}
+	s.Git, s.Rev, s.Tag, s.Branch = r.str("git"), r.str("rev"), r.str("tag"), r.str("branch")
+	s.Subdirectory, s.URL, s.Path, s.Index = r.str("subdirectory"), r.str("url"), r.str("path"), r.str("index")
+	s.Marker, s.Extra, s.Group = r.str("marker"), r.str("extra"), r.str("group")
+	s.Workspace, _ = r.boolean("workspace")
+	if e, ok := r.boolean("editable"); ok {
 		s.Editable = &e
+	}
+	if r.err != nil {
+		return s, r.err
 	}
 	kinds := 0
 	for _, set := range []bool{s.Git != "", s.URL != "", s.Path != "", s.Index != "", s.Workspace} {

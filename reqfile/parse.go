@@ -72,6 +72,10 @@ type File struct {
 	Includes     []Include
 	Files        []string // every file read, in order, once each
 	Warnings     []Warning
+	// Errors are the lines pip rejects, in order, when
+	// ParseOptions.KeepGoing is set; otherwise the first one is returned
+	// as the error and Errors is empty.
+	Errors []*Error
 }
 
 // ParseOptions configure reading.
@@ -82,6 +86,11 @@ type ParseOptions struct {
 	NoIncludes bool
 	// ReadFile reads included files; nil means os.ReadFile.
 	ReadFile func(path string) ([]byte, error)
+	// KeepGoing records a line pip rejects in File.Errors and reads on,
+	// instead of failing at the first one, so that a report can show
+	// everything else the file holds; an include that cannot be read is an
+	// error of its -r line. A file that cannot be decoded still fails.
+	KeepGoing bool
 }
 
 // ParseFile reads the requirements file at path and the files it includes.
@@ -156,7 +165,11 @@ func (p *parser) parse(name string, data []byte, constraint bool) error {
 	p.f.Requirements = slices.Grow(p.f.Requirements, len(lines))
 	for _, l := range lines {
 		if err := p.line(name, &l, constraint); err != nil {
-			return err
+			var e *Error
+			if !p.opts.KeepGoing || !errors.As(err, &e) {
+				return err
+			}
+			p.f.Errors = append(p.f.Errors, e)
 		}
 	}
 	return nil

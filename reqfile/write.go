@@ -24,7 +24,10 @@ type Document struct {
 	// --extra-index-url (or --no-index), --find-links, --trusted-host,
 	// then --pre, --prefer-binary, --no-binary, --only-binary,
 	// --use-feature and --require-hashes when set.
-	Options      Options
+	Options Options
+	// Constraints are -c files, written after the options as
+	// "-c PATH" (paths relative to the written file, or URLs).
+	Constraints  []string
 	Requirements []Entry
 }
 
@@ -81,6 +84,12 @@ func Write(w io.Writer, doc Document) error {
 	writeHeader(bw, doc)
 	if err := writeOptions(bw, doc.Options); err != nil {
 		return err
+	}
+	for _, c := range doc.Constraints {
+		if c == "" || strings.ContainsAny(c, "\n\r") {
+			return fmt.Errorf("constraint file %q cannot be written on one line", c)
+		}
+		fmt.Fprintf(bw, "-c %s\n", c)
 	}
 	for _, i := range idx {
 		if err := writeEntry(bw, &entries[i], lines[i]); err != nil {

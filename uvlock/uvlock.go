@@ -24,8 +24,8 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
@@ -152,7 +152,7 @@ type Metadata struct {
 }
 
 type rawLock struct {
-	Version           int              `toml:"version"`
+	Version           *int             `toml:"version"`
 	Revision          int              `toml:"revision"`
 	RequiresPython    string           `toml:"requires-python"`
 	ResolutionMarkers []string         `toml:"resolution-markers"`
@@ -216,18 +216,19 @@ func Read(path string) (*Lock, error) {
 // Parse parses a uv.lock held in data; file names it in errors.
 func Parse(file string, data []byte) (*Lock, error) {
 	var raw rawLock
-	if err := toml.Unmarshal(data, &raw); err != nil {
-		return nil, tomlpos.DecodeError(file, data, err)
+	if err := tomlpos.Unmarshal(file, data, &raw); err != nil {
+		return nil, err
 	}
-	if raw.Version == 0 {
+	loc := &locator{file: file, data: data}
+	if raw.Version == nil {
 		return nil, fmt.Errorf("%s: expected a top-level \"version\" (is this a uv.lock?)", file)
 	}
-	if raw.Version != 1 {
-		return nil, fmt.Errorf("%s: unsupported uv.lock version %d (expected 1)", file, raw.Version)
+	if *raw.Version != 1 {
+		return nil, fmt.Errorf("%s: unsupported uv.lock version %d (expected 1)", loc.at("version"), *raw.Version)
 	}
 	l := &Lock{
 		Path:              file,
-		Version:           raw.Version,
+		Version:           *raw.Version,
 		Revision:          raw.Revision,
 		RequiresPython:    raw.RequiresPython,
 		ResolutionMarkers: raw.ResolutionMarkers,
@@ -248,11 +249,12 @@ func Parse(file string, data []byte) (*Lock, error) {
 	for i := range raw.Package {
 		rp := &raw.Package[i]
 		if rp.Name == "" {
-			return nil, fmt.Errorf("%s: package #%d: expected a \"name\"", file, i+1)
+			return nil, fmt.Errorf("%s: package #%d: expected a \"name\"", loc.at("package", i), i+1)
 		}
-		src, err := source(rp.Source)
+		at := []any{"package", i}
+		src, err := source(rp.Source, append(at, "source"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: package %s: %v", file, rp.Name, err)
+			return nil, loc.errorf(err, "package %s", rp.Name)
 		}
 		p := &Package{
 			Name:              pep508.NormalizeName(rp.Name),
@@ -260,14 +262,14 @@ func Parse(file string, data []byte) (*Lock, error) {
 			Source:            src,
 			ResolutionMarkers: rp.ResolutionMarkers,
 		}
-		if p.Dependencies, err = deps(rp.Dependencies); err != nil {
-			return nil, fmt.Errorf("%s: package %s: %v", file, rp.Name, err)
+		if p.Dependencies, err = deps(rp.Dependencies, append(at, "dependencies")); err != nil {
+			return nil, loc.errorf(err, "package %s", rp.Name)
 		}
-		if p.OptionalDependencies, err = depMap(rp.OptionalDependencies); err != nil {
-			return nil, fmt.Errorf("%s: package %s: optional-dependencies: %v", file, rp.Name, err)
+		if p.OptionalDependencies, err = depMap(rp.OptionalDependencies, append(at, "optional-dependencies")); err != nil {
+			return nil, loc.errorf(err, "package %s: optional-dependencies", rp.Name)
 		}
-		if p.DevDependencies, err = depMap(rp.DevDependencies); err != nil {
-			return nil, fmt.Errorf("%s: package %s: dev-dependencies: %v", file, rp.Name, err)
+		if p.DevDependencies, err = depMap(rp.DevDependencies, append(at, "dev-dependencies")); err != nil {
+			return nil, loc.errorf(err, "package %s: dev-dependencies", rp.Name)
 		}
 		if rp.Sdist != nil {
 			f := fileOf(*rp.Sdist)
@@ -288,7 +290,49 @@ func Parse(file string, data []byte) (*Lock, error) {
 	return l, nil
 }
 
-func source(m map[string]any) (Source, error) {
+// locator positions errors in the document; it indexes the document only
+// when an error needs it, since a valid lock needs no positions.
+type locator struct {
+	file string
+	data []byte
+	idx  *tomlpos.Index
+}
+
+// at returns "file:line:col" of the value at path segs, or "file".
+func (l *locator) at(segs ...any) string {
+	if l.idx == nil {
+		l.idx, _ = tomlpos.Build(l.data)
+	}
+	if p, ok := l.idx.Lookup(tomlpos.Path(segs...)); ok {
+		return fmt.Sprintf("%s:%d:%d", l.file, p.Line, p.Col)
+	}
+	return l.file
+}
+
+// errorf positions err (a *fieldError) and puts the context before its
+// message: "file:line:col: package a: source.registry: expected ...".
+func (l *locator) errorf(err error, format string, args ...any) error {
+	fe, ok := err.(*fieldError)
+	if !ok {
+		return fmt.Errorf("%s: %s: %v", l.file, fmt.Sprintf(format, args...), err)
+	}
+	return fmt.Errorf("%s: %s: %s", l.at(fe.segs...), fmt.Sprintf(format, args...), fe.msg)
+}
+
+// fieldError is an error at the value of path segs.
+type fieldError struct {
+	segs []any
+	msg  string
+}
+
+func (e *fieldError) Error() string { return e.msg }
+
+func fieldErrorf(segs []any, format string, args ...any) *fieldError {
+	return &fieldError{segs: segs, msg: fmt.Sprintf(format, args...)}
+}
+
+// source reads a source table, at path segs.
+func source(m map[string]any, segs []any) (Source, error) {
 	if len(m) == 0 {
 		return Source{}, nil
 	}
@@ -297,7 +341,7 @@ func source(m map[string]any) (Source, error) {
 		if v, ok := m[kind]; ok {
 			str, ok := v.(string)
 			if !ok {
-				return s, fmt.Errorf("source %s: expected a string, found %T", kind, v)
+				return s, fieldErrorf(append(segs[:len(segs):len(segs)], kind), "source.%s: expected a string, found %s", kind, tomlpos.TypeOf(v))
 			}
 			s.Kind, s.Value = kind, str
 			break
@@ -306,29 +350,39 @@ func source(m map[string]any) (Source, error) {
 	if s.Kind == "" {
 		keys := make([]string, 0, len(m))
 		for k := range m {
-			keys = append(keys, k)
+			keys = append(keys, tomlpos.Key(k))
 		}
 		sort.Strings(keys)
-		return s, fmt.Errorf("expected a source of kind registry, git, url, path, directory, editable or virtual, found keys %v", keys)
+		return s, fieldErrorf(segs, "expected a source of kind registry, git, url, path, directory, editable or virtual, found %s", strings.Join(keys, ", "))
 	}
-	s.Subdirectory, _ = m["subdirectory"].(string)
+	if v, ok := m["subdirectory"]; ok {
+		sub, ok := v.(string)
+		if !ok {
+			return s, fieldErrorf(append(segs[:len(segs):len(segs)], "subdirectory"), "source.subdirectory: expected a string, found %s", tomlpos.TypeOf(v))
+		}
+		s.Subdirectory = sub
+	}
 	return s, nil
 }
 
-func deps(raw []rawDep) ([]Dependency, error) {
+// deps reads the dependency edges at path segs.
+func deps(raw []rawDep, segs []any) ([]Dependency, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
 	out := make([]Dependency, len(raw))
 	for i, r := range raw {
+		at := append(segs[:len(segs):len(segs)], i)
 		if r.Name == "" {
-			return nil, fmt.Errorf("dependency #%d: expected a \"name\"", i+1)
+			return nil, fieldErrorf(at, "dependency #%d: expected a \"name\"", i+1)
 		}
 		d := Dependency{Name: pep508.NormalizeName(r.Name), Extra: r.Extra, Marker: r.Marker, Version: r.Version}
 		if len(r.Source) > 0 {
-			s, err := source(r.Source)
+			s, err := source(r.Source, append(at, "source"))
 			if err != nil {
-				return nil, fmt.Errorf("dependency %s: %v", r.Name, err)
+				fe := err.(*fieldError)
+				fe.msg = "dependency " + r.Name + ": " + fe.msg
+				return nil, fe
 			}
 			d.Source = &s
 		}
@@ -337,13 +391,19 @@ func deps(raw []rawDep) ([]Dependency, error) {
 	return out, nil
 }
 
-func depMap(raw map[string][]rawDep) (map[string][]Dependency, error) {
+// depMap reads a table of dependency edges at path segs, in key order.
+func depMap(raw map[string][]rawDep, segs []any) (map[string][]Dependency, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
 	out := make(map[string][]Dependency, len(raw))
-	for k, v := range raw {
-		d, err := deps(v)
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d, err := deps(raw[k], append(segs[:len(segs):len(segs)], k))
 		if err != nil {
 			return nil, err
 		}

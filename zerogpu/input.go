@@ -31,6 +31,13 @@ type Input struct {
 	// Constraints come from -c files: they restrict a package only when
 	// something requires it (locking), and are never written.
 	Constraints []Requirement
+	// ConstraintFiles are the -c files of a requirements file (absolute
+	// paths), written again as -c lines when ranges are kept, so that pip
+	// still applies them.
+	ConstraintFiles []string
+	// Overrides are [tool.uv] override-dependencies, applied as far as a
+	// requirements file can carry them (see applyOverrides).
+	Overrides []Requirement
 	// Pre holds pre-requirements.txt: installed first by the Space builder,
 	// taken into account, never emitted.
 	Pre []Requirement

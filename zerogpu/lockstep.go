@@ -98,9 +98,26 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: origin})
 	}
 	omit := map[string]bool{}
+	ruled := map[string]bool{} // named by a constraint of the SDK's rules
+	for _, rule := range c.SDKRulesFor(in.SDKVersion) {
+		for _, cs := range rule.Constraints {
+			if cr, err := pep508.ParseRequirement(cs); err == nil {
+				ruled[pep508.NormalizeName(cr.Name)] = true
+			}
+		}
+	}
 	for _, pre := range c.Preinstalled {
-		if pre.Emit == "never" && !lo.EmitPreinstalled {
-			omit[pep508.NormalizeName(pre.Name)] = true
+		name := pep508.NormalizeName(pre.Name)
+		switch {
+		case lo.EmitPreinstalled:
+		case pre.Emit == "never":
+			omit[name] = true
+		case pre.Emit == "user":
+			// Preinstalled: written only where the user asked for it, or
+			// where the SDK's rules pin it (gradio<5 needs hub 0.25.0).
+			if _, asked := byName[name]; !asked && !ruled[name] {
+				omit[name] = true
+			}
 		}
 	}
 	for _, ch := range r.Changes {
@@ -155,6 +172,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		if tv != "" {
 			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
 				req.Constraints = append(append([]resolver.Requirement(nil), base...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
+				req.Constraints = append(req.Constraints, sidecarConstraints(c, pep440.MustParse(tv), byName)...)
 			}
 		}
 		var err error
@@ -173,7 +191,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		r.problem(Problem{
 			Subject: "lock",
 			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
-			Fixes:   fixesFor(res.Unsat.Suggestions, in),
+			Fixes:   append(append(sidecarFixes(ctx, lister, c, r.Target.Torch, res.Unsat.Derivation), overrideFixes(in, res.Unsat.Derivation)...), fixesFor(res.Unsat.Suggestions, in)...),
 		})
 		return nil
 	}
@@ -187,6 +205,10 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	var lines []Line
 	for _, pin := range res.Pins {
 		name := pep508.NormalizeName(pin.Name)
+		if pre, ok := c.PreinstalledPackage(name); ok && pre.Emit == "user" && omit[name] {
+			r.Preinstalled = append(r.Preinstalled, name)
+			r.decide(name, "not written ("+pin.Version+" resolved)", "installed by the platform: "+pre.Rule+"; list it in requirements to pin it", pre.Source+" ("+pre.Date+")")
+		}
 		if omit[name] || pruned[name] {
 			continue
 		}
@@ -219,6 +241,29 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	return nil
 }
 
+// sidecarConstraints keep the side-cars on the releases built for torch t
+// wherever they come from: a dependency that asks for torchaudio gets the
+// one for t (torchaudio 2.11 and later no longer pin torch, torchcodec
+// never did). A side-car the plan takes as a direct wheel is left alone.
+func sidecarConstraints(c *catalog.Catalog, t pep440.Version, planned map[string]Line) []resolver.Requirement {
+	var out []resolver.Requirement
+	for _, name := range sidecarNames {
+		if l, ok := planned[name]; ok && strings.Contains(l.Text, "@") {
+			continue
+		}
+		spec, _, ok := c.SidecarSpec(t, name)
+		if !ok {
+			continue
+		}
+		r, err := pep508.ParseRequirement(name + spec.String())
+		if err != nil {
+			continue
+		}
+		out = append(out, resolver.Requirement{Requirement: r, Origin: "the side-car release built for torch " + t.String()})
+	}
+	return out
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -245,7 +290,7 @@ func fixesFor(sugg []string, in *Input) []string {
 	var out []string
 	for _, s := range sugg {
 		switch {
-		case strings.Contains(s, "(the platform's spaces)"), strings.Contains(s, "(the ZeroGPU torch allow-list)"):
+		case strings.Contains(s, "(the platform's spaces)"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "):
 			continue
 		case strings.Contains(s, "(README.md sdk_version (installed by the platform))"):
 			if i := strings.LastIndex(s, " to gradio=="); i >= 0 {

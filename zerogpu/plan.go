@@ -45,7 +45,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	}
 	p := &planner{
 		ctx: ctx, c: c, opts: opts, in: in,
-		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options},
+		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles},
 		sidecars: map[string][]Requirement{},
 		exts:     map[string]*extension{},
 		noEmit:   map[string]string{},
@@ -96,6 +96,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.checkPlatformConstraints()
 	p.dropStaleTorchDeps()
 	p.finish()
+	p.checkUserConstraints()
 	return r, nil
 }
 
@@ -182,7 +183,7 @@ func (p *planner) classify(req Requirement) {
 	case name == "torch":
 		p.torch = append(p.torch, req)
 		return
-	case isSidecar(name):
+	case p.isSidecar(name, req):
 		p.sidecars[name] = append(p.sidecars[name], req)
 		return
 	}
@@ -192,14 +193,21 @@ func (p *planner) classify(req Requirement) {
 	p.keep(req)
 }
 
-// isSidecar reports whether name is built for one torch release and pinned
-// with it.
-func isSidecar(name string) bool {
+// sidecarNames are the packages built for one torch release and pinned
+// with it, in the order they are reported.
+var sidecarNames = []string{"torchvision", "torchaudio", "triton", "torchcodec", "xformers"}
+
+// isSidecar reports whether req is a side-car to pin with torch: the
+// family matrix's (torchvision, torchaudio, triton), torchcodec, and any
+// package the catalog pairs with torch when it comes from the index (a
+// direct xformers wheel is checked as a CUDA wheel instead).
+func (p *planner) isSidecar(name string, req Requirement) bool {
 	switch name {
 	case "torchvision", "torchaudio", "torchcodec", "triton":
 		return true
 	}
-	return false
+	_, paired := p.c.Pairing(name)
+	return paired && req.Req.URL == ""
 }
 
 // wheelOf parses the wheel filename at the end of a direct URL.

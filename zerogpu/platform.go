@@ -123,3 +123,36 @@ func (p *planner) finish() {
 	p.r.Lines = lines
 	sort.SliceStable(p.r.Changes, func(i, j int) bool { return p.r.Changes[i].Name < p.r.Changes[j].Name })
 }
+
+// checkUserConstraints reports a written pin that a -c constraint of the
+// user excludes: pip reads both and refuses to install. Ranges are left to
+// pip; a lock applies the constraints itself.
+func (p *planner) checkUserConstraints() {
+	for _, l := range p.r.Lines {
+		req, err := pep508.ParseRequirement(l.Text)
+		if err != nil {
+			continue
+		}
+		v, ok := PinnedVersion(req)
+		if !ok {
+			continue
+		}
+		for _, c := range p.in.Constraints {
+			if pep508.NormalizeName(c.Req.Name) != l.Name || c.Req.URL != "" || len(c.Req.Specifiers) == 0 || !p.applies(c) {
+				continue
+			}
+			if c.Req.Specifiers.Contains(v, true) {
+				continue
+			}
+			what := "the requirement"
+			if l.Reason != "" {
+				what = "zgpu's pin (" + l.Reason + ")"
+			}
+			p.r.problem(Problem{
+				Subject: l.Name, Origin: c.Origin,
+				Message: fmt.Sprintf("the constraint %s (%s) excludes %s, %s; pip would refuse both", c.Text, c.Origin, l.Text, what),
+				Fixes:   []string{fmt.Sprintf("change the constraint at %s to allow %s %s", c.Origin, l.Name, v)},
+			})
+		}
+	}
+}

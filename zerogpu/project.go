@@ -102,10 +102,12 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 	case hasSection(p, string(project.RequirementsIn)):
 		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
 		in.Constraints = constraintReqs(p, string(project.RequirementsIn))
+		in.ConstraintFiles = constraintFiles(p, string(project.RequirementsIn))
 		in.Options = optionLines(p, string(project.RequirementsIn))
 	case hasSection(p, string(project.Requirements)):
 		in.Requirements = sectionReqs(p, string(project.Requirements))
 		in.Constraints = constraintReqs(p, string(project.Requirements))
+		in.ConstraintFiles = constraintFiles(p, string(project.Requirements))
 		in.Options = optionLines(p, string(project.Requirements))
 		in.Requirements = fromGenerated(p, in.Requirements)
 	default:
@@ -178,6 +180,25 @@ func constraintReqs(p *project.Project, section string) []Requirement {
 		if r.Section == section && r.Constraint && r.Req.Name != "" {
 			out = append(out, fromProjectReq(r))
 		}
+	}
+	return out
+}
+
+// constraintFiles lists the files the constraints of a requirements file
+// were read from, in order.
+func constraintFiles(p *project.Project, section string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range p.Requirements {
+		if r.Section != section || !r.Constraint || r.Origin.File == "" || seen[r.Origin.File] {
+			continue
+		}
+		seen[r.Origin.File] = true
+		f := r.Origin.File
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -420,6 +441,7 @@ func applyOverrides(in *Input, p *project.Project) {
 		}
 		name := pep508.NormalizeName(o.Req.Name)
 		ov := fromProjectReq(o)
+		in.Overrides = append(in.Overrides, ov)
 		replaced := false
 		for i, r := range in.Requirements {
 			if pep508.NormalizeName(r.Req.Name) == name {

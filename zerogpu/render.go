@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/zgpu/zgpu/reqfile"
@@ -14,6 +15,9 @@ type RenderOptions struct {
 	Hashes  bool   // write --hash lines (pip then checks every line's hash)
 	Via     bool   // write "# via" annotations
 	Version string // zgpu's version, for the header
+	// Dir is the folder the file is written to: -c lines name constraint
+	// files relative to it.
+	Dir string
 }
 
 // Document turns the plan into a requirements file.
@@ -27,9 +31,13 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 			target += " (CUDA " + t.CUDA + ")"
 		}
 	}
+	left := "spaces and gradio are"
+	if len(r.Preinstalled) > 0 {
+		left = "spaces, gradio and " + strings.Join(r.Preinstalled, ", ") + " are"
+	}
 	doc.Header = append(doc.Header,
 		"For "+target+".",
-		"spaces and gradio are installed by the platform and left out on purpose.",
+		left+" installed by the platform and left out on purpose.",
 	)
 	marked := false
 	for _, l := range r.Lines {
@@ -48,6 +56,11 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 			return doc, fmt.Errorf("index options: %w", err)
 		}
 		doc.Options = f.Options
+	}
+	if !r.Locked {
+		for _, c := range r.ConstraintFiles {
+			doc.Constraints = append(doc.Constraints, relativeTo(o.Dir, c))
+		}
 	}
 	for _, l := range r.Lines {
 		f, err := reqfile.Parse(l.Origin, []byte(l.Text+"\n"), reqfile.ParseOptions{})
@@ -90,6 +103,22 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// relativeTo names path relative to dir, with forward slashes (pip reads
+// them on every system); absolute when it cannot.
+func relativeTo(dir, path string) string {
+	if dir == "" {
+		return filepath.ToSlash(path)
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(rel)
 }
 
 func oneLine(s string) string {

@@ -19,11 +19,18 @@ type Report struct {
 	// Options are index lines carried over from the input
 	// ("--extra-index-url https://download.pytorch.org/whl/cu128").
 	Options []string `json:"options"`
+	// ConstraintFiles are the input's -c files (absolute paths): written
+	// as -c lines while ranges are kept; a lock folds them into its pins.
+	ConstraintFiles []string `json:"constraint_files,omitempty"`
 	// Inputs lists the files read, in order.
 	Inputs []string `json:"inputs"`
 	// Locked reports whether every line is pinned by a lock (uv.lock export
 	// or the resolver) rather than kept as the user wrote it.
 	Locked bool `json:"locked"`
+	// Preinstalled names further packages the platform installs that the
+	// lock resolved but did not write (huggingface-hub when only a
+	// dependency asks for it).
+	Preinstalled []string `json:"preinstalled_left_out,omitempty"`
 
 	// unpinned names direct wheels whose dependencies were not read.
 	unpinned []string

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 )
 
 // torchAttempt is the outcome of trying one torch version.
@@ -50,6 +52,28 @@ func (p *planner) userTorchSpec() (pep440.Specifiers, []string, error) {
 	return spec, texts, nil
 }
 
+// constrainTorch keeps the allowed versions that the user's -c constraints
+// on torch allow. When they allow none, all stay, and the conflict is
+// reported against the pin written (checkUserConstraints).
+func (p *planner) constrainTorch(allowed []pep440.Version) []pep440.Version {
+	var out []pep440.Version
+	for _, v := range allowed {
+		ok := true
+		for _, c := range p.in.Constraints {
+			if pep508.NormalizeName(c.Req.Name) == "torch" && c.Req.URL == "" && p.applies(c) && !c.Req.Specifiers.Contains(v, true) {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return allowed
+	}
+	return out
+}
+
 // decideTorch picks torch and the CUDA wheels together.
 func (p *planner) decideTorch() error {
 	r := p.r
@@ -58,7 +82,7 @@ func (p *planner) decideTorch() error {
 		r.Target.TorchSource = "preinstalled by the platform (not pinned)"
 		return nil
 	}
-	allowed := p.c.AllowedTorch()
+	allowed := p.constrainTorch(p.c.AllowedTorch())
 	allowedList := strings.Join(p.c.Torch.Allowed, ", ")
 	torchFact := p.c.Torch.Source + " (" + p.c.Torch.Date + ")"
 	spec, texts, err := p.userTorchSpec()
@@ -164,7 +188,7 @@ func (p *planner) reportExtensions(t pep440.Version) {
 }
 
 // sidecarTorches returns the torch versions of cands for which every
-// side-car the user pinned (torchvision==0.25.0) is the matching release:
+// side-car the user pinned (torchvision==0.25.0) is a matching release:
 // an explicit side-car pin says which torch the user means. When none
 // matches, the pins are drift and get corrected instead.
 func (p *planner) sidecarTorches(cands []pep440.Version) []pep440.Version {
@@ -172,13 +196,12 @@ func (p *planner) sidecarTorches(cands []pep440.Version) []pep440.Version {
 	for _, t := range cands {
 		ok := true
 		for name, reqs := range p.sidecars {
-			want := p.c.SidecarVersion(t, name)
-			if want == "" {
+			spec, _, known := p.c.SidecarSpec(t, name)
+			if !known {
 				continue
 			}
-			wv := pep440.MustParse(want)
 			for _, r := range reqs {
-				if len(r.Req.Specifiers) > 0 && !r.Req.Specifiers.Contains(wv, true) {
+				if !fitsSpec(r.Req.Specifiers, spec) {
 					ok = false
 				}
 			}
@@ -190,10 +213,32 @@ func (p *planner) sidecarTorches(cands []pep440.Version) []pep440.Version {
 	return out
 }
 
+// fitsSpec reports whether a user's side-car specifiers allow a release
+// in want: an exact pin must be in want; a range must contain one of the
+// versions want is bounded by (its lower bound, or its pin).
+func fitsSpec(user, want pep440.Specifiers) bool {
+	if len(user) == 0 {
+		return true
+	}
+	if v, ok := PinnedVersion(pep508.Requirement{Specifiers: user}); ok {
+		return want.Contains(v, true)
+	}
+	for _, s := range want {
+		switch s.Op {
+		case "==", "===", ">=", "~=":
+			v, err := pep440.Parse(strings.TrimSuffix(s.Version, ".*"))
+			if err == nil && user.Contains(v, true) && want.Contains(v, true) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // sidecarPins lists the user's side-car requirements that name versions.
 func (p *planner) sidecarPins() string {
 	var out []string
-	for _, name := range []string{"torchvision", "torchaudio", "triton", "torchcodec"} {
+	for _, name := range sidecarNames {
 		for _, r := range p.sidecars[name] {
 			if len(r.Req.Specifiers) > 0 {
 				out = append(out, r.Text)
@@ -390,50 +435,74 @@ func pinsExactly(req Requirement, t pep440.Version) bool {
 	return ok && v.Public().Compare(t) == 0
 }
 
-// pinSidecars pins torchvision, torchaudio and triton to the releases built
-// for torch t; torchcodec and unknown pairings get a warning.
+// pinSidecars pins the side-cars to the releases built for torch t:
+// torchvision, torchaudio and triton exactly (the family matrix), torchcodec
+// and xformers to the set their compatibility tables give. A user's pin
+// inside that set is kept; a range that overlaps it is narrowed to it; a
+// pin made for another torch is replaced (side-car drift).
 func (p *planner) pinSidecars(t pep440.Version) {
 	r := p.r
-	for _, name := range []string{"torchvision", "torchaudio", "triton", "torchcodec"} {
+	for _, name := range sidecarNames {
 		reqs := p.sidecars[name]
 		if len(reqs) == 0 {
 			continue
 		}
-		want := p.c.SidecarVersion(t, name)
-		if want == "" {
+		want, source, ok := p.c.SidecarSpec(t, name)
+		if !ok {
 			for _, req := range reqs {
 				p.keep(req)
 			}
-			r.warnf("%s: %s must be the release built for torch %s; zgpu's catalog does not know which one (%s declares no torch dependency); pin it by hand",
-				reqs[0].Origin, name, t, name)
+			r.warnf("%s: %s must be the release built for torch %s; zgpu's catalog does not know which one; pin it by hand",
+				reqs[0].Origin, name, t)
 			continue
 		}
-		wv := pep440.MustParse(want)
-		if len(reqs) == 1 && reqs[0].Req.URL == "" && pinsExactly(reqs[0], wv) {
-			p.keep(reqs[0])
-			continue
+		if len(reqs) == 1 && reqs[0].Req.URL == "" {
+			if v, ok := PinnedVersion(reqs[0].Req); ok && want.Contains(v, true) {
+				p.keep(reqs[0])
+				continue
+			}
 		}
 		var before []string
+		var user pep440.Specifiers
+		fits := true
 		for _, q := range reqs {
 			before = append(before, q.Text)
+			if q.Req.URL != "" || !fitsSpec(q.Req.Specifiers, want) {
+				fits = false
+			}
+			user = user.And(q.Req.Specifiers)
 		}
-		line := name + "==" + want
-		why := fmt.Sprintf("%s %s is the release built for torch %s", name, want, t)
-		if drift := driftOf(reqs, wv); drift != "" {
-			why += "; " + drift
+		spec := want
+		exact, isExact := PinnedVersion(pep508.Requirement{Specifiers: want})
+		if fits && !isExact && len(user) > 0 {
+			spec = user.And(want)
+		}
+		line := name + spec.String()
+		var why string
+		if isExact {
+			why = fmt.Sprintf("%s %s is the release built for torch %s", name, exact, t)
+		} else {
+			why = fmt.Sprintf("%s%s are the releases built for torch %s%s", name, want, torchMinor(t), pairingWhy(p.c, name))
+		}
+		if !fits {
+			why += "; " + fmt.Sprintf("%s was pinned for another torch (side-car drift)", strings.Join(before, ", "))
 		}
 		p.kept = append(p.kept, Line{Name: name, Text: line, Reason: why, Origin: reqs[0].Origin})
 		r.Changes = append(r.Changes, Change{Name: name, Before: strings.Join(before, "; "), After: line, Reason: why, Origin: reqs[0].Origin})
-		r.decide(name, want, why, p.c.Torch.MatrixSource)
+		r.decide(name, spec.String(), why, source)
 	}
 }
 
-// driftOf explains a side-car pin that disagrees with torch.
-func driftOf(reqs []Requirement, want pep440.Version) string {
-	for _, q := range reqs {
-		if len(q.Req.Specifiers) > 0 && !q.Req.Specifiers.Contains(want, true) {
-			return fmt.Sprintf("%s was pinned for another torch (side-car drift)", q.Text)
-		}
+// torchMinor renders the major.minor of a torch version ("2.10").
+func torchMinor(t pep440.Version) string {
+	maj, min := t.MajorMinor()
+	return fmt.Sprintf("%d.%d", maj, min)
+}
+
+// pairingWhy is the catalog's reason for pairing a side-car, as a clause.
+func pairingWhy(c *catalog.Catalog, name string) string {
+	if pr, ok := c.Pairing(name); ok && pr.Why != "" {
+		return " (" + pr.Why + ")"
 	}
 	return ""
 }

@@ -237,21 +237,18 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 			return err
 		}
 	}
-	if !report.Locked {
-		for _, l := range report.Lines {
-			if l.Name == "xformers" && report.Target.Torch != "" {
-				report.Warnings = append(report.Warnings, fmt.Sprintf("%s: xformers is built for one torch release; locking pins the one for torch %s, but with ranges kept make sure yours matches it", orDash(l.Origin), report.Target.Torch))
-			}
-		}
-	}
 	for _, w := range report.Warnings {
 		o.g.Logf("warning: %s", w)
 	}
 	if !report.OK() {
 		return fmt.Errorf("no ZeroGPU-safe requirements for %s:\n%s", path, indent(report.Error()))
 	}
+	outDir := proj.Dir
+	if target != "" {
+		outDir = filepath.Dir(target)
+	}
 	data, err := report.Render(zerogpu.RenderOptions{
-		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate,
+		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
 	})
 	if err != nil {
 		return err
@@ -275,6 +272,9 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 		mode := os.FileMode(0o644)
 		if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
 			mode = fi.Mode().Perm() // keep the existing file's mode
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
 		}
 		if err := atomicfile.WriteFile(target, data, mode); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -29,6 +30,11 @@ DIR is the Space folder (default "."); zgpu reads uv.lock, pylock.toml,
 pyproject.toml, requirements.txt, requirements.in, pre-requirements.txt,
 README.md and packages.txt when present. FILE reads that one file.
 
+A requirement line that pip would reject, or a file that cannot be read,
+does not stop the report: everything else is shown, each problem is listed
+under Errors with its file:line:column and what was expected, and the exit
+status is 1. (deps resolve stops at the first one.)
+
 --json prints one object:
   {"dir": string,
    "files": [{"kind": "uv.lock"|"pylock.toml"|"pyproject.toml"|"requirements.txt"|
@@ -51,9 +57,12 @@ README.md and packages.txt when present. FILE reads that one file.
    "locks": [{"kind": "uv.lock"|"pylock.toml", "path": string, "version": string,
               "requires_python": string, "packages": int, "roots": [string]}],
    "system_packages": [string],
-   "warnings": [string]}
+   "warnings": [string],
+   "errors": [{"origin": ORIGIN, "message": string (what is wrong and what was expected),
+               "text": string? (the offending line as written), "hint": string?}]}
   where ORIGIN is {"file": string, "line": int, "col": int} (line and col are
-  1-based; omitted when unknown). Empty lists are [], never null.`
+  1-based; omitted when unknown). Empty lists are [], never null. The exit
+  status is 1 when "errors" is not empty.`
 
 func newDepsShowCmd(g *globalOptions) *cobra.Command {
 	o := &depsShowOptions{g: g}
@@ -79,35 +88,50 @@ func newDepsShowCmd(g *globalOptions) *cobra.Command {
 }
 
 func runDepsShow(o *depsShowOptions, target string) error {
-	p, err := project.Load(target, project.LoadOptions{})
+	p, err := project.Load(target, project.LoadOptions{KeepGoing: true})
 	if err != nil {
 		return err
 	}
 	o.g.Debugf("read %d files from %s", len(p.Files), p.Dir)
 	if o.JSON {
 		enc := newJSONEncoder(o.g.Stdout)
-		return enc.Encode(depsShowJSON(p))
+		if err := enc.Encode(depsShowJSON(p)); err != nil {
+			return err
+		}
+	} else {
+		writeDepsShow(o.g.Stdout, p)
 	}
-	writeDepsShow(o.g.Stdout, p)
-	return nil
+	n := len(p.Errors)
+	if n == 0 {
+		return nil
+	}
+	where := "under Errors in the report"
+	if o.JSON {
+		where = `in "errors"`
+	}
+	if n == 1 {
+		return fmt.Errorf("1 error in the dependency files (listed %s)", where)
+	}
+	return fmt.Errorf("%d errors in the dependency files (listed %s)", n, where)
 }
 
 type depsShowOut struct {
-	Dir                 string             `json:"dir"`
-	Files               []project.File     `json:"files"`
-	PythonVersion       string             `json:"python_version"`
-	PythonVersionOrigin *project.Origin    `json:"python_version_origin"`
-	SDK                 string             `json:"sdk"`
-	SDKVersion          string             `json:"sdk_version"`
-	SDKVersionOrigin    *project.Origin    `json:"sdk_version_origin"`
-	RequiresPython      string             `json:"requires_python"`
-	Requirements        []depsShowReq      `json:"requirements"`
-	Options             []project.Option   `json:"options"`
-	Indexes             []project.Index    `json:"indexes"`
-	Sources             []pyproject.Source `json:"sources"`
-	Locks               []depsShowLock     `json:"locks"`
-	SystemPackages      []string           `json:"system_packages"`
-	Warnings            []string           `json:"warnings"`
+	Dir                 string               `json:"dir"`
+	Files               []project.File       `json:"files"`
+	PythonVersion       string               `json:"python_version"`
+	PythonVersionOrigin *project.Origin      `json:"python_version_origin"`
+	SDK                 string               `json:"sdk"`
+	SDKVersion          string               `json:"sdk_version"`
+	SDKVersionOrigin    *project.Origin      `json:"sdk_version_origin"`
+	RequiresPython      string               `json:"requires_python"`
+	Requirements        []depsShowReq        `json:"requirements"`
+	Options             []project.Option     `json:"options"`
+	Indexes             []project.Index      `json:"indexes"`
+	Sources             []pyproject.Source   `json:"sources"`
+	Locks               []depsShowLock       `json:"locks"`
+	SystemPackages      []string             `json:"system_packages"`
+	Warnings            []string             `json:"warnings"`
+	Errors              []*project.LoadError `json:"errors"`
 }
 
 type depsShowReq struct {
@@ -138,7 +162,7 @@ func depsShowJSON(p *project.Project) depsShowOut {
 		SDK: p.SDK, SDKVersion: p.SDKVersion, SDKVersionOrigin: originPtr(p.SDKVersionOrigin),
 		RequiresPython: p.RequiresPython,
 		Requirements:   []depsShowReq{}, Options: p.Options, Indexes: p.Indexes, Sources: p.Sources,
-		Locks: locksOf(p), SystemPackages: p.SystemPackages, Warnings: p.Warnings,
+		Locks: locksOf(p), SystemPackages: p.SystemPackages, Warnings: p.Warnings, Errors: p.Errors,
 	}
 	for _, r := range p.Requirements {
 		name := ""
@@ -164,6 +188,9 @@ func depsShowJSON(p *project.Project) depsShowOut {
 	}
 	if out.Warnings == nil {
 		out.Warnings = []string{}
+	}
+	if out.Errors == nil {
+		out.Errors = []*project.LoadError{}
 	}
 	return out
 }
@@ -298,6 +325,32 @@ func writeDepsShow(w io.Writer, p *project.Project) {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
+	if len(p.Errors) > 0 {
+		fmt.Fprintf(w, "\nErrors (%d):\n", len(p.Errors))
+		for _, e := range p.Errors {
+			fmt.Fprintf(w, "  %s\n", rel.loadError(e))
+		}
+	}
+}
+
+// loadError formats e as file:line:col: message: "text"; hint, with the
+// file relative to the Space folder.
+func (r relTo) loadError(e *project.LoadError) string {
+	s := r.path(e.Origin.File)
+	if e.Origin.Line > 0 {
+		s += fmt.Sprintf(":%d", e.Origin.Line)
+		if e.Origin.Col > 0 {
+			s += fmt.Sprintf(":%d", e.Origin.Col)
+		}
+	}
+	s += ": " + e.Message
+	if e.Text != "" {
+		s += ": " + strconv.Quote(e.Text)
+	}
+	if e.Hint != "" {
+		s += "; " + e.Hint
+	}
+	return s
 }
 
 func describeSource(s pyproject.Source) string {

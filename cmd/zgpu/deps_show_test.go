@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,5 +126,35 @@ func TestDepsShowErrors(t *testing.T) {
 	_, stderr, code = runCmd(t, "deps", "show", "a", "b")
 	if code != 2 {
 		t.Errorf("two arguments: exit %d (stderr %q), want 2", code, stderr)
+	}
+}
+
+// TestDepsShowBadFiles checks that a pyproject.toml of the wrong shape and a
+// bad requirement line are listed under Errors with their positions, while
+// the rest of the Space is still shown, and that the exit code is 1.
+func TestDepsShowBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"pyproject.toml":   "[project]\nname = \"demo\"\ndependencies = \"torch\"\n",
+		"requirements.txt": "torch==2.8.0\ntorch vision\neinops\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := runCmd(t, "deps", "show", dir)
+	if code != 1 || stderr != "zgpu: 2 errors in the dependency files (listed under Errors in the report)\n" {
+		t.Errorf("exit %d, stderr %q; want 1 and the count of errors", code, stderr)
+	}
+	checkContains(t, "output", out,
+		"\nRequirements (2):\n",
+		"requirements.txt:1  requirements.txt  torch==2.8.0\n",
+		"requirements.txt:3  requirements.txt  einops\n",
+		"\nErrors (2):\n"+
+			"  pyproject.toml:3:16: project.dependencies: expected an array of strings, found a string; write it as an array: [\"torch\"]\n"+
+			"  requirements.txt:2:7: invalid requirement: expected end or ';' after name and no valid version specifier: \"torch vision\"\n",
+	)
+	if strings.Contains(out, "interface {}") || strings.Contains(out, "[]string") {
+		t.Errorf("output shows Go types:\n%s", out)
 	}
 }

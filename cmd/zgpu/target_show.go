@@ -102,6 +102,15 @@ func writeTarget(w io.Writer, c *catalog.Catalog) {
 			fmt.Fprintf(w, "  %-8s %-12s %-11s %-7s %-6s %-6s %s\n", r.Torch, r.Torchvision, r.Torchaudio, r.Triton, r.DefaultCUDA, r.CXX11ABI, r.Pythons)
 		}
 	}
+	for _, pr := range c.Pairings {
+		fmt.Fprintf(w, "\n%s, paired with torch (%s):\n", pr.Package, pr.Why)
+		for _, v := range c.AllowedTorch() {
+			if spec, _, ok := c.SidecarSpec(v, pr.Package); ok {
+				fmt.Fprintf(w, "  torch %-8s %s%s\n", v, pr.Package, spec)
+			}
+		}
+		fmt.Fprintf(w, "  source: %s (%s)\n", pr.Source, pr.Date)
+	}
 	fmt.Fprintln(w, "\nInstalled by the platform (not emitted):")
 	for _, p := range c.Preinstalled {
 		fmt.Fprintf(w, "  %-16s emit=%-5s %s\n", p.Name, p.Emit, p.Rule)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,23 +12,28 @@ import (
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
 func init() { register("wheel", newWheelInspectCmd) }
 
 // zeroGPUTarget is what `wheel inspect` checks wheels against, from the
-// catalog: the Pythons a ZeroGPU Space can run, the glibc of the Space image
-// and the GPU architecture of the hardware.
+// catalog: the Pythons a ZeroGPU Space can run, the glibc of the Space image,
+// the GPU architecture of the hardware, the torch allow-list and the torch
+// family matrix (the CUDA and C++ ABI of each torch's PyPI build).
 type zeroGPUTarget struct {
 	pythons [][2]int
 	glibc   [2]int
 	arch    string
 	gpuArch string
+	allowed []pep440.Version // highest first
+	family  []catalog.FamilyRow
 }
 
 func targetOf(c *catalog.Catalog) zeroGPUTarget {
-	t := zeroGPUTarget{glibc: c.Platform.GlibcVersion(), arch: c.Platform.Arch, gpuArch: c.Platform.GPUArch}
+	t := zeroGPUTarget{glibc: c.Platform.GlibcVersion(), arch: c.Platform.Arch, gpuArch: c.Platform.GPUArch,
+		allowed: c.AllowedTorch(), family: c.Family}
 	for _, s := range c.Python.Supported {
 		var v [2]int
 		fmt.Sscanf(s, "%d.%d", &v[0], &v[1])
@@ -51,6 +57,11 @@ ABI tag, platform, CUDA, torch, C++ ABI, GPU architectures) and whether it
 installs on each ZeroGPU Python (3.10 and 3.12 on Linux x86_64 with the Space
 image's glibc 2.36), with the reason when it does not.
 
+When the wheel names a torch version, it is compared with the PyPI build of
+that torch (the catalog's torch family matrix): a wheel built for another
+CUDA major or C++ ABI fails to load with undefined symbols, and a warning
+says so; another warning flags a torch minor that ZeroGPU does not allow.
+
 The CUDA, torch and ABI facts come from the wheel's local version label, in
 any of the publishers' dialects: flash-attn "+cu12torch2.8cxx11abiTRUE",
 mjun0812 "+cu128torch2.9", PyG "+pt28cu126", torch "+cu128", "+torch2.11.0.cu130",
@@ -73,7 +84,9 @@ still inspected).
     "hub_cell": NEEDS (only for a path or URL with a Hub cell folder),
     "warnings": [string] (run-time problems on ZeroGPU the name reveals: a GPU
                  architecture list without sm120, a CPU or ROCm build, a Hub cell
-                 for another Python; omitted when none),
+                 for another Python, a CUDA major or C++ ABI other than those of
+                 the PyPI build of the torch the wheel names, a torch minor not on
+                 the ZeroGPU allow-list; omitted when none),
     "zerogpu": [{"python": "3.10"|"3.12", "target": string ("cp310 linux x86_64 glibc 2.36"),
                  "installs": bool, "tag": string (the best matching tag, when installs),
                  "rank": int (its position in the target's ordered tags, when installs),
@@ -223,6 +236,7 @@ func inspectOne(arg string, tg zeroGPUTarget) inspection {
 				strings.Join(needs.GPUArchs, ", "), tg.gpuArch))
 		}
 	}
+	in.Warnings = append(in.Warnings, torchWarnings(needs, tg)...)
 	for _, py := range tg.pythons {
 		t := wheeltags.Target{Python: py, Glibc: tg.glibc, Arch: tg.arch}
 		fit := inspectFit{Python: fmt.Sprintf("%d.%d", py[0], py[1]), Target: t.String()}
@@ -235,6 +249,76 @@ func inspectOne(arg string, tg zeroGPUTarget) inspection {
 		in.ZeroGPU = append(in.ZeroGPU, fit)
 	}
 	return in
+}
+
+// torchWarnings compares the torch, CUDA and C++ ABI a wheel names with the
+// PyPI build of that torch, and the torch minor with the ZeroGPU allow-list.
+// Facts the wheel or the matrix does not state are not compared.
+func torchWarnings(n cudalabel.Needs, tg zeroGPUTarget) []string {
+	if !n.HasTorch() {
+		return nil
+	}
+	var out []string
+	minor := fmt.Sprintf("%d.%d", n.TorchMajor, n.TorchMinor)
+	if row, ok := pypiBuildOf(tg.family, n); ok {
+		if pypi := row.CUDAMajor(); n.HasCUDA() && pypi > 0 && pypi != n.CUDAMajor {
+			out = append(out, fmt.Sprintf("built for CUDA %d, but torch %s's PyPI build uses CUDA %d (%s): it fails to load with undefined symbols",
+				n.CUDAMajor, minor, pypi, row.DefaultCUDA))
+		}
+		if pypi := row.ABI(); n.CXX11ABI != cudalabel.ABIUnknown && pypi != cudalabel.ABIUnknown && pypi != n.CXX11ABI {
+			out = append(out, fmt.Sprintf("built with the %s, but torch %s's PyPI build uses the %s: it fails to load with undefined symbols",
+				abiWords(n.CXX11ABI), minor, abiWords(pypi)))
+		}
+	}
+	if len(tg.allowed) > 0 {
+		var allowed []string
+		onList := false
+		for _, v := range tg.allowed {
+			allowed = append(allowed, v.String())
+			if maj, min := v.MajorMinor(); maj == n.TorchMajor && min == n.TorchMinor {
+				onList = true
+			}
+		}
+		if !onList {
+			slices.Reverse(allowed)
+			out = append(out, fmt.Sprintf("torch %s is not on the ZeroGPU allow-list (%s): a Space cannot install the torch this wheel is built for",
+				minor, strings.Join(allowed, ", ")))
+		}
+	}
+	return out
+}
+
+// pypiBuildOf returns the family matrix row of the torch a wheel names: the
+// exact release when the wheel states one and its PyPI build is known, else
+// the latest release of its minor whose PyPI build is known.
+func pypiBuildOf(family []catalog.FamilyRow, n cudalabel.Needs) (catalog.FamilyRow, bool) {
+	var found catalog.FamilyRow
+	ok := false
+	for _, r := range family {
+		v, err := pep440.Parse(r.Torch)
+		if err != nil {
+			continue
+		}
+		if maj, min := v.MajorMinor(); maj != n.TorchMajor || min != n.TorchMinor {
+			continue
+		}
+		if r.DefaultCUDA == "" && r.CXX11ABI == "" {
+			continue // nothing known of its PyPI build
+		}
+		if n.TorchPatch >= 0 && r.Torch == n.Torch() {
+			return r, true
+		}
+		found, ok = r, true
+	}
+	return found, ok
+}
+
+// abiWords names a C++ ABI as people and wheel labels write it.
+func abiWords(a cudalabel.ABI) string {
+	if a == cudalabel.ABITrue {
+		return "C++11 ABI (cxx11abiTRUE)"
+	}
+	return "pre-C++11 ABI (cxx11abiFALSE)"
 }
 
 func appendNew(list []string, s string) []string {

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/cudalabel"
 )
 
 func TestWheelInspectText(t *testing.T) {
@@ -83,11 +86,96 @@ func TestWheelInspectJSON(t *testing.T) {
 	if diff := cmp.Diff([]string{"sm80", "sm86", "sm89", "sm90"}, b.Needs.GPUArchs); diff != "" {
 		t.Errorf("gpu archs (-want +got):\n%s", diff)
 	}
-	if len(b.Warnings) != 1 || !strings.Contains(b.Warnings[0], "sm120") {
-		t.Errorf("warnings = %q, want one about sm120", b.Warnings)
+	wantWarnings := []string{
+		`built for GPU sm80, sm86, sm89, sm90 only; ZeroGPU's GPU is sm120 (Blackwell): "no kernel image is available" at run time`,
+		"built for CUDA 13, but torch 2.10's PyPI build uses CUDA 12 (cu128): it fails to load with undefined symbols",
+	}
+	if diff := cmp.Diff(wantWarnings, b.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if a.Warnings != nil {
+		t.Errorf("warnings of %s = %q, want none (CUDA 13 is torch 2.11's PyPI build)", a.Filename, a.Warnings)
 	}
 	if b.Needs.Torch != "2.10.0" || b.Needs.Dialect != "pytorch-archs" {
 		t.Errorf("torch %q dialect %q, want 2.10.0 pytorch-archs", b.Needs.Torch, b.Needs.Dialect)
+	}
+}
+
+// TestWheelInspectTorchWarnings checks the comparison of the torch, CUDA and
+// C++ ABI a wheel names with the PyPI build of that torch and with the
+// ZeroGPU allow-list.
+func TestWheelInspectTorchWarnings(t *testing.T) {
+	const (
+		cuda11 = "built for CUDA 11, but torch 2.4's PyPI build uses CUDA 12 (cu121): it fails to load with undefined symbols"
+		no24   = "torch 2.4 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0): a Space cannot install the torch this wheel is built for"
+	)
+	tests := []struct {
+		name, arg string
+		want      []string
+	}{
+		{"CUDA 11 for torch 2.4", "flash_attn-2.6.3+cu118torch2.4cxx11abiFALSE-cp310-cp310-linux_x86_64.whl", []string{cuda11, no24}},
+		{"CUDA 12 minor differs, same major", "mamba_ssm-2.2.2+cu122torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", nil},
+		{"pre-C++11 ABI for torch 2.8", "flash_attn-2.8.3+cu12torch2.8cxx11abiFALSE-cp312-cp312-linux_x86_64.whl",
+			[]string{"built with the pre-C++11 ABI (cxx11abiFALSE), but torch 2.8's PyPI build uses the C++11 ABI (cxx11abiTRUE): it fails to load with undefined symbols"}},
+		{"C++11 ABI for torch 2.6", "flash_attn-2.7.4.post1+cu12torch2.6cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", []string{
+			"built with the C++11 ABI (cxx11abiTRUE), but torch 2.6's PyPI build uses the pre-C++11 ABI (cxx11abiFALSE): it fails to load with undefined symbols",
+			"torch 2.6 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0): a Space cannot install the torch this wheel is built for"}},
+		{"CUDA 13 for torch 2.11", "flash_attn-2.8.3+cu130torch2.11-cp312-cp312-linux_x86_64.whl", nil},
+		{"CUDA 12 for torch 2.11", "flash_attn-2.8.3+cu128torch2.11-cp312-cp312-linux_x86_64.whl",
+			[]string{"built for CUDA 12, but torch 2.11's PyPI build uses CUDA 13 (cu130): it fails to load with undefined symbols"}},
+		// The allow-list is checked by minor: 2.9.1 is allowed, so 2.9 is.
+		{"torch release of an allowed minor", "sageattention-2.2.0+cu128torch2.9.0-cp312-cp312-linux_x86_64.whl", nil},
+		{"torch release, CUDA 11", "sageattention-2.2.0+cu118torch2.4.1-cp310-cp310-linux_x86_64.whl", []string{cuda11, no24}},
+		{"PyG label", "torch_scatter-2.1.2+pt24cu118-cp310-cp310-linux_x86_64.whl", []string{cuda11, no24}},
+		{"Hub cell", "https://huggingface.co/datasets/multimodalart/zerogpu-blackwell-wheels/resolve/main/wheels/pt24-cu118-cp310/flash_attn-2.6.3-cp310-cp310-linux_x86_64.whl",
+			[]string{cuda11, no24}},
+		{"CPU build", "torch_scatter-2.1.2+pt28cpu-cp310-cp310-linux_x86_64.whl", []string{"a CPU-only build: its extensions do not use the GPU"}},
+		{"torch not in the matrix", "flash_attn-1.0.0+cu117torch1.13cxx11abiFALSE-cp310-cp310-linux_x86_64.whl",
+			[]string{"torch 1.13 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0): a Space cannot install the torch this wheel is built for"}},
+		{"torch wheel itself", "torch-2.4.0+cu118-cp310-cp310-linux_x86_64.whl", nil},
+		{"no label", "six-1.16.0-py2.py3-none-any.whl", nil},
+	}
+	tg := targetOf(catalog.Default())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := inspectOne(tt.arg, tg)
+			if in.Error != "" {
+				t.Fatal(in.Error)
+			}
+			if diff := cmp.Diff(tt.want, in.Warnings); diff != "" {
+				t.Errorf("warnings of %s (-want +got):\n%s", tt.arg, diff)
+			}
+		})
+	}
+}
+
+func TestPyPIBuildOf(t *testing.T) {
+	family := []catalog.FamilyRow{
+		{Torch: "9.1.0", DefaultCUDA: "cu121", CXX11ABI: "FALSE"},
+		{Torch: "9.1.1", DefaultCUDA: "cu130", CXX11ABI: "TRUE"},
+		{Torch: "9.1.2"}, // not known yet
+		{Torch: "9.10.0", DefaultCUDA: "cu140"},
+	}
+	tests := []struct {
+		torch string // as a wheel label states it
+		want  string
+		ok    bool
+	}{
+		{"9.1.0", "9.1.0", true}, // the exact release
+		{"9.1", "9.1.1", true},   // the latest known release of the minor
+		{"9.1.2", "9.1.1", true}, // the exact release is not known: the minor's
+		{"9.10", "9.10.0", true}, // 9.10 is not 9.1
+		{"9.2", "", false},
+	}
+	for _, tt := range tests {
+		n, ok := cudalabel.FromLocal("cu121torch" + tt.torch)
+		if !ok {
+			t.Fatalf("FromLocal(cu121torch%s): no label", tt.torch)
+		}
+		row, ok := pypiBuildOf(family, n)
+		if row.Torch != tt.want || ok != tt.ok {
+			t.Errorf("pypiBuildOf(torch %s) = %q, %v; want %q, %v", tt.torch, row.Torch, ok, tt.want, tt.ok)
+		}
 	}
 }
 
