@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 
+	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -67,30 +68,30 @@ func (c *Catalog) SidecarSpec(torch pep440.Version, name string) (spec pep440.Sp
 // name torch minors once, and every spec parses.
 func (c *Catalog) validatePairings() error {
 	seen := map[string]bool{}
-	for _, p := range c.Pairings {
+	for i, p := range c.Pairings {
 		n := pep508.NormalizeName(p.Package)
 		if n == "" {
-			return fmt.Errorf("pairings: a pairing names no package")
+			return fieldErrorf(tomlpos.Path("pairings", i), "expected a package name, found none")
 		}
 		if seen[n] {
-			return fmt.Errorf("pairings: %q listed twice", p.Package)
+			return fieldErrorf(tomlpos.Path("pairings", i, "package"), "%q listed twice", p.Package)
 		}
 		seen[n] = true
 		minors := map[string]bool{}
-		for _, r := range p.Rows {
+		for j, r := range p.Rows {
 			v, err := pep440.Parse(r.Torch)
 			if err != nil {
-				return fmt.Errorf("pairings: %s: torch %q: %v", p.Package, r.Torch, err)
+				return fieldErrorf(tomlpos.Path("pairings", i, "rows", j, "torch"), "%v", err)
 			}
 			if maj, min := v.MajorMinor(); fmt.Sprintf("%d.%d", maj, min) != r.Torch {
-				return fmt.Errorf("pairings: %s: torch %q: expected a major.minor such as \"2.10\"", p.Package, r.Torch)
+				return fieldErrorf(tomlpos.Path("pairings", i, "rows", j, "torch"), "expected a torch major.minor such as \"2.10\", found %q", r.Torch)
 			}
 			if minors[r.Torch] {
-				return fmt.Errorf("pairings: %s: torch %s listed twice", p.Package, r.Torch)
+				return fieldErrorf(tomlpos.Path("pairings", i, "rows", j, "torch"), "torch %s listed twice for %s", r.Torch, p.Package)
 			}
 			minors[r.Torch] = true
 			if _, err := pep440.ParseSpecifiers(r.Spec); err != nil {
-				return fmt.Errorf("pairings: %s: torch %s: %v", p.Package, r.Torch, err)
+				return fieldErrorf(tomlpos.Path("pairings", i, "rows", j, "spec"), "%v", err)
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -71,9 +73,9 @@ func TestValidatePairings(t *testing.T) {
 	tests := []struct {
 		toml, want string
 	}{
-		{"[[pairings]]\npackage = \"x\"\nrows = [{torch = \"2.8.0\", spec = \">=1\"}]\n", `expected a major.minor`},
-		{"[[pairings]]\npackage = \"x\"\nrows = [{torch = \"2.8\", spec = \"~=1\"}]\n", `pairings: x: torch 2.8:`},
-		{"[[pairings]]\npackage = \"x\"\nrows = [{torch = \"2.8\", spec = \">=1\"}, {torch = \"2.8\", spec = \"<2\"}]\n", `torch 2.8 listed twice`},
+		{"[[pairings]]\npackage = \"x\"\nrows = [{torch = \"2.8.0\", spec = \">=1\"}]\n", `expected a torch major.minor such as "2.10", found "2.8.0"`},
+		{"[[pairings]]\npackage = \"x\"\nrows = [{torch = \"2.8\", spec = \"~=1\"}]\n", `rows[0].spec: pep440`},
+		{"[[pairings]]\npackage = \"x\"\nrows = [{torch = \"2.8\", spec = \">=1\"}, {torch = \"2.8\", spec = \"<2\"}]\n", `torch 2.8 listed twice for x`},
 		{"[[pairings]]\npackage = \"x\"\n[[pairings]]\npackage = \"X\"\n", `"X" listed twice`},
 	}
 	for _, tt := range tests {
@@ -81,5 +83,38 @@ func TestValidatePairings(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("parse(...%q) = %v, want an error containing %q", tt.toml, err, tt.want)
 		}
+	}
+}
+
+// A user's catalog file replaces the pairings; a bad value is reported at
+// its line and column in that file.
+func TestLoadPairingPosition(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "over.toml")
+	data := "[[pairings]]\npackage = \"torchcodec\"\nrows = [\n  { torch = \"2.10\", spec = \"~=1\" },\n]\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load: no error")
+	}
+	want := path + ":4:28: pairings[0].rows[0].spec: "
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Load error = %q, want it to start with %q", err, want)
+	}
+
+	good := "[[pairings]]\npackage = \"torchcodec\"\nrows = [{ torch = \"2.10\", spec = \"==0.10.1\" }]\n"
+	if err := os.WriteFile(path, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Pairing("xformers"); ok {
+		t.Error("the user's pairings should replace the embedded ones")
+	}
+	if spec, _, ok := c.SidecarSpec(pep440.MustParse("2.10.0"), "torchcodec"); !ok || spec.String() != "==0.10.1" {
+		t.Errorf("SidecarSpec = %q, %v; want ==0.10.1", spec, ok)
 	}
 }
