@@ -35,18 +35,24 @@ func (s SnapshotLister) Files(_ context.Context, project string) ([]index.File, 
 		out = append(out, index.File{
 			Filename: w.Filename,
 			URL:      w.URL,
-			Origin:   origin + " (catalog snapshot " + s.C.Meta.Date + ", " + confidenceWord(w.Confidence) + ")",
+			Origin:   origin + " (catalog snapshot " + s.C.Meta.Date + ", " + confidenceWord(w) + ")",
 			Path:     w.Path,
 		})
 	}
 	return out, nil
 }
 
-func confidenceWord(c string) string {
-	if c == "src" {
+// confidenceWord says how sure the snapshot is of a wheel's URL: seen in a
+// public Space's requirements, written in a cited source, or inferred from
+// the source's layout.
+func confidenceWord(w SnapshotWheel) string {
+	switch {
+	case w.Confidence != "src":
+		return "inferred: verify online"
+	case strings.HasPrefix(w.Note, "seen in "):
 		return "seen in a public Space"
 	}
-	return "inferred: verify online"
+	return "URL from a cited source"
 }
 
 // HubPathOf returns the path inside the repository for a Hub resolve URL

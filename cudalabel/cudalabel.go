@@ -19,7 +19,9 @@
 //	pyg            pt28cu126, pt211cu128, pt23cpu (PyG, gsplat)
 //	pytorch        cu128, cpu, cpu.cxx11.abi, rocm6.4, xpu (download.pytorch.org)
 //	git-hash       3da0fc92.d20260528 (a source build; states no CUDA)
-//	hub-cell       pt28-cu128-cp312, pt291-cu128 (FromHubPath)
+//	hub-cell       pt28-cu128-cp312, pt291-cu128 (FromHubPath; a cell of a
+//	               torch-minor tolerant dataset also runs on the previous
+//	               torch minor: TolerantCell)
 //	kernels        torch28-cxx11-cu128-x86_64-linux, torch-universal (FromKernelVariant)
 //
 // Labels are matched case-insensitively and with '-' and '_' read as '.', so
@@ -71,6 +73,10 @@ type Needs struct {
 	StableABI              bool     // every tag of the wheel has the abi3 ABI (FromWheel)
 	Dialect                string   // which naming scheme matched (see the package documentation)
 	Extra                  string   // leftovers such as a git hash "gite2743ab" or a build date
+	// RunsOnTorch is the older torch major.minor that a wheel of a
+	// torch-minor tolerant Hub cell also runs on ({2, 11} for a pt212 cell
+	// on the torch 2.11 runtime); {0, 0} unless TolerantCell set it.
+	RunsOnTorch [2]int
 }
 
 // none returns Needs with the "not stated" sentinels set.
@@ -120,7 +126,11 @@ func (n Needs) String() string {
 		parts = append(parts, "CPU only")
 	}
 	if n.TorchMajor > 0 {
-		parts = append(parts, "torch "+n.Torch())
+		t := "torch " + n.Torch()
+		if n.RunsOnTorch != [2]int{} {
+			t += fmt.Sprintf(" (dataset cell %s; the dataset is torch-minor tolerant: runs on torch %d.%d)", n.cellTorch(), n.RunsOnTorch[0], n.RunsOnTorch[1])
+		}
+		parts = append(parts, t)
 	}
 	switch n.CXX11ABI {
 	case ABITrue:
@@ -141,9 +151,11 @@ func (n Needs) String() string {
 // torchMajor.torchMinor built for CUDA cudaMajor with the given C++ ABI on
 // GPU architecture gpuArch ("sm120"; "" to skip the check), and if not, every
 // reason why. Facts the label does not state are not held against it; a
-// target ABI of ABIUnknown is not checked.
+// target ABI of ABIUnknown is not checked. The needs of a torch-minor
+// tolerant cell (RunsOnTorch, see TolerantCell) also fit the older torch
+// they run on.
 func (n Needs) Fits(torchMajor, torchMinor, cudaMajor int, abi ABI, gpuArch string) (ok bool, reasons []string) {
-	if n.HasTorch() && (n.TorchMajor != torchMajor || n.TorchMinor != torchMinor) {
+	if n.HasTorch() && (n.TorchMajor != torchMajor || n.TorchMinor != torchMinor) && n.RunsOnTorch != [2]int{torchMajor, torchMinor} {
 		reasons = append(reasons, fmt.Sprintf("built for torch %d.%d, target has torch %d.%d", n.TorchMajor, n.TorchMinor, torchMajor, torchMinor))
 	}
 	switch {
@@ -180,7 +192,7 @@ func (n Needs) Or(m Needs) Needs {
 		n.CUDAMajor, n.CUDAMinor, n.CPU, n.ROCm = m.CUDAMajor, m.CUDAMinor, m.CPU, m.ROCm
 	}
 	if n.TorchMajor == 0 {
-		n.TorchMajor, n.TorchMinor, n.TorchPatch = m.TorchMajor, m.TorchMinor, m.TorchPatch
+		n.TorchMajor, n.TorchMinor, n.TorchPatch, n.RunsOnTorch = m.TorchMajor, m.TorchMinor, m.TorchPatch, m.RunsOnTorch
 	}
 	if n.CXX11ABI == ABIUnknown {
 		n.CXX11ABI = m.CXX11ABI

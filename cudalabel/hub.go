@@ -1,7 +1,9 @@
 package cudalabel
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -41,6 +43,41 @@ func FromHubCell(cell string) (Needs, bool) {
 	n.Python = m[4]
 	n.Dialect = "hub-cell"
 	return n, true
+}
+
+// TolerantCell returns the needs of a wheel listed under a cell of a Hub
+// dataset whose cells are torch-minor tolerant, on a target with torch
+// major.minor: own are the needs the wheel's filename states (FromWheel),
+// cell those of the cell it is listed under (FromHubCell, FromHubPath).
+//
+// The ZeroGPU Blackwell dataset's guidance states the tolerance so: a pt212
+// cell runs on the torch-2.11 runtime; with an older pinned torch, use the
+// matching cell (torch 2.8: a pt28 cell). So a cell built for torch minor
+// N+1 also runs on torch N (the newer cell on the older runtime), never the
+// other way (a pt28 cell does not run on torch 2.9) and never further (a
+// pt212 cell does not run on torch 2.10). A wheel whose own label names a
+// torch is held to it. When the tolerance applies, tolerant is true and
+// n.RunsOnTorch is {major, minor}, which Fits accepts and String states;
+// otherwise n is own.Or(cell).
+func TolerantCell(own, cell Needs, major, minor int) (n Needs, tolerant bool) {
+	n = own.Or(cell)
+	if own.HasTorch() || cell.Dialect != "hub-cell" || !cell.HasTorch() {
+		return n, false
+	}
+	if cell.TorchMajor != major || cell.TorchMinor != minor+1 {
+		return n, false
+	}
+	n.RunsOnTorch = [2]int{major, minor}
+	return n, true
+}
+
+// cellTorch writes the torch of n as a Hub cell does: "pt212", "pt291".
+func (n Needs) cellTorch() string {
+	s := fmt.Sprintf("pt%d%d", n.TorchMajor, n.TorchMinor)
+	if n.TorchPatch >= 0 {
+		s += strconv.Itoa(n.TorchPatch)
+	}
+	return s
 }
 
 // Variant is a `kernels` build variant: the folder under build/ of a kernel

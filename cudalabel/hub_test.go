@@ -163,3 +163,80 @@ func TestOr(t *testing.T) {
 		t.Errorf("Or (-want +got):\n%s", diff)
 	}
 }
+
+func TestTolerantCell(t *testing.T) {
+	tests := []struct {
+		name     string
+		label    string // local version label of the filename; "" for none
+		cell     string // "" for none
+		torch    [2]int // the target's
+		tolerant bool
+		fits     bool   // Fits the target's torch afterwards
+		str      string // String of the needs
+	}{
+		{"newer cell on the older runtime", "", "pt212-cu130-cp310", [2]int{2, 11}, true, true,
+			"CUDA 13.0, torch 2.12 (dataset cell pt212; the dataset is torch-minor tolerant: runs on torch 2.11)"},
+		{"exact cell", "", "pt211-cu130-cp312", [2]int{2, 11}, false, true, "CUDA 13.0, torch 2.11"},
+		{"older cell on a newer torch", "", "pt28-cu128-cp310", [2]int{2, 9}, false, false, "CUDA 12.8, torch 2.8"},
+		{"two minors ahead", "", "pt212-cu130-cp310", [2]int{2, 10}, false, false, "CUDA 13.0, torch 2.12"},
+		{"patch cell", "", "pt291-cu128-cp310", [2]int{2, 8}, true, true,
+			"CUDA 12.8, torch 2.9.1 (dataset cell pt291; the dataset is torch-minor tolerant: runs on torch 2.8)"},
+		{"another major", "", "pt30-cu130-cp312", [2]int{2, 11}, false, false, "CUDA 13.0, torch 3.0"},
+		{"label without torch", "3da0fc92.d20260528", "pt212-cu130-cp312", [2]int{2, 11}, true, true,
+			"CUDA 13.0, torch 2.12 (dataset cell pt212; the dataset is torch-minor tolerant: runs on torch 2.11)"},
+		{"filename names torch", "cu13torch2.12cxx11abiTRUE", "pt212-cu130-cp310", [2]int{2, 11}, false, false, "CUDA 13, torch 2.12, C++11 ABI"},
+		{"no cell", "", "", [2]int{2, 11}, false, true, "no CUDA, torch or ABI stated"},
+	}
+	for _, tt := range tests {
+		own, cell := none(), none()
+		var ok bool
+		if tt.label != "" {
+			if own, ok = FromLocal(tt.label); !ok {
+				t.Fatalf("%s: FromLocal(%q) not recognized", tt.name, tt.label)
+			}
+		}
+		if tt.cell != "" {
+			if cell, ok = FromHubCell(tt.cell); !ok {
+				t.Fatalf("%s: FromHubCell(%q) not recognized", tt.name, tt.cell)
+			}
+		}
+		got, tolerant := TolerantCell(own, cell, tt.torch[0], tt.torch[1])
+		if tolerant != tt.tolerant {
+			t.Errorf("%s: tolerant = %v, want %v", tt.name, tolerant, tt.tolerant)
+		}
+		if s := got.String(); s != tt.str {
+			t.Errorf("%s: String() = %q, want %q", tt.name, s, tt.str)
+		}
+		if fits, reasons := got.Fits(tt.torch[0], tt.torch[1], got.CUDAMajor, ABIUnknown, ""); fits != tt.fits {
+			t.Errorf("%s: Fits(torch %d.%d) = %v %q, want %v", tt.name, tt.torch[0], tt.torch[1], fits, reasons, tt.fits)
+		}
+		if !tt.tolerant {
+			if diff := cmp.Diff(own.Or(cell), got); diff != "" {
+				t.Errorf("%s: not tolerant: want own.Or(cell) (-want +got):\n%s", tt.name, diff)
+			}
+		}
+	}
+}
+
+func TestFitsTolerant(t *testing.T) {
+	cell, _ := FromHubCell("pt212-cu130-cp310")
+	n, ok := TolerantCell(none(), cell, 2, 11)
+	if !ok {
+		t.Fatal("pt212 on torch 2.11: not tolerant")
+	}
+	tests := []struct {
+		tmaj, tmin, cuda int
+		reasons          []string
+	}{
+		{2, 11, 13, nil},
+		{2, 12, 13, nil},
+		{2, 10, 13, []string{"built for torch 2.12, target has torch 2.10"}},
+		{2, 11, 12, []string{"built for CUDA 13.0, target has CUDA 12"}},
+	}
+	for _, tt := range tests {
+		_, reasons := n.Fits(tt.tmaj, tt.tmin, tt.cuda, ABITrue, "sm120")
+		if diff := cmp.Diff(tt.reasons, reasons); diff != "" {
+			t.Errorf("Fits(torch %d.%d, CUDA %d) (-want +got):\n%s", tt.tmaj, tt.tmin, tt.cuda, diff)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
 
@@ -81,61 +82,173 @@ func spec(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 }
 
+// conflictClass is what classify found in a conflict block.
+type conflictClass struct {
+	kind Kind
+	// offenders are the requirements to change, "spaces" first when the
+	// user pins it.
+	offenders []string
+	// spacesPinned is true when the user pins spaces: in the block ("The
+	// user requested spaces==0.29.3"), or in a requirements file when a
+	// requirement of that spaces is what excludes another pin.
+	spacesPinned bool
+	// excludes are the requirements of spaces that exclude a version the
+	// user pins (and that the Gradio SDK does not exclude too).
+	excludes []Constraint
+}
+
 // classify decides what kind of conflict a block is and which of the user's
-// requirements to change.
-func classify(cs []Constraint, cannot string) (Kind, []string) {
-	var userPkgs, offenders []string
-	spacesInvolved := strings.Contains(" "+strings.ToLower(cannot)+" ", " spaces") || strings.Contains(strings.ToLower(cannot), "spaces==")
+// requirements to change. reqs are the requirements the log shows pip
+// reading from the user's files ("Collecting spaces==0.29.3 (from -r
+// ...)"), versions the versions it shows for each project.
+//
+// A conflict is a spaces conflict only when the user's pin of spaces is
+// one of its causes ("The user requested spaces==0.29.3"), or when a
+// requirement of spaces excludes a version the user pins that the Gradio
+// SDK's requirements do not exclude too: spaces merely listing a range that
+// the pin satisfies ("spaces 0.51.1 depends on pydantic<3,>=1" with
+// pydantic==2.7.0) does not make it one. Versions are compared with pep440.
+func classify(cs []Constraint, reqs map[string]fileReq, versions map[string]string) conflictClass {
+	var userPkgs []string
+	userSpec := map[string]string{}
 	gradioWants := map[string]bool{}
+	var cl conflictClass
 	for _, c := range cs {
-		if c.By == "user" {
+		switch {
+		case c.By == "user":
 			if !slices.Contains(userPkgs, c.Package) {
 				userPkgs = append(userPkgs, c.Package)
 			}
-		} else {
-			if strings.HasPrefix(c.By, "spaces ") {
-				spacesInvolved = true
+			if userSpec[c.Package] == "" {
+				userSpec[c.Package] = c.Specifier
 			}
-			if strings.HasPrefix(c.By, "gradio ") || strings.HasPrefix(c.By, "gradio-client ") {
-				gradioWants[c.Package] = true
+			if c.Package == "spaces" && c.Specifier != "" {
+				cl.spacesPinned = true
 			}
-		}
-		if c.Package == "spaces" {
-			spacesInvolved = true
+		case byProject(c.By) == "gradio" || byProject(c.By) == "gradio-client":
+			gradioWants[c.Package] = true
 		}
 	}
-	if spacesInvolved {
-		offenders = []string{"spaces"}
-		for _, p := range userPkgs {
-			if p != "spaces" && !slices.Contains(offenders, p) {
-				offenders = append(offenders, p)
-			}
+	// The user pins that the requirements of spaces exclude.
+	var excluded []string
+	for _, p := range userPkgs {
+		if p == "spaces" {
+			continue
 		}
-		return KindSpacesConflict, offenders
+		vs := pinnedVersions(userSpec[p], versions[p])
+		if len(vs) == 0 {
+			continue
+		}
+		byS := excludedBy(cs, "spaces", p, vs)
+		if len(byS) == 0 || len(excludedBy(cs, "gradio", p, vs))+len(excludedBy(cs, "gradio-client", p, vs)) > 0 {
+			continue
+		}
+		excluded = append(excluded, p)
+		cl.excludes = append(cl.excludes, byS...)
+	}
+	if len(excluded) > 0 && reqs["spaces"].spec != "" {
+		cl.spacesPinned = true // the spaces whose requirement excludes the pin is the user's
+	}
+	if cl.spacesPinned || len(excluded) > 0 {
+		cl.kind = KindSpacesConflict
+		if cl.spacesPinned {
+			cl.offenders = []string{"spaces"}
+		}
+		cl.offenders = append(cl.offenders, excluded...)
+		return cl
 	}
 	for _, p := range userPkgs {
 		if gradioWants[p] || p == "gradio" {
-			offenders = append(offenders, p)
+			cl.offenders = append(cl.offenders, p)
 		}
 	}
-	if len(offenders) > 0 {
-		return KindSDKConflict, offenders
-	}
-	for _, p := range userPkgs {
-		if slices.Contains(sdkPackages, p) && len(gradioWants) > 0 {
-			offenders = append(offenders, p)
+	if len(cl.offenders) == 0 && len(gradioWants) > 0 {
+		for _, p := range userPkgs {
+			if slices.Contains(sdkPackages, p) {
+				cl.offenders = append(cl.offenders, p)
+			}
 		}
 	}
-	if len(offenders) > 0 {
-		return KindSDKConflict, offenders
+	if len(cl.offenders) > 0 {
+		cl.kind = KindSDKConflict
+		return cl
 	}
+	cl.kind = KindConflict
 	if len(userPkgs) > 0 {
-		return KindConflict, userPkgs
+		cl.offenders = userPkgs
+		return cl
 	}
 	for _, c := range cs {
-		if !slices.Contains(offenders, c.Package) {
-			offenders = append(offenders, c.Package)
+		if !slices.Contains(cl.offenders, c.Package) {
+			cl.offenders = append(cl.offenders, c.Package)
 		}
 	}
-	return KindConflict, offenders
+	return cl
+}
+
+// byProject returns the project of a Constraint.By ("gradio" for "gradio
+// 5.49.1", also when pip printed the extras: "gradio[mcp,oauth] 5.49.1").
+func byProject(by string) string {
+	name, _, _ := strings.Cut(by, " ")
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	return pep508.NormalizeName(name)
+}
+
+// excludedBy returns the requirements on pkg of the releases of project in
+// cs, when every one of them excludes every version of vs; nil when one of
+// them accepts one, has no specifier or cannot be read, or there are none.
+func excludedBy(cs []Constraint, project, pkg string, vs []pep440.Version) []Constraint {
+	var out []Constraint
+	for _, c := range cs {
+		if c.By == "user" || c.Package != pkg || byProject(c.By) != project {
+			continue
+		}
+		ss, err := pep440.ParseSpecifiers(c.Specifier)
+		if err != nil || len(ss) == 0 {
+			return nil
+		}
+		for _, v := range vs {
+			if ss.Contains(v, true) {
+				return nil
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// pinnedVersions returns the versions a user requirement with specifier spec
+// selects that a resolver would try: the version of an exact pin
+// ("==2.7.0"), else the bounds of spec that satisfy it (">=7" gives 7), else
+// the version the log shows pinned (fromLog) when spec allows it. It returns
+// nil for an empty spec: an unpinned requirement pins no version.
+func pinnedVersions(spec, fromLog string) []pep440.Version {
+	ss, err := pep440.ParseSpecifiers(spec)
+	if err != nil || len(ss) == 0 {
+		return nil
+	}
+	var out []pep440.Version
+	for _, s := range ss {
+		if strings.HasSuffix(s.Version, ".*") {
+			continue
+		}
+		switch s.Op {
+		case "==", "===":
+			if v, err := pep440.Parse(s.Version); err == nil {
+				return []pep440.Version{v}
+			}
+		case ">=", "<=", "~=":
+			if v, err := pep440.Parse(s.Version); err == nil && ss.Contains(v, true) {
+				out = append(out, v)
+			}
+		}
+	}
+	if len(out) == 0 {
+		if v, err := pep440.Parse(fromLog); err == nil && ss.Contains(v, true) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -103,6 +103,12 @@ func TestFixtures(t *testing.T) {
 		{"unknown", summary{Python: "3.10"}},
 		{"two_errors", summary{Kinds: []Kind{KindCUDABuild, KindCUDABuild}, Packages: []string{"causal-conv1d", "flash-attn"}, First: 24,
 			Command: "zgpu deps resolve -o requirements.txt", Python: "3.12", Torch: "2.9.1"}},
+		{"sdk_conflict_spaces_ok", summary{Kinds: []Kind{KindSDKConflict, KindSlowResolution}, Packages: []string{"", ""}, First: 29,
+			Command: "zgpu deps resolve -o requirements.txt", Python: "3.10"}},
+		{"spaces_excludes_pin", summary{Kinds: []Kind{KindSpacesConflict, KindSlowResolution}, Packages: []string{"", ""}, First: 23,
+			Command: "zgpu deps resolve -o requirements.txt", Python: "3.10"}},
+		{"build_no_torch_metadata", summary{Kinds: []Kind{KindBuildNoTorch}, Packages: []string{"flash-attn"}, First: 37,
+			Command: "zgpu deps resolve -o requirements.txt", Python: "3.12", Torch: "2.8.0"}},
 		{"slow_resolution", summary{Kinds: []Kind{KindSlowResolution}, Packages: []string{""}, First: 6,
 			Command: "zgpu deps resolve -o requirements.txt"}},
 	}

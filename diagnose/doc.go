@@ -42,13 +42,35 @@
 // For flash-attn, mamba-ssm and causal-conv1d the wheel URL that setup.py
 // tried is taken from the log when printed, or rebuilt (SetupPyWheelURL)
 // from the versions the log shows: the package version from "Collecting
-// flash-attn==2.7.3" or the sdist name, torch from "Successfully installed",
-// "Requirement already satisfied" or a torch wheel name, Python from
-// site-packages paths, the base image or cpXY-cpXY tags. Where the log is
-// silent the platform's defaults are assumed and the finding says so. The
-// guessed name is read with cudalabel and compared with the release build
-// matrices of flash-attn and the catalog's snapshot to say why it does not
-// exist, and the snapshot gives a real wheel that fits an allowed torch.
+// flash-attn==2.7.3" or the sdist name; torch from "Successfully installed",
+// "Requirement already satisfied", torch.__version__, a torch wheel name
+// ("Using cached torch-2.8.0-cp312-...whl"), a metadata download ("Downloading
+// torch-2.8.0-cp312-...whl.metadata", weaker than the wheel: pip reads the
+// metadata of every release it considers) or "Collecting torch==2.8.0";
+// Python from site-packages paths, the base image or cpXY-cpXY tags. When
+// the log shows no torch but setup.py printed its URL, the torch X.Y in that
+// name is used. Where the log is silent the platform's defaults are assumed
+// and the finding says so. The guessed name is read with cudalabel and
+// compared with the release build matrices of flash-attn and the catalog's
+// snapshot to say why it does not exist, and the snapshot gives a real wheel
+// that fits an allowed torch.
+//
+// When the version pip built has no wheel that fits (below the catalog's
+// minimum for the ZeroGPU GPU, outside the release's build matrix, or known
+// to the snapshot with no fitting wheel) and the user's requirement allows
+// no version that has one ("Collecting flash-attn==2.7.3 (from -r
+// requirements.txt ...)"), zgpu deps resolve would keep that requirement and
+// fail: the fix then says to unpin or raise it first, naming the versions
+// the snapshot has fitting wheels for.
+//
+// # Resolution conflicts
+//
+// pip's "The conflict is caused by:" block is classified with pep440: a
+// conflict is a spaces conflict only when the user's pin of spaces is one of
+// its causes, or when a requirement of spaces excludes the version the user
+// pins and the Gradio SDK's requirements do not ("spaces 0.51.1 depends on
+// pydantic<3,>=1" next to pydantic==2.7.0 is no spaces conflict); a pin
+// gradio disagrees with is an SDK conflict.
 //
 // # Deviations
 //

@@ -48,8 +48,8 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 	case KindConflict:
 		first := g.hits[0].index
 		cs, cannot := s.conflictBlock(first)
-		kind, offenders := classify(cs, cannot)
-		f.Kind, f.Conflicts = kind, cs
+		cl := classify(cs, s.reqs, s.packages)
+		f.Kind, f.Conflicts = cl.kind, cs
 		var parts []string
 		for _, c := range cs {
 			parts = append(parts, c.String())
@@ -62,7 +62,10 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 			sum += ": " + strings.Join(parts, "; ")
 		}
 		vars["conflict_summary"] = sum + "."
-		vars["offenders"] = strings.Join(offenders, ", ")
+		vars["offenders"] = strings.Join(cl.offenders, ", ")
+		if cl.kind == KindSpacesConflict {
+			spacesVars(vars, cl)
+		}
 	case KindNoDistribution:
 		for _, h := range g.hits {
 			if m := reNoDistSpec.FindStringSubmatch(h.ln.text); m != nil {
@@ -227,6 +230,91 @@ func explainWheel(f *Finding, vars map[string]string, s *scan, c *catalog.Catalo
 		sug = append(sug, "The catalog knows no wheel that fits; search the sources with zgpu wheel find.")
 	}
 	vars["suggestion"] = strings.Join(sug, " ")
+	req, inFile := s.reqs[f.Package]
+	vars["unpin_first"] = unpinFirst(f.Package, a, req, inFile)
+}
+
+// unpinFirst is the first step of the fix when the user's requirement of
+// pkg allows no version with a wheel that fits the target: zgpu deps resolve
+// keeps the requirement and would stop with no wheel, so the requirement
+// must move first. req is the requirement as the log shows pip reading it
+// from a file (inFile); without it, the step is conditional on a pin of the
+// version pip built. "" when no step is needed or nothing is known.
+func unpinFirst(pkg string, a *WheelAnalysis, req fileReq, inFile bool) string {
+	v, err := pep440.Parse(a.Version)
+	if err != nil || !a.noWheel {
+		return "" // the version pip built may have a wheel: nothing to move
+	}
+	file, pin := "requirements.txt", "=="+a.Version
+	if inFile {
+		file, pin = req.file, req.spec
+		if pin == "" {
+			return "" // unpinned: the resolve picks a version that has a wheel
+		}
+		ss, err := pep440.ParseSpecifiers(pin)
+		if err != nil || slices.ContainsFunc(a.fit, func(f pep440.Version) bool { return ss.Contains(f, true) }) {
+			return "" // the resolve picks an allowed version that has a wheel
+		}
+	}
+	var above, known []string
+	for _, f := range a.fit {
+		known = append(known, f.String())
+		if v.Less(f) {
+			above = append(above, f.String())
+		}
+	}
+	move := "unpin " + pkg + pin + " in " + file
+	if !inFile {
+		move = "unpin it"
+	}
+	switch {
+	case len(above) > 0:
+		move += fmt.Sprintf(" or raise it to %s>=%s", pkg, above[0])
+	case len(known) > 0:
+		move += " or pin a version that has one"
+	}
+	why := fmt.Sprintf("%s %s has no prebuilt wheel for %s", pkg, a.Version, a.target)
+	if !strings.HasPrefix(pin, "==") || strings.HasSuffix(pin, ".*") {
+		why = fmt.Sprintf("no version that %s%s allows has a known prebuilt wheel for %s", pkg, pin, a.target)
+	}
+	if len(known) > 0 {
+		why += fmt.Sprintf(" (the catalog knows wheels that fit for %s %s)", pkg, strings.Join(known, ", "))
+	}
+	if !inFile {
+		return fmt.Sprintf("If %s pins %s%s, first %s, then run the command below: %s, and zgpu deps resolve keeps a pin, so it would stop with no wheel that fits.", file, pkg, pin, move, why)
+	}
+	return fmt.Sprintf("First %s, then run the command below: %s, and zgpu deps resolve keeps the requirement, so it would stop with no wheel that fits.", move, why)
+}
+
+// spacesVars fills the cause and fix of a spaces conflict: a spaces pin to
+// remove, or the user's pins that a requirement of the platform's spaces
+// excludes.
+func spacesVars(vars map[string]string, cl conflictClass) {
+	var pkgs, specs []string
+	for _, c := range cl.excludes {
+		if !slices.Contains(pkgs, c.Package) {
+			pkgs = append(pkgs, c.Package)
+		}
+		if s := c.Package + c.Specifier; !slices.Contains(specs, s) {
+			specs = append(specs, s)
+		}
+	}
+	var cause, fix string
+	if cl.spacesPinned {
+		cause = "spaces is installed and pinned by the platform; a spaces pin in requirements.txt always loses, and its constraints then conflict."
+		fix = "Remove spaces from requirements.txt (and any pin that contradicts its requirements"
+		if len(pkgs) > 0 {
+			fix += ": " + strings.Join(pkgs, ", ")
+		}
+		fix += "); zgpu never writes spaces."
+	} else {
+		cause = "spaces is installed by the platform, so its requirements hold whatever requirements.txt says."
+		fix = fmt.Sprintf("Relax or unpin %s in requirements.txt to a version spaces accepts (%s); spaces itself stays, the platform installs it.", strings.Join(pkgs, ", "), strings.Join(specs, "; "))
+	}
+	if len(pkgs) > 0 {
+		cause += fmt.Sprintf(" The pinned %s is outside what spaces accepts (%s).", strings.Join(pkgs, ", "), strings.Join(specs, "; "))
+	}
+	vars["spaces_cause"], vars["spaces_fix"] = cause, fix
 }
 
 func mustParse(s string) pep440.Version {
@@ -240,6 +328,8 @@ var neutral = map[string]string{
 	"cuda_major": "of that torch", "backtracking": "the packages it lists", "library": "a compiled extension",
 	"offenders": "the conflicting pins", "torch_pin": "to a version outside the list",
 	"torch_choice": "an allowed version",
+	"spaces_cause": "spaces is installed and pinned by the platform; a spaces pin in requirements.txt always loses, and its constraints then conflict.",
+	"spaces_fix":   "Remove spaces from requirements.txt (and any pin that contradicts its requirements); zgpu never writes spaces.",
 }
 
 var rePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)

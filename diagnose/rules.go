@@ -136,7 +136,7 @@ var templates = map[Kind]template{
 	KindCUDABuild: {
 		title:    "{pkg} was built from source on a builder without nvcc",
 		cause:    "pip found no wheel of {pkg} {version} it could use and built the sdist. {pkg}'s setup.py first tries to download a prebuilt wheel named after the build environment; {guess_outcome} It then compiles the CUDA kernels, which needs nvcc and CUDA_HOME: the ZeroGPU build image is CPU-only and has neither.",
-		fix:      "Install {pkg} from a prebuilt wheel URL that matches Python {python}, torch {torch_mm}, CUDA {cuda_major} and the C++ ABI of torch, instead of the package name. {suggestion}",
+		fix:      "{unpin_first} Install {pkg} from a prebuilt wheel URL that matches Python {python}, torch {torch_mm}, CUDA {cuda_major} and the C++ ABI of torch, instead of the package name. {suggestion}",
 		commands: []string{"zgpu deps resolve -o requirements.txt", "zgpu wheel find {pkg} --python {python} --torch {torch_mm}"},
 		source:   srcRules + "; " + srcSetupPy,
 	},
@@ -150,7 +150,7 @@ var templates = map[Kind]template{
 	KindBuildNoTorch: {
 		title:    "{pkg}'s setup.py imports torch inside pip's isolated build environment",
 		cause:    "pip builds {pkg} {version} from its sdist in an isolated environment (PEP 517 build isolation) that has only the build requirements; the setup.py imports torch to read its version and CUDA, so the build stops with No module named 'torch'. --no-build-isolation would only move the failure to the missing nvcc.",
-		fix:      "Install {pkg} from a prebuilt wheel URL that matches Python {python}, torch {torch_mm}, CUDA {cuda_major} and the C++ ABI. {suggestion}",
+		fix:      "{unpin_first} Install {pkg} from a prebuilt wheel URL that matches Python {python}, torch {torch_mm}, CUDA {cuda_major} and the C++ ABI. {suggestion}",
 		commands: []string{"zgpu deps resolve -o requirements.txt", "zgpu wheel find {pkg} --python {python} --torch {torch_mm}"},
 		source:   srcRules,
 	},
@@ -177,8 +177,8 @@ var templates = map[Kind]template{
 	},
 	KindSpacesConflict: {
 		title:    "a spaces requirement conflicts with the platform",
-		cause:    "{conflict_summary} spaces is installed and pinned by the platform; a spaces pin in requirements.txt always loses, and its constraints then conflict.",
-		fix:      "Remove spaces from requirements.txt (and any pin that contradicts its requirements); zgpu never writes spaces.",
+		cause:    "{conflict_summary} {spaces_cause}",
+		fix:      "{spaces_fix}",
 		commands: []string{"zgpu deps resolve -o requirements.txt"},
 		source:   srcRulesReqs,
 	},

@@ -34,6 +34,13 @@ type Facts struct {
 	Guessed map[string]string `json:"guessed,omitempty"`
 }
 
+// fileReq is a requirement pip read from a requirements file, as its
+// "Collecting NAME SPEC (from -r FILE (line N))" line shows it.
+type fileReq struct {
+	spec string // "==2.7.3", "<2.8,>=2.6"; "" when unpinned
+	file string // base name: "requirements.txt"
+}
+
 // scan walks the cleaned lines once, keeping the state a line's meaning
 // depends on: the phase (pip installing, or the app running) and the package
 // pip is working on.
@@ -48,6 +55,7 @@ type scan struct {
 	pyPrio, torchPri int
 	torchPin         string
 	packages         map[string]string
+	reqs             map[string]fileReq // requirements read from files, by name (first seen)
 	wheels           map[string]string
 	guessed          map[string]string
 	backtracking     []string
@@ -56,7 +64,7 @@ type scan struct {
 
 func newScan(lines []line, c *catalog.Catalog) *scan {
 	return &scan{
-		c: c, lines: lines, packages: map[string]string{}, wheels: map[string]string{},
+		c: c, lines: lines, packages: map[string]string{}, reqs: map[string]fileReq{}, wheels: map[string]string{},
 		guessed: map[string]string{}, seen: map[string]bool{}, pyPrio: -1, torchPri: -1,
 	}
 }
@@ -155,6 +163,7 @@ func (s *scan) failedPackages(text string) []string {
 
 var (
 	reCollecting  = regexp.MustCompile(`^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(?:\s*(?:===|==)\s*([0-9][^\s,;()]*))?`)
+	reFromFile    = regexp.MustCompile(`^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(.*?)\s*\(from -r (\S+) \(line \d+\)\)`)
 	reWorkingOn   = regexp.MustCompile(`^(?:Building wheel for|Running setup\.py (?:install|develop|clean) for|Created wheel for|(?:ERROR: )?Failed building wheel for|Building editable for) ([A-Za-z0-9][A-Za-z0-9._-]*)`)
 	reFailedBuild = regexp.MustCompile(`(?:Failed building wheel for|Failed to build(?: installable wheels for some pyproject\.toml based projects)?) \(?([A-Za-z0-9][A-Za-z0-9._, ()-]*)`)
 	reGuess       = regexp.MustCompile(`Guessing wheel URL:\s*(\S+)`)
@@ -197,6 +206,12 @@ func (s *scan) observe(t string) {
 			s.pkg = pep508.NormalizeName(m[1])
 			if m[2] != "" {
 				s.setVersion(s.pkg, m[2], 1)
+			}
+		}
+		if m := reFromFile.FindStringSubmatch(t); m != nil {
+			n := pep508.NormalizeName(m[1])
+			if _, ok := s.reqs[n]; !ok && validName(n) && len(s.reqs) < 1000 {
+				s.reqs[n] = fileReq{spec: spec(m[2]), file: path.Base(m[3])}
 			}
 		}
 	} else if strings.Contains(t, " for ") {
@@ -303,10 +318,21 @@ func (s *scan) archive(f string) {
 		s.seen[f] = true
 	}
 	base := wheelBase(f)
+	// pip prints "Downloading torch-2.8.0-cp312-...whl.metadata" when it
+	// reads a wheel's metadata (PEP 658) before or instead of the wheel: the
+	// release it is considering, a weaker fact than the wheel itself.
+	meta := false
+	if b, ok := strings.CutSuffix(base, ".metadata"); ok && strings.HasSuffix(b, ".whl") {
+		base, meta = b, true
+	}
 	if strings.HasSuffix(base, ".whl") {
 		if w, err := wheeltags.ParseWheelFilename(base); err == nil {
-			s.wheels[w.Name] = base
-			s.setVersion(w.Name, w.Version.String(), 2)
+			if meta {
+				s.setVersion(w.Name, w.Version.String(), 1)
+			} else {
+				s.wheels[w.Name] = base
+				s.setVersion(w.Name, w.Version.String(), 2)
+			}
 			if w.Name == "torch" {
 				for _, tag := range w.Tags {
 					if strings.HasPrefix(tag.Interpreter, "cp3") && tag.Interpreter == tag.ABI && s.pyPrio <= 2 {
@@ -325,7 +351,10 @@ func (s *scan) archive(f string) {
 }
 
 // setVersion records a version of a project; for torch, a higher priority
-// source wins and, at equal priority, the later line.
+// source wins and, at equal priority, the later line. The priorities: 0 a
+// torch==X pin anywhere, 1 "Collecting X==V" or a wheel's metadata download,
+// 2 a wheel or sdist file, 3 "Requirement already satisfied" or
+// torch.__version__, 4 "Successfully installed".
 func (s *scan) setVersion(name, v string, prio int) {
 	if !validName(name) {
 		return

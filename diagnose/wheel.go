@@ -37,6 +37,12 @@ type WheelAnalysis struct {
 	Suggested *Suggestion `json:"suggested,omitempty"`
 
 	assumed []string // facts the analysis assumed (reported as Finding.Assumed)
+	// fit are the versions with a known wheel that fits Target, ascending.
+	fit []pep440.Version
+	// noWheel is true when Version has no wheel that fits Target: a
+	// resolve that keeps a pin of it finds none.
+	noWheel bool
+	target  target
 }
 
 // WheelTarget is the environment a replacement wheel must fit: the log's
@@ -128,8 +134,13 @@ func analyzeWheel(pkg string, s *scan, c *catalog.Catalog) *WheelAnalysis {
 	// The environment setup.py saw.
 	torch, _ := pep440.Parse(s.torch)
 	if torch.IsZero() {
-		torch, _ = pep440.Parse(c.Torch.Preinstalled)
-		assumed = append(assumed, fmt.Sprintf("torch %s (the platform's preinstalled torch; the log shows no torch version)", c.Torch.Preinstalled))
+		if v, mm, ok := torchOfGuess(s.guessed[pkg], c); ok {
+			torch = v
+			assumed = append(assumed, fmt.Sprintf("torch %s (the torch %s in the wheel name setup.py printed; the log shows no torch version)", v, mm))
+		} else {
+			torch, _ = pep440.Parse(c.Torch.Preinstalled)
+			assumed = append(assumed, fmt.Sprintf("torch %s (the platform's preinstalled torch; the log shows no torch version)", c.Torch.Preinstalled))
+		}
 	}
 	python := s.python
 	if python == "" {
@@ -166,9 +177,74 @@ func analyzeWheel(pkg string, s *scan, c *catalog.Catalog) *WheelAnalysis {
 	}
 	t.cudaMajor, _, t.abi = torchFacts(c, t.torch)
 	a.Target = WheelTarget{Python: t.python, Torch: t.torch.String(), CUDA: t.cudaMajor, CXX11ABI: t.abi.String(), Note: t.note}
-	a.Suggested = suggestWheel(pkg, t, c)
+	cands := fittingWheels(pkg, t, c)
+	if len(cands) > 0 {
+		a.Suggested = cands[0].suggestion()
+	}
 	a.assumed = assumed
+	a.target = t
+	for _, f := range cands {
+		if !slices.ContainsFunc(a.fit, f.v.Equal) {
+			a.fit = append(a.fit, f.v)
+		}
+	}
+	slices.SortFunc(a.fit, pep440.Compare)
+	if v, err := pep440.Parse(a.Version); err == nil {
+		a.noWheel = versionWithoutWheel(pkg, v, t, a.fit, c)
+	}
 	return a
+}
+
+// versionWithoutWheel reports whether release v of pkg is known to have no
+// prebuilt wheel that fits t (fit are the versions that have one): it is
+// below the catalog's minimum for the ZeroGPU GPU, or (flash-attn) its
+// release build matrix has no wheel for t, or the snapshot knows wheels of v
+// and none fits. A version the catalog knows nothing about is not held
+// against it.
+func versionWithoutWheel(pkg string, v pep440.Version, t target, fit []pep440.Version, c *catalog.Catalog) bool {
+	v = v.Public()
+	if slices.ContainsFunc(fit, v.Equal) {
+		return false
+	}
+	if minV := minVersionForGPU(pkg, c); !minV.IsZero() && v.Less(minV) {
+		return true
+	}
+	if pkg == "flash-attn" {
+		if r, _, exact, ok := releaseOf(v); ok && exact {
+			return !r.builds(t)
+		}
+	}
+	for _, sw := range c.SnapshotFor(pkg) {
+		if w, err := wheeltags.ParseWheelFilename(sw.Filename); err == nil && w.Version.Public().Equal(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// torchOfGuess returns the torch release a wheel URL setup.py printed was
+// named after: its torch X.Y (mm, "2.8") as the allowed release of that minor
+// ("2.8.0"), else X.Y.0. ok is false when the URL names no torch.
+func torchOfGuess(u string, c *catalog.Catalog) (v pep440.Version, mm string, ok bool) {
+	if u == "" {
+		return v, "", false
+	}
+	w, err := wheeltags.ParseWheelFilename(wheelBase(u))
+	if err != nil {
+		return v, "", false
+	}
+	n := cudalabel.FromWheel(w)
+	if !n.HasTorch() {
+		return v, "", false
+	}
+	mm = fmt.Sprintf("%d.%d", n.TorchMajor, n.TorchMinor)
+	for _, a := range c.AllowedTorch() {
+		if maj, mn := a.MajorMinor(); maj == n.TorchMajor && mn == n.TorchMinor {
+			return a, mm, true
+		}
+	}
+	v, err = pep440.Parse(mm + ".0")
+	return v, mm, err == nil
 }
 
 // whyMissing says why the release has no wheel named like w, or that the
@@ -269,27 +345,30 @@ func cpMinor(tag string) (int, bool) {
 	return n, true
 }
 
-// suggestWheel picks the known wheel of pkg that fits t best: the Blackwell
-// wheels dataset first (built for sm_120), then the package's own GitHub
-// releases, then other hosts; newer versions first; only versions at or above
-// the catalog's minimum for the ZeroGPU GPU when it states one.
-func suggestWheel(pkg string, t target, c *catalog.Catalog) *Suggestion {
+// fitting is a known wheel that fits a target.
+type fitting struct {
+	sw   catalog.SnapshotWheel
+	v    pep440.Version
+	rank int // 0 the Blackwell wheels dataset, 1 the package's GitHub releases, 2 other hosts
+	why  string
+}
+
+func (f fitting) suggestion() *Suggestion {
+	return &Suggestion{Filename: f.sw.Filename, URL: f.sw.URL, Why: f.why}
+}
+
+// fittingWheels returns the known wheels of pkg that fit t, best first: the
+// Blackwell wheels dataset first (built for sm_120), then the package's own
+// GitHub releases, then other hosts; newer versions first; only versions at
+// or above the catalog's minimum for the ZeroGPU GPU when it states one.
+func fittingWheels(pkg string, t target, c *catalog.Catalog) []fitting {
 	cpTag := ""
 	if tag, err := pythonTag(t.python); err == nil {
 		cpTag = tag
 	}
 	tmaj, tmin := t.torch.MajorMinor()
-	var minV pep440.Version
-	if p, ok := c.Package(pkg); ok && p.MinVersionForGPU != "" {
-		minV, _ = pep440.Parse(p.MinVersionForGPU)
-	}
-	type cand struct {
-		sw   catalog.SnapshotWheel
-		v    pep440.Version
-		rank int
-		why  string
-	}
-	var cands []cand
+	minV := minVersionForGPU(pkg, c)
+	var cands []fitting
 	for _, sw := range c.SnapshotFor(pkg) {
 		w, err := wheeltags.ParseWheelFilename(sw.Filename)
 		if err != nil || !installsOn(w, cpTag) {
@@ -322,19 +401,35 @@ func suggestWheel(pkg string, t target, c *catalog.Catalog) *Suggestion {
 				why = "hosted at " + sw.Location
 			}
 		}
-		cands = append(cands, cand{sw: sw, v: w.Version, rank: rank, why: why})
+		cands = append(cands, fitting{sw: sw, v: w.Version.Public(), rank: rank, why: why})
 	}
-	if len(cands) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(cands, func(a, b cand) int {
+	slices.SortStableFunc(cands, func(a, b fitting) int {
 		if a.rank != b.rank {
 			return cmp.Compare(a.rank, b.rank)
 		}
 		return b.v.Compare(a.v)
 	})
-	best := cands[0]
-	return &Suggestion{Filename: best.sw.Filename, URL: best.sw.URL, Why: best.why}
+	return cands
+}
+
+// suggestWheel picks the known wheel of pkg that fits t best (see
+// fittingWheels); nil when the catalog knows none.
+func suggestWheel(pkg string, t target, c *catalog.Catalog) *Suggestion {
+	cands := fittingWheels(pkg, t, c)
+	if len(cands) == 0 {
+		return nil
+	}
+	return cands[0].suggestion()
+}
+
+// minVersionForGPU returns the catalog's lowest version of pkg with kernels
+// for the ZeroGPU GPU; zero when it states none.
+func minVersionForGPU(pkg string, c *catalog.Catalog) pep440.Version {
+	var v pep440.Version
+	if p, ok := c.Package(pkg); ok && p.MinVersionForGPU != "" {
+		v, _ = pep440.Parse(p.MinVersionForGPU)
+	}
+	return v
 }
 
 // installsOn reports whether a wheel installs on CPython cpTag on Linux x86_64.

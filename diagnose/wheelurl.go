@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
@@ -180,6 +181,28 @@ var flashAttnReleases = []release{
 		extra: []string{"cu12torch2.8 cp312", "cu12torch2.9 cp312", "cu12torch2.10 cp312", "cu13torch2.9 cp312"}},
 	{versions: []string{"2.8.3", "2.8.3.post1"}, pyMin: 9, pyMax: 13, torch: []string{"2.4", "2.5", "2.6", "2.7", "2.8"}, cuda: []string{"12"},
 		extra: []string{"cu12torch2.9 cp312", "cu13torch2.9 cp312", "cu13torch2.10 cp312"}},
+}
+
+// builds reports whether the release's publish workflow (or an asset added
+// later) built a wheel for t's Python, torch major.minor and CUDA major.
+func (r release) builds(t target) bool {
+	tm, tn := t.torch.MajorMinor()
+	tseg := fmt.Sprintf("%d.%d", tm, tn)
+	py, err := pythonTag(t.python)
+	if err != nil {
+		return false
+	}
+	for _, e := range r.extra {
+		seg, tag, _ := strings.Cut(e, " ")
+		if tag == py && (seg == fmt.Sprintf("cu%dtorch%s", t.cudaMajor, tseg)) {
+			return true
+		}
+	}
+	minor, _ := cpMinor(py)
+	if minor < r.pyMin || minor > r.pyMax || !slices.Contains(r.torch, tseg) {
+		return false
+	}
+	return slices.ContainsFunc(r.cuda, func(cu string) bool { return strings.HasPrefix(cu, fmt.Sprint(t.cudaMajor)) })
 }
 
 // releaseOf returns the build matrix of a flash-attn version: its own row, or

@@ -17,18 +17,29 @@
 //   - PyPI torch 2.7 and later use the C++11 ABI, 2.6 and earlier the old
 //     one: when the query names a torch but no ABI, the ABI follows.
 //
+// The Blackwell dataset's cells are torch-minor tolerant (zerogpu-rules.md:
+// a pt212 cell runs on the torch-2.11 runtime): for the Hub repositories
+// named in Query.TorchMinorTolerant, a wheel whose filename names no torch
+// and whose cell was built for the next torch minor fits the query's torch
+// (cudalabel.TolerantCell); never an older cell on a newer torch.
+//
 // Fitting wheels are ranked (Rank 1 is best) by, in order:
 //
-//  1. a stated torch major.minor equal to the query's (torch-agnostic
-//     wheels after);
+//  1. a stated torch major.minor equal to the query's, or a tolerant cell
+//     of the next minor (torch-agnostic wheels after);
 //  2. a stated GPU architecture list that contains the query's;
 //  3. the order of the sources as given (put the most trusted first: the
 //     ZeroGPU Blackwell wheels dataset, as zerogpu-rules.md orders them);
-//  4. the wheel's CUDA minor closest to the query's (a wheel that states
+//  4. within a source, a wheel listed under a Hub cell (which states its
+//     torch, CUDA and Python: the dataset's layout) before a tolerant cell
+//     of the next torch minor, before a wheel listed under no cell (so the
+//     catalog snapshot, which merges the sources, still puts the dataset
+//     first);
+//  5. the wheel's CUDA minor closest to the query's (a wheel that states
 //     only a CUDA major comes after those that state a minor);
-//  5. the higher package version (PEP 440);
-//  6. the better platform tag for the target (wheeltags.Target.Rank);
-//  7. the order of listing (a GitHub source lists newer releases first).
+//  6. the higher package version (PEP 440);
+//  7. the better platform tag for the target (wheeltags.Target.Rank);
+//  8. the order of listing (a GitHub source lists newer releases first).
 //
 // Source order comes before the package version on purpose: a wheel from
 // the dataset built on ZeroGPU's own GPU is a safer pin than a newer
@@ -72,6 +83,28 @@ type Query struct {
 	CUDA    [2]int
 	ABI     cudalabel.ABI // ABIUnknown: follows Torch (see the package documentation), or unchecked
 	GPUArch string        // "sm120"; "": not checked
+	// TorchMinorTolerant names the Hub repositories whose cells are
+	// torch-minor tolerant ("datasets/multimodalart/zerogpu-blackwell-wheels",
+	// as the ZeroGPU catalog records it): a wheel listed there under a cell
+	// built for the next torch minor also fits Torch (cudalabel.TolerantCell).
+	TorchMinorTolerant []string
+}
+
+// tolerates reports whether f was listed by a Hub repository of
+// q.TorchMinorTolerant: its resolve URL or its origin names one.
+func (q Query) tolerates(f index.File) bool {
+	for _, repo := range q.TorchMinorTolerant {
+		repo = strings.Trim(repo, "/")
+		if repo == "" {
+			continue
+		}
+		origin := "hf.co/" + repo
+		if strings.Contains(f.URL, "/"+repo+"/resolve/") ||
+			f.Origin == origin || strings.HasPrefix(f.Origin, origin+" ") || strings.HasPrefix(f.Origin, origin+"@") {
+			return true
+		}
+	}
+	return false
 }
 
 // target returns the platform with the query's Python.
@@ -204,7 +237,15 @@ type candidate struct {
 	order   int
 	reasons []string
 	tagRank int
+	cell    int // inCell, inNewerCell or notInCell
 }
+
+// Where a wheel is listed, for ranking within a source.
+const (
+	inCell      = iota // under a Hub cell (pt28-cu128-cp312) that states its build
+	inNewerCell        // under a torch-minor tolerant cell of the next torch minor
+	notInCell
+)
 
 func (c candidate) rejected() Rejected {
 	return Rejected{Filename: c.file.Filename, URL: c.file.URL, Source: c.name, Reasons: c.reasons,
@@ -237,9 +278,19 @@ func judge(f index.File, source int, sourceName, want string, q Query) (c candid
 	}
 	c.wheel = w
 	c.needs = cudalabel.FromWheel(w)
+	c.cell = notInCell
 	if f.Path != "" {
 		if cell, ok := cudalabel.FromHubPath(f.Path); ok {
-			c.needs = c.needs.Or(cell)
+			c.cell = inCell
+			tolerant := false
+			if q.Torch != [2]int{} && q.tolerates(f) {
+				c.needs, tolerant = cudalabel.TolerantCell(c.needs, cell, q.Torch[0], q.Torch[1])
+			} else {
+				c.needs = c.needs.Or(cell)
+			}
+			if tolerant {
+				c.cell = inNewerCell
+			}
 		}
 	}
 	if f.Yanked {
@@ -303,17 +354,18 @@ func archNumber(s string) int {
 
 // sortKey orders fitting wheels; see the package documentation.
 type sortKey struct {
-	torchMiss int // 0: states the query's torch
+	torchMiss int // 0: states the query's torch (or a tolerant cell of the next minor)
 	archMiss  int // 0: states a GPU list that contains the query's
 	source    int
+	cell      int // inCell, inNewerCell, notInCell
 	cudaDist  int // |minor - query minor|; 99 when either is unknown
 	// version and tag rank are compared directly.
 }
 
 func keyOf(c candidate, q Query) sortKey {
-	k := sortKey{torchMiss: 1, archMiss: 1, source: c.source, cudaDist: 99}
+	k := sortKey{torchMiss: 1, archMiss: 1, source: c.source, cell: c.cell, cudaDist: 99}
 	n := c.needs
-	if q.Torch[0] != 0 && n.TorchMajor == q.Torch[0] && n.TorchMinor == q.Torch[1] {
+	if q.Torch[0] != 0 && (n.TorchMajor == q.Torch[0] && n.TorchMinor == q.Torch[1] || c.cell == inNewerCell) {
 		k.torchMiss = 0
 	}
 	if q.GPUArch != "" && len(n.GPUArchs) > 0 && slices.ContainsFunc(n.GPUArchs, func(a string) bool {
@@ -340,6 +392,8 @@ func less(a, b candidate, ka, kb sortKey) bool {
 		return ka.archMiss < kb.archMiss
 	case ka.source != kb.source:
 		return ka.source < kb.source
+	case ka.cell != kb.cell:
+		return ka.cell < kb.cell
 	case ka.cudaDist != kb.cudaDist:
 		return ka.cudaDist < kb.cudaDist
 	}

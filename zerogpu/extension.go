@@ -2,11 +2,13 @@ package zerogpu
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -167,7 +169,14 @@ func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string)
 		return false, []string{fmt.Sprintf("built for %s, the Space runs cp%d%d", tags, p.py[0], p.py[1])}
 	}
 	q := p.query(e, t)
-	ok, reasons := e.needs.Fits(q.Torch[0], q.Torch[1], q.CUDA[0], q.ABI, q.GPUArch)
+	needs := e.needs
+	if p.c.Blackwell.TorchMinorTolerant && p.c.Blackwell.Repo != "" && strings.Contains(e.user.Req.URL, "/"+p.c.Blackwell.Repo+"/") {
+		// A dataset cell for the next torch minor runs on this one.
+		if n, tolerant := cudalabel.TolerantCell(cudalabel.FromWheel(e.wheel), e.needs, q.Torch[0], q.Torch[1]); tolerant {
+			needs = n
+		}
+	}
+	ok, reasons := needs.Fits(q.Torch[0], q.Torch[1], q.CUDA[0], q.ABI, q.GPUArch)
 	if e.pkg != nil && e.pkg.MinVersionForGPU != "" && e.needs.Dialect != "hub-cell" {
 		min := pep440.MustParse(e.pkg.MinVersionForGPU)
 		if e.wheel.Version.Public().Compare(min) < 0 {
@@ -195,4 +204,26 @@ func sourceWord(m *WheelMatch) string {
 // lineFor renders a chosen wheel as a requirement line.
 func lineFor(name string, m *WheelMatch) string {
 	return name + " @ " + m.URL
+}
+
+// registryRepo returns the registry package a VCS or archive URL of no
+// name points at by its repository's name (".../NVlabs/nvdiffrast.git" is
+// nvdiffrast), or "".
+func (p *planner) registryRepo(rawURL string) string {
+	if rawURL == "" {
+		return ""
+	}
+	u := strings.TrimPrefix(rawURL, "git+")
+	if i := strings.IndexAny(u, "#?"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.LastIndexByte(u, '@'); i > strings.Index(u, "://")+3 && strings.Count(u[i:], "/") == 0 {
+		u = u[:i] // a revision
+	}
+	base := strings.TrimSuffix(path.Base(strings.TrimSuffix(u, "/")), ".git")
+	name := pep508.NormalizeName(base)
+	if pkg, ok := p.c.Package(name); ok {
+		return pkg.Name
+	}
+	return ""
 }

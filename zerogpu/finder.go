@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -124,7 +125,18 @@ func (f *SourceFinder) wheelQuery(q WheelQuery) wheelfind.Query {
 		Python:   q.Python,
 		Platform: wheeltags.Target{Python: q.Python, Glibc: glibc, Arch: f.Catalog.Platform.Arch},
 		Torch:    q.Torch, CUDA: q.CUDA, ABI: q.ABI, GPUArch: q.GPUArch,
+		TorchMinorTolerant: TorchMinorTolerant(f.Catalog),
 	}
+}
+
+// TorchMinorTolerant returns the Hub repositories whose cells the catalog
+// records as torch-minor tolerant (the Blackwell dataset's
+// torch_minor_tolerant), for wheelfind.Query.TorchMinorTolerant.
+func TorchMinorTolerant(c *catalog.Catalog) []string {
+	if c.Blackwell.Repo == "" || !c.Blackwell.TorchMinorTolerant {
+		return nil
+	}
+	return []string{c.Blackwell.Repo}
 }
 
 // FindWheel implements WheelFinder.
@@ -173,6 +185,11 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 	}
 	// Nothing fits: the pins that would make a rejected wheel fit, then the
 	// nearest rejects.
+	if snapshot && len(res.Rejected) == 0 {
+		if m, ok := f.unsearched(q); ok {
+			misses = append(misses, m)
+		}
+	}
 	alts := Alternatives(f.Catalog, wq)
 	for _, s := range wheelfind.Suggest(res, alts) {
 		if len(q.Specifiers) > 0 && !q.Specifiers.Contains(s.Found.Wheel.Version, true) {
@@ -190,6 +207,32 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 		misses = append(misses, WheelMiss{Filename: r.Filename, URL: r.URL, Reasons: r.Reasons})
 	}
 	return nil, misses, nil
+}
+
+// unsearched says, when the catalog snapshot knows no wheel of q.Package
+// but the catalog names sources for it, that those sources were not
+// searched: the snapshot holds only the wheels known on its date, and
+// "build a wheel" would be the wrong advice before searching them.
+func (f *SourceFinder) unsearched(q WheelQuery) (WheelMiss, bool) {
+	p, ok := f.Catalog.Package(q.Package)
+	if !ok {
+		return WheelMiss{}, false
+	}
+	var names []string
+	for _, s := range p.Sources {
+		if s, ok := s.Expand(q.TorchVersion, q.CUDA); ok {
+			names = append(names, s.String())
+		}
+	}
+	if len(names) == 0 {
+		return WheelMiss{}, false
+	}
+	list := strings.Join(names, ", ")
+	return WheelMiss{
+		Filename: "catalog snapshot " + f.Catalog.Meta.Date,
+		Reasons:  []string{fmt.Sprintf("knows no %s wheel; its sources were not searched (offline, or unreachable): %s", q.Package, list)},
+		Fix:      fmt.Sprintf("search %s with network access (without --offline); the catalog snapshot lists only the wheels known on %s", list, f.Catalog.Meta.Date),
+	}, true
 }
 
 func originOf(f wheelfind.Found) string {

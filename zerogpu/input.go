@@ -35,6 +35,12 @@ type Input struct {
 	// paths), written again as -c lines when ranges are kept, so that pip
 	// still applies them.
 	ConstraintFiles []string
+	// LockedGradio is the gradio version a lock export resolved with
+	// (gradio itself is not exported): the platform installs sdk_version's.
+	LockedGradio string
+	// LeftOut names preinstalled packages a lock export did not write
+	// (huggingface-hub when only a dependency needs it).
+	LeftOut []string
 	// Overrides are [tool.uv] override-dependencies, applied as far as a
 	// requirements file can carry them (see applyOverrides).
 	Overrides []Requirement
@@ -70,6 +76,10 @@ type Options struct {
 	NoEmit []string
 	// EmitPreinstalled writes gradio and spaces too (not recommended).
 	EmitPreinstalled bool
+
+	// torchBecause, with Torch, replaces "--torch" as the reason torch
+	// was chosen (a lock's fallback to a lower allowed version).
+	torchBecause string
 }
 
 // WheelQuery asks for a prebuilt wheel of one package for one target.

@@ -50,6 +50,12 @@ var ErrUnreachable = errors.New("the package index could not be read")
 // CUDA wheels chosen by Plan stay as direct URLs; editable, path and VCS
 // requirements stay as written. No solution becomes a Problem with the
 // resolver's explanation.
+//
+// torch is the highest allowed version that resolves: when the plan's torch
+// does not (a dependency caps torch, or the index has no wheel of it for
+// the target) and the user's requirements accept a lower allowed version,
+// the plan is made again for that version (its CUDA wheels with it) and
+// locked, highest first.
 func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	if !r.OK() {
 		return nil
@@ -57,6 +63,42 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if c == nil {
 		c = catalog.Default()
 	}
+	if err := r.lockOnce(ctx, c, in, lo); err != nil || r.OK() || r.planned == nil {
+		return err
+	}
+	first := r.Target.Torch
+	why := r.Problems[0].Message
+	if !strings.Contains(why, "torch") {
+		return nil
+	}
+	for _, t := range r.torchCands {
+		if t.Compare(pep440.MustParse(first)) >= 0 {
+			continue
+		}
+		opts := *r.planned
+		opts.Torch = t.String()
+		opts.torchBecause = fmt.Sprintf("the highest allowed version that resolves with the dependencies (torch %s does not)", first)
+		next, err := Plan(ctx, in, opts)
+		if err != nil {
+			return err
+		}
+		if !next.OK() {
+			continue // a CUDA wheel has no build for this torch
+		}
+		if err := next.lockOnce(ctx, c, in, lo); err != nil {
+			return err
+		}
+		if next.OK() {
+			next.warnf("torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", first, t)
+			*r = *next
+			return nil
+		}
+	}
+	return nil
+}
+
+// lockOnce locks the plan as it is.
+func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	env := pep508.LinuxEnv(r.Target.Python)
 	py := pyMajorMinor(r.Target.Python)
 	target := wheeltags.Target{Python: py, Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch}
@@ -123,6 +165,14 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	for _, ch := range r.Changes {
 		if ch.After == "" {
 			omit[ch.Name] = true
+			// --no-emit-package leaves the package out of the file, not
+			// out of the resolution: what it needs is still written (uv
+			// export); --prune is the flag that drops that too.
+			if _, pre := c.PreinstalledPackage(ch.Name); !pre && strings.HasSuffix(ch.Reason, "--no-emit-package") {
+				if pr, err := pep508.ParseRequirement(ch.Before); err == nil && pr.Name != "" {
+					req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: orDash(ch.Origin)})
+				}
+			}
 		}
 	}
 	// What the platform installs after requirements.txt is resolved with it.
@@ -191,7 +241,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		r.problem(Problem{
 			Subject: "lock",
 			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
-			Fixes:   append(append(sidecarFixes(ctx, lister, c, r.Target.Torch, res.Unsat.Derivation), overrideFixes(in, res.Unsat.Derivation)...), fixesFor(res.Unsat.Suggestions, in)...),
+			Fixes:   unsatFixes(ctx, lister, c, target, r.Target.Torch, in, res.Unsat),
 		})
 		return nil
 	}
@@ -299,7 +349,7 @@ func fixesFor(sugg []string, in *Input) []string {
 				if in.SDKVersionOrigin != "" {
 					where = in.SDKVersionOrigin
 				}
-				out = append(out, fmt.Sprintf("set `sdk_version: %s` in %s (gradio %s is not on the index)", v, where, in.SDKVersion))
+				out = append(out, fmt.Sprintf("or set `sdk_version: %s` in %s (gradio %s, the Space's sdk_version, does not resolve with the rest; %s does)", v, where, in.SDKVersion, v))
 				continue
 			}
 			if strings.HasPrefix(s, "remove ") {

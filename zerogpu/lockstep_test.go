@@ -56,11 +56,26 @@ func sidecarIndex() *memIndex {
 	return m
 }
 
+// planLock plans lines for a Python 3.12 Space on Gradio 6.19.0 and locks
+// the plan against m.
+func planLock(t *testing.T, lines []string, m *memIndex) *Report {
+	t.Helper()
+	c := catalog.Default()
+	in := &Input{Requirements: reqs(t, lines...), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	if err != nil || !r.OK() {
+		t.Fatalf("Plan: %v %v", err, r.Problems)
+	}
+	if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // TestLockSidecars: whatever pulls a side-car in, the lock takes the
 // release built for the plan's torch; huggingface-hub, which the platform
 // installs, is written only when the user lists it.
 func TestLockSidecars(t *testing.T) {
-	c := catalog.Default()
 	for _, tc := range []struct {
 		name  string
 		lines []string
@@ -86,15 +101,7 @@ func TestLockSidecars(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := &Input{Requirements: reqs(t, tc.lines...), PythonVersion: "3.12", SDKVersion: "6.19.0"}
-			r, err := Plan(context.Background(), in, Options{Catalog: c})
-			if err != nil || !r.OK() {
-				t.Fatalf("Plan: %v %v", err, r.Problems)
-			}
-			m := sidecarIndex()
-			if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
-				t.Fatal(err)
-			}
+			r := planLock(t, tc.lines, sidecarIndex())
 			if !r.OK() {
 				t.Fatalf("Lock: %v", r.Problems)
 			}
@@ -178,5 +185,251 @@ func TestLockOverrideLoosening(t *testing.T) {
 	fixes := strings.Join(r.Problems[0].Fixes, "\n")
 	if !strings.Contains(fixes, "numpy>=2 (pyproject.toml:9) is a [tool.uv] override-dependencies entry") {
 		t.Errorf("fixes do not explain the override:\n%s\nmessage: %s", fixes, r.Problems[0].Message)
+	}
+}
+
+// torch is the highest allowed version that resolves: a dependency that
+// caps torch, or an index without the newest torch, moves it down.
+func TestLockTorchFallsBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		lines   []string
+		index   func(*memIndex)
+		want    string // the torch line's requirement
+		problem string // substring, when no torch resolves
+	}{
+		{name: "a dependency caps torch", lines: []string{"torch", "capper"},
+			index: func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
+			want:  "torch==2.9.1"},
+		{name: "the index lacks the newest torch", lines: []string{"torch"},
+			index: func(m *memIndex) { m.files["torch"] = m.files["torch"][:1] }, // 2.10.0 only
+			want:  "torch==2.10.0"},
+		{name: "a range keeps the fallback inside it", lines: []string{"torch>=2.10", "capper"},
+			index:   func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
+			problem: "capper"},
+		{name: "an exact pin never moves", lines: []string{"torch==2.11.0", "capper"},
+			index:   func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
+			problem: "capper"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := sidecarIndex()
+			tc.index(m)
+			r := planLock(t, tc.lines, m)
+			if tc.problem != "" {
+				if r.OK() || !strings.Contains(r.Problems[0].Message, tc.problem) {
+					t.Fatalf("want a problem naming %q, got lines %v problems %v", tc.problem, r.Lines, r.Problems)
+				}
+				return
+			}
+			if !r.OK() {
+				t.Fatalf("Lock: %v", r.Problems)
+			}
+			var got string
+			for _, l := range r.Lines {
+				if l.Name == "torch" {
+					got = l.Text
+				}
+			}
+			if got != tc.want || r.Target.Torch != strings.TrimPrefix(tc.want, "torch==") {
+				t.Errorf("torch line %q, target %s; want %q", got, r.Target.Torch, tc.want)
+			}
+			if !strings.Contains(strings.Join(r.Warnings, "\n"), "does not resolve with the dependencies") {
+				t.Errorf("no warning about the fallback: %v", r.Warnings)
+			}
+		})
+	}
+}
+
+// --no-emit-package leaves a package out of the file, but what it needs is
+// still resolved and written, as uv export does; --prune drops that too.
+func TestLockNoEmitKeepsDependencies(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name  string
+		prune []string
+		want  []string
+	}{
+		{"no-emit", nil, []string{"regex==2024.1", "torch==2.10.0"}},
+		{"prune", []string{"textlib"}, []string{"torch==2.10.0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &Input{Requirements: reqs(t, "torch==2.10.0", "textlib"), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+			r, err := Plan(context.Background(), in, Options{Catalog: c, NoEmit: []string{"textlib"}})
+			if err != nil || !r.OK() {
+				t.Fatalf("Plan: %v %v", err, r.Problems)
+			}
+			m := sidecarIndex()
+			m.add("textlib", "1.0", "regex")
+			m.add("regex", "2024.1")
+			if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m, Prune: tc.prune}); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range r.Lines {
+				got = append(got, l.Text)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// --no-emit-package torch: the user's torch pin still decides the wheels,
+// and no torch line is written.
+func TestPlanNoEmitTorch(t *testing.T) {
+	c := catalog.Default()
+	in := &Input{Requirements: reqs(t, "torch==2.8.0", "flash-attn"), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c, NoEmit: []string{"torch"}, Finder: testFinder(c)})
+	if err != nil || !r.OK() {
+		t.Fatalf("Plan: %v %v", err, r.Problems)
+	}
+	if r.Target.Torch != "2.8.0" {
+		t.Errorf("torch %s, want the user's 2.8.0", r.Target.Torch)
+	}
+	for _, l := range r.Lines {
+		if l.Name == "torch" {
+			t.Errorf("torch written: %q", l.Text)
+		}
+		if l.Name == "flash-attn" && !strings.Contains(l.Text, "torch2.8") {
+			t.Errorf("flash-attn not for torch 2.8: %q", l.Text)
+		}
+	}
+}
+
+// An index of another CUDA build of torch would win over PyPI's (a local
+// version sorts higher): it is dropped; the matching one stays.
+func TestPlanDropsTorchIndexes(t *testing.T) {
+	c := catalog.Default()
+	opts := []string{
+		"--extra-index-url https://download.pytorch.org/whl/cu126",
+		"--extra-index-url https://download.pytorch.org/whl/cu128",
+		"--find-links https://download.pytorch.org/whl/torch_stable.html",
+		"--extra-index-url https://download.pytorch.org/whl/cpu",
+		"--index-url https://pypi.org/simple",
+	}
+	in := &Input{Requirements: reqs(t, "torch==2.8.0", "torchaudio"), Options: opts, PythonVersion: "3.12", SDKVersion: "6.19.0"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	if err != nil || !r.OK() {
+		t.Fatalf("Plan: %v %v", err, r.Problems)
+	}
+	want := []string{"--extra-index-url https://download.pytorch.org/whl/cu128", "--index-url https://pypi.org/simple"}
+	if diff := cmp.Diff(want, r.Options); diff != "" {
+		t.Errorf("options (-want +got):\n%s", diff)
+	}
+	// Without torch in the plan, index lines are the user's business.
+	in = &Input{Requirements: reqs(t, "numpy"), Options: opts, PythonVersion: "3.12"}
+	r, _ = Plan(context.Background(), in, Options{Catalog: c})
+	if diff := cmp.Diff(opts, r.Options); diff != "" {
+		t.Errorf("without torch, options (-want +got):\n%s", diff)
+	}
+}
+
+// torch==2.8.0+cu128 installs only from an index that serves that build.
+func TestPlanLocalLabel(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		opts []string
+		want string
+	}{
+		{nil, "torch==2.8.0"},
+		{[]string{"--extra-index-url https://download.pytorch.org/whl/cu128"}, "torch==2.8.0+cu128"},
+	} {
+		in := &Input{Requirements: reqs(t, "torch==2.8.0+cu128"), Options: tc.opts, PythonVersion: "3.12"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c})
+		if err != nil || !r.OK() {
+			t.Fatalf("Plan: %v %v", err, r.Problems)
+		}
+		if len(r.Lines) != 1 || r.Lines[0].Text != tc.want {
+			t.Errorf("options %v: lines %v, want %s", tc.opts, r.Lines, tc.want)
+		}
+	}
+}
+
+func TestRegistryRepo(t *testing.T) {
+	p := &planner{c: catalog.Default()}
+	for _, tc := range []struct{ url, want string }{
+		{"git+https://github.com/NVlabs/nvdiffrast.git", "nvdiffrast"},
+		{"git+https://github.com/NVlabs/nvdiffrast.git@729261dc64c4241ea36efda84fbf532cc8b425b8", "nvdiffrast"},
+		{"git+https://github.com/facebookresearch/pytorch3d.git@stable#subdirectory=x", "pytorch3d"},
+		{"git+https://github.com/huggingface/accelerate.git", ""},
+		{"git+https://github.com/NVIDIA/apex", "apex"}, // the real apex: a CUDA build
+		{"", ""},
+	} {
+		if got := p.registryRepo(tc.url); got != tc.want {
+			t.Errorf("registryRepo(%q) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+}
+
+// A uv.lock export resolved with another gradio than sdk_version's is
+// reported, and a pin that breaks the old SDK's rules is a problem.
+func TestPlanLockAgainstSDK(t *testing.T) {
+	c := catalog.Default()
+	lines := reqs(t, "starlette==0.46.2", "numpy==2.1.0")
+	for i := range lines {
+		lines[i].Locked, lines[i].Origin = true, "uv.lock"
+	}
+	in := &Input{Requirements: lines, Locked: true, LockedGradio: "5.38.2", SDKVersion: "4.44.1", SDKVersionOrigin: "README.md:5", PythonVersion: "3.12"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || !strings.Contains(r.Problems[0].Message, "starlette==0.46.2 conflicts with the Gradio 4.44.1 SDK") {
+		t.Errorf("problems %v, want starlette's conflict", r.Problems)
+	}
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "uv.lock was resolved with gradio 5.38.2, but the platform installs gradio 4.44.1") {
+		t.Errorf("warnings %v", r.Warnings)
+	}
+	in.SDKVersion, in.LockedGradio = "5.38.2", "5.38.2"
+	r, _ = Plan(context.Background(), in, Options{Catalog: c})
+	if !r.OK() || len(r.Warnings) > 0 {
+		t.Errorf("gradio 5.38.2 both ways: problems %v warnings %v", r.Problems, r.Warnings)
+	}
+}
+
+// A version pin that rules out every fitting wheel: the fix names the
+// version that has one.
+func TestNoWheelFixNamesVersion(t *testing.T) {
+	c := catalog.Default()
+	in := &Input{Requirements: reqs(t, "torch==2.8.0", "flash-attn==2.7.3"), PythonVersion: "3.12"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c, Finder: testFinder(c)})
+	if err != nil || r.OK() {
+		t.Fatalf("Plan: %v, problems %v", err, r.Problems)
+	}
+	want := "change the requirement to flash-attn==2.8.3: that version has a wheel that fits (flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl)"
+	if got := r.Problems[0].Fixes; len(got) == 0 || got[0] != want {
+		t.Errorf("fixes %q, want first %q", got, want)
+	}
+}
+
+// Dead ends get specific fixes: an sdist-only package, a package the index
+// lacks; the generic "several must change together" goes.
+func TestLockDeadEndFixes(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct{ line, want string }{
+		{"xatlas", "xatlas is not on the index: add the index that has it"},
+		{"pure", "pure is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist`"},
+	} {
+		in := &Input{Requirements: reqs(t, "torch==2.10.0", tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c})
+		if err != nil || !r.OK() {
+			t.Fatalf("Plan: %v %v", err, r.Problems)
+		}
+		m := sidecarIndex()
+		m.files["pure"] = []index.File{{Filename: "pure-1.0.tar.gz", URL: "https://files.test/pure-1.0.tar.gz"}}
+		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+			t.Fatal(err)
+		}
+		if r.OK() {
+			t.Fatal("Lock succeeded")
+		}
+		fixes := strings.Join(r.Problems[0].Fixes, "\n")
+		if !strings.Contains(fixes, tc.want) {
+			t.Errorf("%s: fixes lack %q:\n%s\nderivation: %s", tc.line, tc.want, fixes, r.Problems[0].Message)
+		}
+		if strings.Contains(fixes, "several of them must change together") {
+			t.Errorf("%s: generic fix kept:\n%s", tc.line, fixes)
+		}
 	}
 }

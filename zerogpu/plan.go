@@ -45,7 +45,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	}
 	p := &planner{
 		ctx: ctx, c: c, opts: opts, in: in,
-		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles},
+		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles, Preinstalled: in.LeftOut},
 		sidecars: map[string][]Requirement{},
 		exts:     map[string]*extension{},
 		noEmit:   map[string]string{},
@@ -94,9 +94,13 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 		return nil, err
 	}
 	p.checkPlatformConstraints()
+	p.dropTorchIndexes()
+	p.dropLocalLabels()
 	p.dropStaleTorchDeps()
 	p.finish()
 	p.checkUserConstraints()
+	planned := opts
+	r.planned = &planned
 	return r, nil
 }
 
@@ -166,6 +170,14 @@ func (p *planner) checkPre(req Requirement) {
 func (p *planner) classify(req Requirement) {
 	name := pep508.NormalizeName(req.Req.Name)
 	if name == "" {
+		if guess := p.registryRepo(req.Req.URL); guess != "" {
+			// git+https://github.com/NVlabs/nvdiffrast.git: a CUDA package
+			// of the registry by its repository's name.
+			p.r.warnf("%s: %q names no package; its repository is %s's, so zgpu treats it as %s", req.Origin, req.Text, guess, guess)
+			req.Req.Name = guess
+			p.classify(req)
+			return
+		}
 		p.keep(req)
 		p.r.warnf("%s: %q names no package; kept as written", req.Origin, req.Text)
 		return
@@ -173,6 +185,9 @@ func (p *planner) classify(req Requirement) {
 	if reason, ok := p.noEmit[name]; ok {
 		p.removed = append(p.removed, req)
 		p.r.Changes = append(p.r.Changes, Change{Name: name, Before: req.Text, Reason: "not emitted: " + reason, Origin: req.Origin})
+		if name == "torch" && p.applies(req) {
+			p.torch = append(p.torch, req) // still decides which torch the wheels are for
+		}
 		return
 	}
 	if !p.applies(req) {

@@ -2,6 +2,7 @@ package zerogpu
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -42,36 +43,51 @@ func (p *planner) checkPlatformConstraints() {
 			r.warnf("gradio %s (sdk_version): %s; locking applies %s", p.in.SDKVersion, rule.Why, strings.Join(rule.Constraints, ", "))
 		}
 	}
+	if p.in.SDKVersion != "" && p.in.Locked {
+		p.checkLockAgainstSDK()
+	}
 	// spaces' own requirements against the user's exact pins.
 	if _, ok := p.noEmit["spaces"]; !ok {
 		return
 	}
+	for _, x := range p.excludedPins(p.c.Spaces.Requires) {
+		r.problem(Problem{
+			Subject: x.line.Name, Origin: x.line.Origin,
+			Message: fmt.Sprintf("%s conflicts with the platform's spaces %s, which requires %s", x.line.Text, p.c.Spaces.Version, x.req),
+			Fixes:   []string{fmt.Sprintf("relax the pin to %s%s", x.line.Name, x.spec)},
+		})
+	}
+}
+
+// excludedPin is an exact pin of the output that a requirement excludes.
+type excludedPin struct {
+	line Line
+	req  string            // the requirement, as written
+	spec pep440.Specifiers // its version specifiers
+}
+
+// excludedPins returns the written exact pins that the requirements (of
+// spaces, of the SDK's rules) exclude.
+func (p *planner) excludedPins(reqs []string) []excludedPin {
 	pins := map[string]Line{}
 	for _, l := range p.kept {
 		pins[l.Name] = l
 	}
-	for _, s := range p.c.Spaces.Requires {
+	var out []excludedPin
+	for _, s := range reqs {
 		req, err := pep508.ParseRequirement(s)
-		if err != nil || (len(req.Specifiers) == 0) {
+		if err != nil || len(req.Specifiers) == 0 {
 			continue
 		}
-		name := pep508.NormalizeName(req.Name)
-		l, ok := pins[name]
+		l, ok := pins[pep508.NormalizeName(req.Name)]
 		if !ok {
 			continue
 		}
-		v, ok := exactPin(l.Text)
-		if !ok {
-			continue
-		}
-		if !req.Specifiers.Contains(v, true) {
-			r.problem(Problem{
-				Subject: name, Origin: l.Origin,
-				Message: fmt.Sprintf("%s conflicts with the platform's spaces %s, which requires %s", l.Text, p.c.Spaces.Version, s),
-				Fixes:   []string{fmt.Sprintf("relax the pin to %s%s", name, req.Specifiers)},
-			})
+		if v, ok := exactPin(l.Text); ok && !req.Specifiers.Contains(v, true) {
+			out = append(out, excludedPin{line: l, req: s, spec: req.Specifiers})
 		}
 	}
+	return out
 }
 
 func (p *planner) sourceOf(name string) string {
@@ -152,6 +168,121 @@ func (p *planner) checkUserConstraints() {
 				Subject: l.Name, Origin: c.Origin,
 				Message: fmt.Sprintf("the constraint %s (%s) excludes %s, %s; pip would refuse both", c.Text, c.Origin, l.Text, what),
 				Fixes:   []string{fmt.Sprintf("change the constraint at %s to allow %s %s", c.Origin, l.Name, v)},
+			})
+		}
+	}
+}
+
+// pytorchIndex matches the PyTorch indexes of one CUDA (or CPU) build:
+// https://download.pytorch.org/whl/cu126, .../whl/cpu, .../whl/torch_stable.html.
+var pytorchIndex = regexp.MustCompile(`^https?://download\.pytorch\.org/whl/(cu\d+|cpu|rocm[\d.]+|torch_stable\.html)/?$`)
+
+// dropTorchIndexes removes index lines for PyTorch builds other than the
+// one torch's PyPI wheel is: with `--extra-index-url .../whl/cu126`, pip
+// takes torch 2.8.0+cu126 over 2.8.0 (a local version sorts higher), and
+// that build has no kernels for the platform's GPU; with .../whl/cpu, no
+// GPU at all. PyPI's torch for every allowed version is the right build.
+func (p *planner) dropTorchIndexes() {
+	t := p.r.Target.Torch
+	if t == "" || (len(p.torch) == 0 && len(p.sidecars) == 0) {
+		return
+	}
+	row, ok := p.c.FamilyOf(pep440.MustParse(t))
+	if !ok || row.DefaultCUDA == "" {
+		return
+	}
+	var kept []string
+	for _, o := range p.r.Options {
+		f := strings.Fields(o)
+		if len(f) != 2 || (f[0] != "--index-url" && f[0] != "--extra-index-url" && f[0] != "--find-links") {
+			kept = append(kept, o)
+			continue
+		}
+		m := pytorchIndex.FindStringSubmatch(f[1])
+		if m == nil || m[1] == row.DefaultCUDA {
+			kept = append(kept, o)
+			continue
+		}
+		why := fmt.Sprintf("pip would take torch %s+%s from it (a local version sorts higher), which is not built for the platform's GPU %s; PyPI's torch %s is the %s build", t, m[1], p.c.Platform.GPUArch, t, row.DefaultCUDA)
+		if m[1] == "torch_stable.html" {
+			why = fmt.Sprintf("pip would take a torch %s+cuXXX build from it over PyPI's; PyPI's torch %s is the %s build the platform needs", t, t, row.DefaultCUDA)
+		}
+		p.r.Changes = append(p.r.Changes, Change{Name: f[0], Before: o, Reason: "removed: " + why})
+		p.r.warnf("%s removed: %s", o, why)
+	}
+	p.r.Options = kept
+}
+
+// dropLocalLabels rewrites a side-car or torch pin with a local label
+// (torch==2.8.0+cu128) to the public version when no index line serves that
+// build: PyPI has no 2.8.0+cu128, so pip would find no matching
+// distribution. PyPI's own build is the one the platform needs.
+func (p *planner) dropLocalLabels() {
+	for i, l := range p.kept {
+		if l.Name != "torch" && !p.isSidecar(l.Name, Requirement{}) {
+			continue
+		}
+		req, err := pep508.ParseRequirement(l.Text)
+		if err != nil {
+			continue
+		}
+		v, ok := PinnedVersion(req)
+		if !ok || v.Local() == "" || p.servesLocal(v.Local()) {
+			continue
+		}
+		line := l.Name + "==" + v.Public().String()
+		if req.Marker != nil {
+			line += "; " + req.Marker.String()
+		}
+		why := fmt.Sprintf("no index line serves the +%s build, and PyPI has only %s %s (the build the platform needs)", v.Local(), l.Name, v.Public())
+		p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
+		p.kept[i].Text, p.kept[i].Reason = line, why
+	}
+}
+
+// servesLocal reports whether an index line of the output serves builds
+// with the local label (a PyTorch index .../whl/cu128 for "cu128").
+func (p *planner) servesLocal(label string) bool {
+	for _, o := range p.r.Options {
+		f := strings.Fields(o)
+		if len(f) == 2 && strings.Contains(f[1], "download.pytorch.org/whl") &&
+			(strings.HasSuffix(strings.TrimSuffix(f[1], "/"), "/"+label) || strings.HasSuffix(f[1], "torch_stable.html")) {
+			return true
+		}
+		if len(f) == 2 && !strings.Contains(f[1], "download.pytorch.org") && f[0] != "--index-url" {
+			return true // another extra index or find-links page may serve it
+		}
+	}
+	return false
+}
+
+// checkLockAgainstSDK compares a lock export with the Gradio the platform
+// installs: a lock resolved with another gradio is reported, and a pin
+// that breaks the SDK's rules (gradio 4.x needs starlette<0.40, ...) is a
+// problem: an export cannot re-resolve, `uv lock` must.
+func (p *planner) checkLockAgainstSDK() {
+	r, sdk := p.r, p.in.SDKVersion
+	where := p.in.SDKVersionOrigin
+	if where == "" {
+		where = "README.md"
+	}
+	if lg := p.in.LockedGradio; lg != "" {
+		lv, err1 := pep440.Parse(lg)
+		sv, err2 := pep440.Parse(sdk)
+		if err1 == nil && err2 == nil && lv.Compare(sv) != 0 {
+			r.warnf("uv.lock was resolved with gradio %s, but the platform installs gradio %s (sdk_version, %s): the exported pins were chosen for gradio %s; set `sdk_version: %s` in README.md, or require gradio==%s in pyproject.toml and run `uv lock`",
+				lg, sdk, where, lg, lg, sdk)
+		}
+	}
+	for _, rule := range p.c.SDKRulesFor(sdk) {
+		for _, x := range p.excludedPins(rule.Constraints) {
+			r.problem(Problem{
+				Subject: x.line.Name, Origin: x.line.Origin,
+				Message: fmt.Sprintf("%s conflicts with the Gradio %s SDK the platform installs (sdk_version, %s): it needs %s (%s)", x.line.Text, sdk, where, x.req, rule.Why),
+				Fixes: []string{
+					fmt.Sprintf("add %q to [tool.uv] constraint-dependencies in pyproject.toml and run `uv lock`", x.req),
+					"or raise sdk_version in README.md to a Gradio the lock was resolved with",
+				},
 			})
 		}
 	}

@@ -26,6 +26,9 @@ type ExportOptions struct {
 	NoEmitPackage []string
 	Prune         []string
 	NoEmitProject bool
+	// EmitPreinstalled exports huggingface-hub (preinstalled, emit=user)
+	// even when only a dependency asks for it.
+	EmitPreinstalled bool
 }
 
 // TargetPython returns the full interpreter version Plan will use for p
@@ -68,7 +71,7 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 	}
 	switch {
 	case p.UVLock != nil:
-		if err := fromLock(in, p, python, ex); err != nil {
+		if err := fromLock(in, p, c, python, ex); err != nil {
 			return nil, err
 		}
 	case p.Pylock != nil:
@@ -227,7 +230,7 @@ func fromProjectReq(r project.Requirement) Requirement {
 }
 
 // fromLock exports uv.lock for the target, markers evaluated.
-func fromLock(in *Input, p *project.Project, python string, ex ExportOptions) error {
+func fromLock(in *Input, p *project.Project, c *catalog.Catalog, python string, ex ExportOptions) error {
 	var defaultGroups []string
 	if p.Pyproject != nil {
 		defaultGroups = p.Pyproject.UV.DefaultGroups
@@ -248,7 +251,18 @@ func fromLock(in *Input, p *project.Project, python string, ex ExportOptions) er
 		}
 	}
 	in.Locked = true
+	in.LockedGradio = lockedVersion(p.UVLock, "gradio", sel)
+	roots := map[string]bool{}
+	for _, r := range append(p.UVLock.Roots(), p.UVLock.Members()...) {
+		roots[pep508.NormalizeName(r.Name)] = true
+	}
 	for _, s := range sel {
+		if pre, ok := c.PreinstalledPackage(s.Name); ok && pre.Emit == "user" && !viaRoot(s.Via, roots) && !ex.EmitPreinstalled {
+			// Preinstalled (huggingface-hub): exported only when the
+			// project asks for it itself.
+			in.LeftOut = append(in.LeftOut, pep508.NormalizeName(s.Name))
+			continue
+		}
 		if s.Source.Kind == "registry" && s.Source.Value != "" && !isPyPI(s.Source.Value) {
 			addOption(in, "--extra-index-url "+s.Source.Value)
 		}
@@ -276,6 +290,32 @@ func fromLock(in *Input, p *project.Project, python string, ex ExportOptions) er
 		})
 	}
 	return nil
+}
+
+// lockedVersion returns the version of name in the lock (the first, when
+// forks hold several), or "".
+func lockedVersion(l *uvlock.Lock, name string, _ []uvlock.Selected) string {
+	for _, p := range l.Lookup(name) {
+		if p.Version != "" {
+			return p.Version
+		}
+	}
+	return ""
+}
+
+// viaRoot reports whether one of the parents is a root project or a
+// workspace member: a direct dependency of the project.
+func viaRoot(via []string, roots map[string]bool) bool {
+	for _, v := range via {
+		name := v
+		if i := strings.IndexAny(name, " ["); i > 0 {
+			name = name[:i]
+		}
+		if roots[pep508.NormalizeName(name)] {
+			return true
+		}
+	}
+	return false
 }
 
 // lockLine renders a locked package as uv export does: name==version for a

@@ -1,6 +1,7 @@
 package zerogpu
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -101,5 +102,75 @@ func TestFromProjectNothingToRead(t *testing.T) {
 	}
 	if _, err := FromProject(p, catalog.Default(), "3.12.12", ExportOptions{}); err == nil {
 		t.Errorf("a README alone must be an error, not an empty requirements file")
+	}
+}
+
+// A uv.lock export leaves out huggingface-hub when only dependencies need
+// it (the platform preinstalls it), keeps it when the project asks for it,
+// and records the gradio the lock was resolved with.
+func TestFromLockPreinstalled(t *testing.T) {
+	lock := `version = 1
+requires-python = ">=3.10"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [{ name = "gradio" }, { name = "transformers" }%s]
+
+[[package]]
+name = "gradio"
+version = "5.38.2"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "huggingface-hub" }]
+
+[[package]]
+name = "transformers"
+version = "4.57.1"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "huggingface-hub" }]
+
+[[package]]
+name = "huggingface-hub"
+version = "0.36.0"
+source = { registry = "https://pypi.org/simple" }
+`
+	for _, tc := range []struct {
+		direct string
+		want   []string
+		left   []string
+	}{
+		{"", []string{"transformers==4.57.1"}, []string{"huggingface-hub"}},
+		{`, { name = "huggingface-hub" }`, []string{"huggingface-hub==0.36.0", "transformers==4.57.1"}, nil},
+	} {
+		dir := t.TempDir()
+		pyproject := "[project]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\"gradio\", \"transformers\"]\n"
+		if err := os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte(pyproject), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(fmt.Sprintf(lock, tc.direct)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := project.Load(dir, project.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := FromProject(p, catalog.Default(), "3.12.12", ExportOptions{NoEmitPackage: []string{"spaces", "gradio"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range in.Requirements {
+			got = append(got, r.Text)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("direct %q: requirements (-want +got):\n%s", tc.direct, diff)
+		}
+		if diff := cmp.Diff(tc.left, in.LeftOut); diff != "" {
+			t.Errorf("direct %q: left out (-want +got):\n%s", tc.direct, diff)
+		}
+		if in.LockedGradio != "5.38.2" {
+			t.Errorf("LockedGradio = %q", in.LockedGradio)
+		}
 	}
 }

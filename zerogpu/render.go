@@ -18,6 +18,11 @@ type RenderOptions struct {
 	// Dir is the folder the file is written to: -c lines name constraint
 	// files relative to it.
 	Dir string
+	// LeftOut names the packages the platform installs that the file
+	// leaves out on purpose (spaces and gradio; none with
+	// --emit-preinstalled), for the header; the report's Preinstalled
+	// follow them.
+	LeftOut []string
 }
 
 // Document turns the plan into a requirements file.
@@ -31,14 +36,15 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 			target += " (CUDA " + t.CUDA + ")"
 		}
 	}
-	left := "spaces and gradio are"
-	if len(r.Preinstalled) > 0 {
-		left = "spaces, gradio and " + strings.Join(r.Preinstalled, ", ") + " are"
+	doc.Header = append(doc.Header, "For "+target+".")
+	if left := append(append([]string(nil), o.LeftOut...), r.Preinstalled...); len(left) > 0 {
+		verb := " is"
+		if n := len(left); n > 1 {
+			left = append(left[:n-2:n-2], strings.Join(left[n-2:], " and "))
+			verb = " are"
+		}
+		doc.Header = append(doc.Header, strings.Join(left, ", ")+verb+" installed by the platform and left out on purpose.")
 	}
-	doc.Header = append(doc.Header,
-		"For "+target+".",
-		left+" installed by the platform and left out on purpose.",
-	)
 	marked := false
 	for _, l := range r.Lines {
 		marked = marked || l.Reason != ""

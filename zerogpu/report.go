@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/zgpu/zgpu/pep440"
 	"strings"
 )
 
@@ -34,6 +35,11 @@ type Report struct {
 
 	// unpinned names direct wheels whose dependencies were not read.
 	unpinned []string
+	// planned are the options Plan ran with, and torchCands the allowed
+	// torch versions the user's requirements accept, highest first: a
+	// lock that fails on torch tries the next one (Lock).
+	planned    *Options
+	torchCands []pep440.Version
 }
 
 // MarshalJSON writes empty lists as [], never null.

@@ -3,12 +3,14 @@ package zerogpu
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/resolver"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -16,7 +18,7 @@ import (
 // side-car release built for the chosen torch (torchcodec 0.10 for torch
 // 2.10, say), and names the allowed torch whose side-car the index has.
 // It looks only at side-cars the explanation names.
-func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, torch, derivation string) []string {
+func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, target wheeltags.Target, torch, derivation string) []string {
 	t, err := pep440.Parse(torch)
 	if err != nil || l == nil {
 		return nil
@@ -34,7 +36,7 @@ func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, torch
 		if err != nil {
 			continue
 		}
-		vs := releasesOf(files)
+		vs := releasesOf(files, target)
 		if len(want.Filter(vs, true)) > 0 {
 			continue // the index has one: the conflict is elsewhere
 		}
@@ -61,23 +63,23 @@ func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, torch
 	return out
 }
 
-// releasesOf returns the distinct versions of a project's files that are
-// not yanked, highest first.
-func releasesOf(files []index.File) []pep440.Version {
+// releasesOf returns the distinct versions of a project's wheels that
+// install on the target and are not yanked, highest first.
+func releasesOf(files []index.File, target wheeltags.Target) []pep440.Version {
 	seen := map[string]bool{}
 	var vs []pep440.Version
 	for _, f := range files {
 		if f.Yanked {
 			continue
 		}
-		var v pep440.Version
-		if w, err := wheeltags.ParseWheelFilename(f.Filename); err == nil {
-			v = w.Version
-		} else if s, err := wheeltags.ParseSdistFilename(f.Filename); err == nil {
-			v = s.Version
-		} else {
+		w, err := wheeltags.ParseWheelFilename(f.Filename)
+		if err != nil {
 			continue
 		}
+		if _, ok := target.Rank(w.Tags); !ok {
+			continue
+		}
+		v := w.Version
 		if k := v.String(); !seen[k] {
 			seen[k] = true
 			vs = append(vs, v)
@@ -122,6 +124,53 @@ func overrideFixes(in *Input, derivation string) []string {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s (%s) is a [tool.uv] override-dependencies entry: uv lets it override what other packages require, but the Space is built with pip from requirements.txt, and pip holds every package to its own requirements; drop the override, or the package whose requirement it contradicts", o.Text, o.Origin))
+	}
+	return out
+}
+
+var (
+	sdistOnly = regexp.MustCompile(`(?:no version of ([A-Za-z0-9._-]+)|([A-Za-z0-9._-]+)[^ ]* [^ ]+) can(?:not)? be installed on the target \(only an sdist`)
+	noVersion = regexp.MustCompile(`but there are no versions of ([A-Za-z0-9._-]+)`)
+)
+
+// derivationFixes turns the dead ends of a failed resolution into fixes:
+// a package published only as an sdist (the lock is wheels-only; a
+// pure-Python one may be built with --allow-sdist), a package the index
+// does not have at all.
+func derivationFixes(derivation string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range sdistOnly.FindAllStringSubmatch(derivation, -1) {
+		name := m[1] + m[2]
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, fmt.Sprintf("%s is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist` lets the Space build it; otherwise pin a wheel of it by URL (zgpu wheel find %s)", name, name))
+	}
+	for _, m := range noVersion.FindAllStringSubmatch(derivation, -1) {
+		if seen[m[1]] {
+			continue
+		}
+		seen[m[1]] = true
+		out = append(out, fmt.Sprintf("%s is not on the index: add the index that has it (--extra-index-url in requirements.txt), install it by URL (%s @ https://...), or remove it", m[1], m[1]))
+	}
+	return out
+}
+
+// unsatFixes gathers the fixes of a failed lock, specific ones first; the
+// resolver's generic "several must change together" goes when a specific
+// fix exists.
+func unsatFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, target wheeltags.Target, torch string, in *Input, e *resolver.Explanation) []string {
+	specific := sidecarFixes(ctx, l, c, target, torch, e.Derivation)
+	specific = append(specific, overrideFixes(in, e.Derivation)...)
+	specific = append(specific, derivationFixes(e.Derivation)...)
+	out := specific
+	for _, f := range fixesFor(e.Suggestions, in) {
+		if len(specific) > 0 && strings.HasPrefix(f, "no change to a single requirement") {
+			continue
+		}
+		out = append(out, f)
 	}
 	return out
 }

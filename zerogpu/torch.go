@@ -8,6 +8,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/wheeltags"
 )
 
 // torchAttempt is the outcome of trying one torch version.
@@ -102,6 +103,9 @@ func (p *planner) decideTorch() error {
 			return nil
 		}
 		cands, source = []pep440.Version{v.Public()}, "--torch"
+		if p.opts.torchBecause != "" {
+			source = p.opts.torchBecause
+		}
 	} else if len(p.torch) > 0 {
 		var in []pep440.Version
 		for _, v := range allowed {
@@ -144,6 +148,9 @@ func (p *planner) decideTorch() error {
 			cands = in
 			source += "; the side-car pins (" + p.sidecarPins() + ") are built for it"
 		}
+	}
+	if p.opts.Torch == "" {
+		r.torchCands = cands // what a lock may fall back to, highest first
 	}
 	var first *torchAttempt
 	for _, replace := range []bool{false, true} {
@@ -325,6 +332,18 @@ func (p *planner) noWheelProblem(e *extension, q WheelQuery, nearest []WheelMiss
 		pr.Message += fmt.Sprintf(" (the requirement asks for %s%s)", e.name, q.Specifiers)
 	}
 	seen := map[string]bool{}
+	// A wheel that fits in everything but the user's version pin: the fix
+	// is the pin (flash-attn==2.6.3 has no build for torch 2.8; 2.8.3 has).
+	for _, n := range nearest {
+		if len(n.Reasons) == 1 && strings.Contains(n.Reasons[0], " is outside ") {
+			if w, err := wheeltags.ParseWheelFilename(n.Filename); err == nil {
+				fix := fmt.Sprintf("change the requirement to %s==%s: that version has a wheel that fits (%s)", e.name, w.Version.Public(), n.Filename)
+				pr.Fixes = append(pr.Fixes, fix)
+				seen[fix] = true
+				break
+			}
+		}
+	}
 	for i, n := range nearest {
 		if i >= 5 {
 			break
@@ -371,12 +390,14 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 	// The torch line.
 	want := "torch==" + t.String()
 	origin := ""
-	if len(p.torch) == 1 && p.torch[0].Req.URL == "" && pinsExactly(p.torch[0], t) {
+	if _, hidden := p.noEmit["torch"]; hidden {
+		// --no-emit-package torch: chosen, not written.
+	} else if len(p.torch) == 1 && p.torch[0].Req.URL == "" && pinsExactly(p.torch[0], t) {
 		p.keep(p.torch[0])
 	} else {
 		why := "ZeroGPU allows torch " + strings.Join(p.c.Torch.Allowed, ", ") + "; " + source
 		if len(p.exts) > 0 {
-			why = "the wheels of " + strings.Join(p.extOrder, ", ") + " are built for torch " + fmt.Sprintf("%d.%d", t.Release()[0], t.Release()[1]) + "; " + why
+			why = "the wheels of " + strings.Join(p.extOrder, ", ") + " fit torch " + fmt.Sprintf("%d.%d", t.Release()[0], t.Release()[1]) + "; " + why
 		}
 		before := strings.Join(texts, "; ")
 		if len(p.torch) > 0 {

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,8 +15,6 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/index"
-	"github.com/zgpu/zgpu/internal/atomicfile"
-	"github.com/zgpu/zgpu/internal/textdiff"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
@@ -30,6 +29,8 @@ type depsResolveOptions struct {
 	g       *globalOptions
 	net     netOptions
 	catalog catalogOptions
+	// changed reports whether a flag was given on the command line.
+	changed func(name string) bool
 
 	Python           string
 	Torch            string
@@ -39,6 +40,10 @@ type depsResolveOptions struct {
 	GenerateHashes   bool
 	NoHashes         bool
 	NoAnnotate       bool
+	NoHeader         bool
+	Format           string
+	Frozen           bool
+	Locked           bool
 	EmitPreinstalled bool
 	EmitProject      bool
 	NoLock           bool
@@ -74,24 +79,43 @@ What it does:
     fits, the error lists the nearest wheels and the pin that would fit one.
   - torchvision, torchaudio and triton are pinned to the release built for the
     chosen torch.
-  - Everything else stays as written (ranges stay ranges).
+  - Every package is pinned for the target (a lock, from the package index),
+    unless the input is a lock already (uv.lock, pylock.toml) or --no-lock
+    keeps your ranges.
 Each changed line carries a "# zgpu:" comment with the reason.
+
+Locking reads the package index. When it cannot be reached, that is an error
+and nothing is written: pass --offline to lock from the cache of an earlier
+run, or --no-lock to keep your ranges. With --offline and nothing cached, the
+ranges are kept with a warning, but a file zgpu locked is never replaced by an
+unlocked one (that is an error too).
 
 It replaces, in build scripts:
   uv export --no-hashes --no-dev --no-emit-package spaces -o requirements.txt
 with
   zgpu deps resolve --no-dev -o requirements.txt
-(the uv export flags --no-dev, --extra, --all-extras, --group, --only-group,
---all-groups, --no-emit-package, --prune, --no-emit-project and --no-hashes have
-the same meaning).
+The uv export flags --no-dev, --extra, --all-extras, --group, --only-group,
+--all-groups, --no-emit-package, --prune, --no-emit-project, --no-hashes,
+--no-header, --output-file, --format requirements-txt, --frozen and --locked
+have the same meaning. zgpu never updates uv.lock: --frozen reads it as it is
+(the default), --locked also fails when pyproject.toml's dependencies,
+optional dependencies or dependency groups differ from the requirements
+recorded in uv.lock (names, extras, versions and URLs; markers are not
+compared). Both fail without a uv.lock. --extra and the group flags need a
+pyproject.toml, uv.lock or pylock.toml; with a requirements file they are an
+error, as in uv. --prune works on a lock's dependency graph: with --no-lock
+(and no uv.lock) or a pylock.toml it cannot apply, and a warning says so.
+
+-o FILE writes atomically (a failed run leaves FILE as it was); onto a
+symbolic link it writes the file the link points to and keeps the link.
 
 --check compares what would be written with FILE (-o, default
-DIR/requirements.txt) and exits 1 with a unified diff when they differ: for CI
-and pre-commit. Nothing is written.
+DIR/requirements.txt) and exits 1 with a unified diff when they differ, or
+when FILE does not exist yet: for CI and pre-commit. Nothing is written.
 
 Exit codes: 0 written (or up to date under --check); 1 a problem (printed with
-the fix), unreadable input, a source failure, or a stale file under --check;
-2 usage.
+the fix), unreadable input, a source failure (an index that cannot be
+reached), or a stale file under --check; 2 usage.
 
 --json prints the report instead of the file (the file is still written with -o):
   {"target": {python, python_source, platform, gpu_arch, torch, torch_source,
@@ -114,7 +138,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
   zgpu deps resolve -o requirements.txt
 
   # From a uv project, as a drop-in for uv export
-  zgpu deps resolve --no-dev --no-emit-package spaces -o requirements.txt
+  zgpu deps resolve --frozen --no-dev --no-emit-package spaces --output-file requirements.txt
 
   # CI / pre-commit: fail when requirements.txt is stale
   zgpu deps resolve --check -o requirements.txt
@@ -130,49 +154,73 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 			if len(args) == 1 {
 				path = args[0]
 			}
+			o.changed = cmd.Flags().Changed
 			return runDepsResolve(cmd.Context(), o, path)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Python, "python", "", "target Python (3.10 or 3.12; default: README python_version, else the platform default)")
+	fs.StringVar(&o.Python, "python", "", "target Python: 3.10 or 3.12, or the full 3.10.13 or 3.12.12 (default: README python_version, else the platform default)")
 	fs.StringVar(&o.Torch, "torch", "", "pin torch to this allowed version (overrides your torch pin)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write the requirements to `FILE` (atomically) instead of stdout")
-	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when FILE differs from what would be written; write nothing")
+	fs.StringVar(&o.Output, "output-file", "", "write to `FILE`: the same as -o (the uv export spelling)")
+	fs.StringVar(&o.Format, "format", "requirements-txt", "output `FORMAT`: requirements-txt (or requirements.txt), the only one; accepted for uv export compatibility")
+	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when FILE differs from what would be written, or does not exist; write nothing")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.GenerateHashes, "generate-hashes", false, "write --hash lines where the sources give hashes")
 	fs.BoolVar(&o.NoHashes, "no-hashes", false, "write no --hash lines (the default; accepted for uv export compatibility)")
 	fs.BoolVar(&o.NoAnnotate, "no-annotate", false, "leave out the '# via' annotations of locked packages")
-	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write gradio and spaces too (not recommended)")
+	fs.BoolVar(&o.NoHeader, "no-header", false, "leave out the header comment block (zgpu then reads the file back as yours, every line a root)")
+	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write the packages the platform installs (spaces, gradio) too (not recommended)")
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
 	fs.BoolVar(&o.Pre, "pre", false, "allow pre-releases of every package when locking")
 	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
 	fs.BoolVar(&o.Upgrade, "upgrade", false, "when locking, ignore the pins of the existing output file")
 	fs.StringSliceVar(&o.UpgradePackages, "upgrade-package", nil, "when locking, let this `package` move from its pin in the existing output file (repeatable)")
+	fs.BoolVar(&o.Frozen, "frozen", false, "uv.lock: export it as it is (the default: zgpu never updates uv.lock; accepted for uv export compatibility)")
+	fs.BoolVar(&o.Locked, "locked", false, "uv.lock: fail when pyproject.toml's requirements differ from the ones uv.lock was made from (run uv lock)")
 	fs.BoolVar(&o.export.NoDev, "no-dev", false, "uv.lock: leave out the dev group")
-	fs.StringSliceVar(&o.export.Extras, "extra", nil, "include the optional dependencies of this `extra` (repeatable)")
+	fs.StringSliceVar(&o.export.Extras, "extra", nil, "include the optional dependencies of this `extra` (repeatable; pyproject.toml, uv.lock, pylock.toml)")
 	fs.BoolVar(&o.export.AllExtras, "all-extras", false, "include every extra")
-	fs.StringSliceVar(&o.export.Groups, "group", nil, "uv.lock: include this dependency `group` (repeatable)")
+	fs.StringSliceVar(&o.export.Groups, "group", nil, "include this dependency `group` (repeatable; pyproject.toml, uv.lock, pylock.toml)")
 	fs.StringSliceVar(&o.export.OnlyGroups, "only-group", nil, "uv.lock: only this dependency `group` (repeatable)")
-	fs.BoolVar(&o.export.AllGroups, "all-groups", false, "uv.lock: include every dependency group")
+	fs.BoolVar(&o.export.AllGroups, "all-groups", false, "include every dependency group")
 	fs.StringSliceVar(&o.export.NoEmitPackage, "no-emit-package", nil, "do not write this `package`, but keep its dependencies (repeatable; spaces and gradio always)")
 	fs.StringSliceVar(&o.export.Prune, "prune", nil, "drop this `package` and what only it needs (repeatable; uv.lock export and locking)")
 	fs.BoolVar(&o.export.NoEmitProject, "no-emit-project", true, "uv.lock: do not write the project itself (the default: a Space is not installed as a package; accepted for uv export compatibility)")
 	fs.BoolVar(&o.EmitProject, "emit-project", false, "uv.lock: write the project itself (-e .), as uv export does by default")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
-	cmd.MarkFlagsMutuallyExclusive("generate-hashes", "no-hashes")
 	return cmd
 }
 
-func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) error {
+// validate checks the flags on their own, before anything is read; its
+// errors are usage errors.
+func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	if err := o.net.validate(); err != nil {
 		return err
 	}
-	c, err := o.catalog.load()
-	if err != nil {
-		return err
+	if o.GenerateHashes && o.NoHashes {
+		return usagef("--generate-hashes and --no-hashes cannot be used together")
+	}
+	if o.Frozen && o.Locked {
+		return usagef("--frozen and --locked cannot be used together")
+	}
+	if o.changed("output") && o.changed("output-file") {
+		return usagef("-o and --output-file name the same file: give one")
+	}
+	switch o.Format {
+	case "requirements-txt", "requirements.txt":
+	default:
+		return usagef("--format %s: zgpu writes requirements-txt only", o.Format)
+	}
+	if base := filepath.Base(o.Output); !o.changed("format") && strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml") {
+		return usagef("-o %s: zgpu writes requirements-txt only, not pylock.toml (name the file requirements.txt)", o.Output)
 	}
 	if o.Python != "" {
+		if !pythonForm.MatchString(strings.TrimSpace(o.Python)) {
+			return usagef("--python %s: expected a version like %s or %s (ZeroGPU runs Python %s)", o.Python,
+				pyMinor(c.Python.Recommended), fullPython(c, c.Python.Recommended), strings.Join(c.Python.Supported, " and "))
+		}
 		if _, ok := c.PythonFull(o.Python); !ok {
 			return usagef("--python %s: ZeroGPU runs Python %s", o.Python, strings.Join(c.Python.Supported, " and "))
 		}
@@ -182,6 +230,38 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 		if err != nil || !c.TorchAllowed(v) {
 			return usagef("--torch %s: not on the ZeroGPU allow-list; allowed: %s", o.Torch, strings.Join(c.Torch.Allowed, ", "))
 		}
+	}
+	return nil
+}
+
+// pythonForm is what --python accepts: major.minor or major.minor.micro.
+var pythonForm = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
+
+func pyMinor(v string) string {
+	if parts := strings.SplitN(v, ".", 3); len(parts) >= 2 {
+		return parts[0] + "." + parts[1]
+	}
+	return v
+}
+
+func fullPython(c *catalog.Catalog, v string) string {
+	if full, ok := c.PythonFull(v); ok {
+		return full
+	}
+	return v
+}
+
+func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) error {
+	c, err := o.catalog.load()
+	if err != nil {
+		return err
+	}
+	if err := o.validate(c); err != nil {
+		return err
+	}
+	// A wrong -o fails before any work.
+	if err := checkOutput(o.Output); err != nil {
+		return err
 	}
 	proj, err := project.Load(path, project.LoadOptions{Getenv: os.LookupEnv})
 	if err != nil {
@@ -193,15 +273,15 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	for _, w := range proj.Warnings {
 		o.g.Logf("warning: %s", w)
 	}
+	if err := o.checkInput(proj); err != nil {
+		return err
+	}
 	python := zerogpu.TargetPython(c, proj, o.Python)
 	ex := o.export
 	if o.EmitProject {
 		ex.NoEmitProject = false
 	}
-	ex.NoEmitPackage = append(append([]string(nil), ex.NoEmitPackage...), "spaces")
-	if !o.EmitPreinstalled {
-		ex.NoEmitPackage = append(ex.NoEmitPackage, "gradio")
-	}
+	ex.NoEmitPackage = append(append([]string(nil), ex.NoEmitPackage...), leftOut(c, o.EmitPreinstalled)...)
 	in, err := zerogpu.FromProject(proj, c, python, ex)
 	if err != nil {
 		return err
@@ -226,9 +306,16 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	}
 	if o.Check && target == "" {
 		target = filepath.Join(proj.Dir, "requirements.txt")
+		if err := checkOutput(target); err != nil {
+			return err
+		}
 	}
+	if len(o.export.Prune) > 0 && ((o.NoLock && proj.UVLock == nil) || (proj.UVLock == nil && in.Locked)) {
+		o.g.Logf("warning: --prune %s: nothing to prune: %s", strings.Join(o.export.Prune, ", "), pruneWhy(proj, o.NoLock))
+	}
+	var unlocked error // why --offline could not lock
 	if report.OK() && !o.NoLock && !in.Locked {
-		if err := o.lock(ctx, c, in, report, proj.Dir, target); err != nil {
+		if unlocked, err = o.lock(ctx, c, in, report, proj.Dir, target); err != nil {
 			return err
 		}
 	}
@@ -237,7 +324,11 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 			return err
 		}
 	}
+	noReadme := !hasReadme(proj)
 	for _, w := range report.Warnings {
+		if noReadme {
+			w = strings.Replace(w, "README.md has no python_version", "no README.md with a python_version", 1)
+		}
 		o.g.Logf("warning: %s", w)
 	}
 	if !report.OK() {
@@ -249,34 +340,24 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	}
 	data, err := report.Render(zerogpu.RenderOptions{
 		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
+		LeftOut: leftOut(c, o.EmitPreinstalled),
 	})
 	if err != nil {
 		return err
 	}
+	if o.NoHeader {
+		data = withoutHeader(data)
+	}
+	if unlocked != nil {
+		if err := o.keepRanges(unlocked, target, data); err != nil {
+			return err
+		}
+	}
 	switch {
 	case o.Check:
-		old, err := os.ReadFile(target)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		if diff := textdiff.Unified(target, target+" (zgpu)", string(old), string(data), 3); diff != "" {
-			if !o.JSON {
-				fmt.Fprint(o.g.Stdout, diff)
-			}
-			o.g.Logf("%s is out of date: run `%s`", target, o.commandLine(target))
-			return &silentError{code: exitFailure}
-		}
-		o.g.Logf("%s is up to date", target)
-		return nil
+		return o.check(target, data)
 	case target != "":
-		mode := os.FileMode(0o644)
-		if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
-			mode = fi.Mode().Perm() // keep the existing file's mode
-		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
-		}
-		if err := atomicfile.WriteFile(target, data, mode); err != nil {
+		if err := writeOutput(target, data); err != nil {
 			return err
 		}
 		o.g.Logf("wrote %s (%d requirements; Python %s, torch %s)", target, len(report.Lines), report.Target.Python, orDash(report.Target.Torch))
@@ -288,14 +369,31 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	return nil
 }
 
-// lock pins every package for the target (issue: full lock). When the
-// index cannot be reached (offline with nothing cached, or down), it keeps
-// the unlocked plan and says so.
-func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, dir, target string) error {
+// leftOut names the packages the platform installs that are never written
+// (the catalog's emit = "never": spaces, gradio), none with
+// --emit-preinstalled.
+func leftOut(c *catalog.Catalog, emitPreinstalled bool) []string {
+	if emitPreinstalled {
+		return nil
+	}
+	var names []string
+	for _, p := range c.Preinstalled {
+		if p.Emit == "never" {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// lock pins every package for the target (issue: full lock). An index
+// that cannot be reached is an error: nothing is written. Only under
+// --offline, when the cache cannot answer, the unlocked plan is kept: lock
+// then returns why, for keepRanges.
+func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, dir, target string) (unlocked, err error) {
 	fc := fetch.New(o.net.fetchConfig(o.g))
-	sources := o.withFileIndexes(report.Options).sources(fc)
+	srcs := o.withFileIndexes(report.Options)
 	lo := zerogpu.LockOptions{
-		Lister: sources, Meta: pypi.NewReader(fc), Pre: o.Pre, AllowSdist: o.AllowSdist,
+		Lister: srcs.sources(fc), Meta: pypi.NewReader(fc), Pre: o.Pre, AllowSdist: o.AllowSdist,
 		Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages, Concurrency: o.net.Jobs,
 		Prune: o.export.Prune, EmitPreinstalled: o.EmitPreinstalled,
 	}
@@ -307,14 +405,34 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 	}
 	lo.Preferences = pinsOf(prefs)
 	stop := o.g.progress("locking for Python " + report.Target.Python)
-	err := report.Lock(ctx, c, in, lo)
+	err = report.Lock(ctx, c, in, lo)
 	stop()
-	if errors.Is(err, zerogpu.ErrUnreachable) {
-		o.g.Logf("warning: not locked, ranges kept: %v", err)
-		o.g.Logf("warning: run once with the index reachable to pin every package (or pass --no-lock to silence this)")
-		return nil
+	switch {
+	case !errors.Is(err, zerogpu.ErrUnreachable):
+		return nil, err
+	case !o.net.Offline:
+		return nil, srcs.unreachable(err)
 	}
-	return err
+	return err, nil
+}
+
+// keepRanges lets an --offline run that could not lock go on with the
+// unlocked plan, with a warning, unless it would replace a file zgpu
+// locked (or, under --check, pass it as up to date) with different,
+// unlocked content: that is an error, and nothing is written.
+func (o *depsResolveOptions) keepRanges(why error, target string, data []byte) error {
+	if target != "" && lockedByZgpu(target) {
+		if old, err := os.ReadFile(target); err != nil || !bytes.Equal(old, data) {
+			what := "it is left as it was, not replaced by an unlocked file"
+			if o.Check {
+				what = "it cannot be checked against an unlocked plan"
+			}
+			return fmt.Errorf("--offline: cannot lock: %v\n  %s was locked by zgpu: %s\n  run once with the index reachable to fill the cache, or pass --no-lock to keep your ranges", why, target, what)
+		}
+	}
+	o.g.Logf("warning: --offline: not locked, ranges kept: %v", why)
+	o.g.Logf("warning: run once with the index reachable to fill the cache and pin every package (or pass --no-lock to silence this)")
+	return nil
 }
 
 // withFileIndexes adds the index options of the requirements file (kept in
@@ -385,49 +503,6 @@ func withFolder(p *project.Project) {
 			}
 		}
 	}
-}
-
-// commandLine is the command named in the file's header: stable across
-// machines and runs, so that --check compares like with like.
-func (o *depsResolveOptions) commandLine(target string) string {
-	parts := []string{"zgpu deps resolve"}
-	if o.Python != "" {
-		parts = append(parts, "--python "+o.Python)
-	}
-	if o.Torch != "" {
-		parts = append(parts, "--torch "+o.Torch)
-	}
-	if o.NoLock {
-		parts = append(parts, "--no-lock")
-	}
-	if o.Pre {
-		parts = append(parts, "--pre")
-	}
-	if o.AllowSdist {
-		parts = append(parts, "--allow-sdist")
-	}
-	if o.export.NoDev {
-		parts = append(parts, "--no-dev")
-	}
-	for _, e := range o.export.Extras {
-		parts = append(parts, "--extra "+e)
-	}
-	if o.export.AllExtras {
-		parts = append(parts, "--all-extras")
-	}
-	for _, p := range o.export.NoEmitPackage {
-		parts = append(parts, "--no-emit-package "+p)
-	}
-	for _, p := range o.export.Prune {
-		parts = append(parts, "--prune "+p)
-	}
-	if o.GenerateHashes {
-		parts = append(parts, "--generate-hashes")
-	}
-	if target != "" {
-		parts = append(parts, "-o "+filepath.Base(target))
-	}
-	return strings.Join(parts, " ")
 }
 
 // listerFor builds the network listers of catalog sources; URL templates

@@ -219,3 +219,13 @@ func (n *netOptions) describe() string {
 	}
 	return fmt.Sprint(strings.Join(parts, ", "))
 }
+
+// unreachable is the error of a lock that could not read the package
+// sources: it names them and the cause, and how to go on without them.
+func (n *netOptions) unreachable(err error) error {
+	label := "index"
+	if len(n.ExtraIndexURLs)+len(n.FindLinks) > 0 {
+		label = "package sources"
+	}
+	return fmt.Errorf("cannot lock: %v\n  %s: %s\n  nothing was written; to go on without it:\n    --offline   lock from the cache of an earlier run\n    --no-lock   keep your version ranges, with only the ZeroGPU fixes", err, label, n.describe())
+}

@@ -49,6 +49,9 @@ version label or Hub folder states (torch major.minor, CUDA major, C++ ABI,
 GPU architectures) matches. FlashAttention 3 is Hopper-only, and wheels built
 with CUDA older than 12.8 have no Blackwell (sm100/sm120) kernels.
 
+The ZeroGPU Blackwell dataset is torch-minor tolerant: a cell built for the
+next torch minor also fits (pt212 on torch 2.11), ranked after an exact cell.
+
 Ranking: the query's exact torch first; then a stated GPU list holding
 --gpu; then the order of --source (most trusted first); then the CUDA minor
 closest to torch's; then the higher version; then the better platform tag.
@@ -243,6 +246,7 @@ func (o *wheelFindOptions) query(c *catalog.Catalog) (wheelfind.Query, error) {
 		Platform: wheeltags.Target{Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch},
 		GPUArch:  c.Platform.GPUArch,
 	}
+	q.TorchMinorTolerant = zerogpu.TorchMinorTolerant(c)
 	py := o.Python
 	if py == "" {
 		py = c.Python.Recommended
