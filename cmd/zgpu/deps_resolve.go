@@ -77,8 +77,12 @@ What it does:
     "name @ URL" of the best prebuilt wheel for the Python tag, torch
     major.minor, CUDA major, C++ ABI, platform and GPU architecture. When none
     fits, the error lists the nearest wheels and the pin that would fit one.
-  - torchvision, torchaudio and triton are pinned to the release built for the
-    chosen torch.
+  - torchvision, torchaudio, triton, torchcodec and xformers follow the chosen
+    torch (the family matrix; torchcodec's and xformers' own compatibility
+    tables), also when a dependency pulls them in.
+  - Index options given on the command line (--index-url, --extra-index-url,
+    --find-links) are written to the file, as pip-compile does, so that pip
+    on the Space reads the same indexes; a URL with credentials is not.
   - Every package is pinned for the target (a lock, from the package index),
     unless the input is a lock already (uv.lock, pylock.toml) or --no-lock
     keeps your ranges.
@@ -319,6 +323,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 			return err
 		}
 	}
+	o.emitIndexes(report)
 	if o.JSON {
 		if err := newJSONEncoder(o.g.Stdout).Encode(report); err != nil {
 			return err

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/zgpu/zgpu/internal/atomicfile"
 	"github.com/zgpu/zgpu/internal/textdiff"
+	"github.com/zgpu/zgpu/pypi"
 	"github.com/zgpu/zgpu/reqfile"
 	"github.com/zgpu/zgpu/zerogpu"
 )
@@ -231,4 +233,44 @@ func (o *depsResolveOptions) commandLine(target string) string {
 		parts = append(parts, "-o "+filepath.Base(target))
 	}
 	return strings.Join(parts, " ")
+}
+
+// emitIndexes writes the index options given on the command line into the
+// output, as pip-compile does (--emit-index-url, --emit-find-links): pip on
+// the Space must read the indexes the lock was made from. The environment's
+// PIP_INDEX_URL is the user's machine's business and is not written; nor is
+// a URL that carries credentials (they would be committed with the file).
+func (o *depsResolveOptions) emitIndexes(report *zerogpu.Report) {
+	if o.changed == nil {
+		return
+	}
+	var lines []string
+	if o.changed("index-url") && o.net.IndexURL != pypi.DefaultIndexURL {
+		lines = append(lines, "--index-url "+o.net.IndexURL)
+	}
+	if o.changed("extra-index-url") {
+		for _, u := range o.net.ExtraIndexURLs {
+			lines = append(lines, "--extra-index-url "+u)
+		}
+	}
+	if o.changed("find-links") {
+		for _, f := range o.net.FindLinks {
+			lines = append(lines, "--find-links "+f)
+		}
+	}
+	have := map[string]bool{}
+	for _, l := range report.Options {
+		have[l] = true
+	}
+	for _, l := range lines {
+		if have[l] {
+			continue
+		}
+		if u, err := url.Parse(strings.Fields(l)[1]); err == nil && u.User != nil {
+			o.g.Logf("warning: %s carries credentials and is not written to the file: give it to the Space as a secret (PIP_EXTRA_INDEX_URL)", strings.Fields(l)[0])
+			continue
+		}
+		have[l] = true
+		report.Options = append(report.Options, l)
+	}
 }
