@@ -88,11 +88,11 @@ What it does:
     keeps your ranges.
 Each changed line carries a "# zgpu:" comment with the reason.
 
-Locking reads the package index. When it cannot be reached, that is an error
-and nothing is written: pass --offline to lock from the cache of an earlier
-run, or --no-lock to keep your ranges. With --offline and nothing cached, the
-ranges are kept with a warning, but a file zgpu locked is never replaced by an
-unlocked one (that is an error too).
+Locking is the default when the package index is reachable or cached
+(--offline locks from the cache of an earlier run). Otherwise your ranges are
+kept with a warning that names the index and the cause; but a file zgpu locked
+is never replaced by an unlocked one, and --check never judges a locked file
+against an unlocked plan: both are errors (exit 1), and nothing is written.
 
 It replaces, in build scripts:
   uv export --no-hashes --no-dev --no-emit-package spaces -o requirements.txt
@@ -416,7 +416,10 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 	case !errors.Is(err, zerogpu.ErrUnreachable):
 		return nil, err
 	case !o.net.Offline:
-		return nil, srcs.unreachable(err)
+		// Issue 6: locking is the default when the sources are reachable
+		// or cached; otherwise the ranges are kept (keepRanges guards
+		// a locked file).
+		return fmt.Errorf("%v (%s)", err, srcs.describe()), nil
 	}
 	return err, nil
 }
@@ -432,11 +435,11 @@ func (o *depsResolveOptions) keepRanges(why error, target string, data []byte) e
 			if o.Check {
 				what = "it cannot be checked against an unlocked plan"
 			}
-			return fmt.Errorf("--offline: cannot lock: %v\n  %s was locked by zgpu: %s\n  run once with the index reachable to fill the cache, or pass --no-lock to keep your ranges", why, target, what)
+			return fmt.Errorf("cannot lock: %v\n  %s was locked by zgpu: %s\n  run again with the index reachable (or its pages cached, with --offline), or pass --no-lock to keep your ranges", why, target, what)
 		}
 	}
-	o.g.Logf("warning: --offline: not locked, ranges kept: %v", why)
-	o.g.Logf("warning: run once with the index reachable to fill the cache and pin every package (or pass --no-lock to silence this)")
+	o.g.Logf("warning: not locked, ranges kept (with only the ZeroGPU fixes): %v", why)
+	o.g.Logf("warning: run again with the index reachable (or --offline with its pages cached) to pin every package; --no-lock silences this")
 	return nil
 }
 
