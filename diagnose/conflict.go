@@ -36,8 +36,9 @@ var (
 )
 
 // sdkPackages are the requirements of the Gradio SDK that user pins most
-// often contradict (zerogpu-rules.md, Known errors).
-var sdkPackages = []string{"pydantic", "uvicorn", "huggingface-hub", "jinja2", "fastapi", "starlette", "gradio", "gradio-client", "websockets", "httpx", "numpy", "pillow", "typer", "anyio"}
+// often contradict (zerogpu-rules.md, Known errors). gradio itself is not
+// one: a pin of gradio is a gradio pin conflict.
+var sdkPackages = []string{"pydantic", "uvicorn", "huggingface-hub", "jinja2", "fastapi", "starlette", "gradio-client", "websockets", "httpx", "numpy", "pillow", "typer", "anyio"}
 
 // conflictBlock reads the first "The conflict is caused by:" block at or
 // after line index from, and the packages of the "Cannot install" line
@@ -73,13 +74,23 @@ func (s *scan) conflictBlock(from int) (cs []Constraint, cannot string) {
 }
 
 // spec cleans a specifier as pip prints it: the marker after ';' dropped,
-// "A and B" (old pip) joined with a comma, blanks removed.
+// "A and B" (old pip) joined with a comma, blanks removed. A requirement on
+// one candidate ("gradio[mcp] 4.44.1 depends on gradio 4.44.1 (from
+// https://...)", the base of an extra) is a bare version and its link: it
+// becomes "==4.44.1".
 func spec(s string) string {
+	if i := strings.Index(s, " (from "); i >= 0 {
+		s = s[:i]
+	}
 	if i := strings.IndexByte(s, ';'); i >= 0 {
 		s = s[:i]
 	}
 	s = strings.ReplaceAll(s, " and ", ",")
-	return strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "==" + s
+	}
+	return s
 }
 
 // conflictClass is what classify found in a conflict block.
@@ -95,6 +106,8 @@ type conflictClass struct {
 	// excludes are the requirements of spaces that exclude a version the
 	// user pins (and that the Gradio SDK does not exclude too).
 	excludes []Constraint
+	// gradio is the pin of gradio that conflicts (gradio pin conflicts only).
+	gradio *gradioPin
 }
 
 // classify decides what kind of conflict a block is and which of the user's
@@ -107,12 +120,22 @@ type conflictClass struct {
 // requirement of spaces excludes a version the user pins that the Gradio
 // SDK's requirements do not exclude too: spaces merely listing a range that
 // the pin satisfies ("spaces 0.51.1 depends on pydantic<3,>=1" with
-// pydantic==2.7.0) does not make it one. Versions are compared with pep440.
+// pydantic==2.7.0) does not make it one. A conflict on gradio itself that a
+// pin of gradio takes part in is a gradio pin conflict (see findGradioPin),
+// whoever else is involved. Versions are compared with pep440.
 func classify(cs []Constraint, reqs map[string]fileReq, versions map[string]string) conflictClass {
 	var userPkgs []string
 	userSpec := map[string]string{}
 	gradioWants := map[string]bool{}
 	var cl conflictClass
+	if gp := findGradioPin(cs, reqs, versions); gp != nil {
+		cl.kind, cl.gradio, cl.spacesPinned = KindGradioPin, gp, gp.spacesPinned
+		if gp.spacesPinned {
+			cl.offenders = []string{"spaces"}
+		}
+		cl.offenders = append(cl.offenders, "gradio")
+		return cl
+	}
 	for _, c := range cs {
 		switch {
 		case c.By == "user":
@@ -157,8 +180,9 @@ func classify(cs []Constraint, reqs map[string]fileReq, versions map[string]stri
 		cl.offenders = append(cl.offenders, excluded...)
 		return cl
 	}
+	// gradio itself is never an offender to unpin: only sdk_version moves it.
 	for _, p := range userPkgs {
-		if gradioWants[p] || p == "gradio" {
+		if gradioWants[p] && p != "gradio" {
 			cl.offenders = append(cl.offenders, p)
 		}
 	}

@@ -21,6 +21,7 @@ const (
 	KindConflict         Kind = "resolution-conflict"   // pip ResolutionImpossible
 	KindSDKConflict      Kind = "sdk-conflict"          // a conflict with the Gradio SDK's requirements
 	KindSpacesConflict   Kind = "spaces-conflict"       // a conflict that involves spaces
+	KindGradioPin        Kind = "gradio-pin-conflict"   // gradio pinned (requirements.txt or sdk_version) against another requirement
 	KindNoDistribution   Kind = "no-matching-distribution"
 	KindPkgResources     Kind = "pkg-resources-missing" // setuptools 81 removed pkg_resources
 	KindSlowResolution   Kind = "slow-resolution"       // pip backtracking for minutes

@@ -111,6 +111,12 @@ func TestFixtures(t *testing.T) {
 			Command: "zgpu deps resolve -o requirements.txt", Python: "3.12", Torch: "2.8.0"}},
 		{"slow_resolution", summary{Kinds: []Kind{KindSlowResolution}, Packages: []string{""}, First: 6,
 			Command: "zgpu deps resolve -o requirements.txt"}},
+		{"gradio_pin_spaces", summary{Kinds: []Kind{KindGradioPin, KindSlowResolution}, Packages: []string{"", ""}, First: 27,
+			Command: "zgpu deps resolve -o requirements.txt", Python: "3.10"}},
+		{"gradio_pin_sdk", summary{Kinds: []Kind{KindGradioPin}, Packages: []string{""}, First: 15,
+			Command: "zgpu deps resolve -o requirements.txt", Python: "3.10"}},
+		{"sdk_conflict_hub", summary{Kinds: []Kind{KindSDKConflict, KindSlowResolution}, Packages: []string{"", ""}, First: 36,
+			Command: "zgpu deps resolve -o requirements.txt", Python: "3.13"}},
 	}
 	c := catalog.Default()
 	for _, tt := range tests {

@@ -70,7 +70,26 @@
 // its causes, or when a requirement of spaces excludes the version the user
 // pins and the Gradio SDK's requirements do not ("spaces 0.51.1 depends on
 // pydantic<3,>=1" next to pydantic==2.7.0 is no spaces conflict); a pin
-// gradio disagrees with is an SDK conflict.
+// gradio disagrees with is an SDK conflict (sdk-conflict), whose fix adds
+// that gradio[mcp] needs uvicorn>=0.31.1 and pydantic>=2.11.10 only when the
+// pin is of uvicorn or pydantic.
+//
+// A conflict on gradio itself is a gradio pin conflict (rule id
+// gradio-pin-conflict), checked first: pip names a pin of gradio ("The user
+// requested gradio==4.44.1", from requirements.txt or from the builder's own
+// "gradio[oauth,mcp]==<sdk_version>") and either a requirement of another
+// project on gradio that excludes every version the pins select ("spaces
+// 0.51.1 depends on gradio>=5.0"), or two pins of gradio that no version
+// satisfies together (requirements.txt against sdk_version). gradio never
+// belongs in requirements.txt (zerogpu-rules.md, What the platform installs
+// itself): the fix removes the gradio line (and a spaces pin that takes
+// part) and sets sdk_version in README.md to the Gradio version wanted,
+// naming the range the other requirement accepts, or the version the user
+// pinned when the log tells it apart from the SDK's (the builder's pip
+// command and "Collecting gradio==X (from gradio[...]==X)" give the SDK's).
+// A requirement of an extra on its own base ("gradio[mcp] 4.44.1 depends on
+// gradio 4.44.1 (from https://...)") is read as "==4.44.1" and is no
+// evidence either way.
 //
 // # Deviations
 //

@@ -52,7 +52,12 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 		f.Kind, f.Conflicts = cl.kind, cs
 		var parts []string
 		for _, c := range cs {
-			parts = append(parts, c.String())
+			// A requirement of an extra on its own base ("gradio[mcp]
+			// 4.44.1 depends on gradio==4.44.1") says nothing to the user;
+			// pip repeats causes for every version it tried.
+			if p := c.String(); (c.By == "user" || byProject(c.By) != c.Package) && !slices.Contains(parts, p) {
+				parts = append(parts, p)
+			}
 		}
 		sum := "pip found no set of versions that satisfies every requirement"
 		if cannot != "" {
@@ -63,8 +68,18 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 		}
 		vars["conflict_summary"] = sum + "."
 		vars["offenders"] = strings.Join(cl.offenders, ", ")
-		if cl.kind == KindSpacesConflict {
+		switch cl.kind {
+		case KindSpacesConflict:
 			spacesVars(vars, cl)
+		case KindGradioPin:
+			req, inFile := s.reqs["gradio"]
+			gradioVars(vars, cl.gradio, s.sdkGradio, req, inFile)
+		case KindSDKConflict:
+			// zerogpu-rules.md: gradio[mcp] needs uvicorn>=0.31.1 and
+			// pydantic>=2.11.10; worth saying only when one is the pin.
+			if slices.Contains(cl.offenders, "uvicorn") || slices.Contains(cl.offenders, "pydantic") {
+				vars["mcp_note"] = "gradio[mcp] needs uvicorn>=0.31.1 and pydantic>=2.11.10."
+			}
 		}
 	case KindNoDistribution:
 		for _, h := range g.hits {
@@ -330,6 +345,8 @@ var neutral = map[string]string{
 	"torch_choice": "an allowed version",
 	"spaces_cause": "spaces is installed and pinned by the platform; a spaces pin in requirements.txt always loses, and its constraints then conflict.",
 	"spaces_fix":   "Remove spaces from requirements.txt (and any pin that contradicts its requirements); zgpu never writes spaces.",
+	"gradio_cause": "gradio is installed by the platform at the README's sdk_version, never from requirements.txt.",
+	"gradio_fix":   "Remove any gradio line from requirements.txt and set sdk_version: in README.md to the Gradio version the app needs; zgpu never writes gradio to requirements.txt.",
 }
 
 var rePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)

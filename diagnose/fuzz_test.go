@@ -21,6 +21,8 @@ func FuzzDiagnose(f *testing.F) {
 	f.Add([]byte("Guessing wheel URL: \x1b[31m%zz\r\nNo module named 'torch'\n"))
 	f.Add([]byte("The conflict is caused by:\n    The user requested spaces==\n    gradio[ 1 depends on\n"))
 	f.Add([]byte("Collecting x==1 (from -r a (line 1))\nERROR: ResolutionImpossible\nThe conflict is caused by:\n    The user requested x===1.*\n    spaces 1 depends on x~=\n    gradio[a] 2 depends on x!=1.*,<0\n"))
+	f.Add([]byte("pip install -r r gradio[a]==4.4\nCollecting gradio==5 (from gradio[a]==5)\nThe conflict is caused by:\n    The user requested gradio==4.4\n    The user requested gradio==\n    The user requested spaces===x\n    gradio[a] 4.4 depends on gradio 4.4 (from http://x (from y))\n    spaces 1 depends on gradio>=5,garbage\n    p 1 depends on gradio 1.0 (from\n"))
+	f.Add([]byte("Collecting gradio==1 (from -r req.txt (line 1))\nERROR: ResolutionImpossible\nThe conflict is caused by:\n    The user requested gradio!=1.*\n    The user requested gradio<0\n    x 1 depends on gradio~=\n"))
 	f.Add([]byte("Collecting flash-attn<2.8 (from -r /r.txt (line 2))\n  Downloading torch-2.8.0-cp312-cp312-linux_x86_64.whl.metadata\n  Building wheel for flash-attn\nCUDA_HOME environment variable is not set\n"))
 	c := testCatalog()
 	f.Fuzz(func(t *testing.T, log []byte) {

@@ -86,7 +86,8 @@ var rules = []rule{
 	{kind: KindTorchNotAllowed, level: levelError, any: []string{
 		"torch version in requirements.txt is not compatible with ZeroGPU",
 	}},
-	// pip resolution conflicts (refined into sdk-conflict, spaces-conflict).
+	// pip resolution conflicts (refined into sdk-conflict, spaces-conflict,
+	// gradio-pin-conflict).
 	{kind: KindConflict, level: levelError, any: []string{
 		"ResolutionImpossible",
 		"because these package versions have conflicting dependencies",
@@ -171,9 +172,16 @@ var templates = map[Kind]template{
 	KindSDKConflict: {
 		title:    "a pin conflicts with the Gradio SDK the platform installs",
 		cause:    "{conflict_summary} The platform installs gradio at the README's sdk_version together with requirements.txt, so a pin of {offenders} that gradio disagrees with cannot be satisfied.",
-		fix:      "Unpin {offenders} in requirements.txt (the SDK brings a compatible version). gradio[mcp] needs uvicorn>=0.31.1 and pydantic>=2.11.10.",
+		fix:      "Unpin {offenders} in requirements.txt (the SDK brings a compatible version). {mcp_note}",
 		commands: []string{"zgpu deps resolve -o requirements.txt"},
 		source:   srcRules,
+	},
+	KindGradioPin: {
+		title:    "a gradio pin conflicts; the platform installs gradio at sdk_version",
+		cause:    "{conflict_summary} {gradio_cause}",
+		fix:      "{gradio_fix}",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcRulesReqs + "; catalog [[preinstalled]] gradio",
 	},
 	KindSpacesConflict: {
 		title:    "a spaces requirement conflicts with the platform",

@@ -56,6 +56,7 @@ type scan struct {
 	torchPin         string
 	packages         map[string]string
 	reqs             map[string]fileReq // requirements read from files, by name (first seen)
+	sdkGradio        string             // the gradio version the Space builder's own pip command pins (sdk_version)
 	wheels           map[string]string
 	guessed          map[string]string
 	backtracking     []string
@@ -178,6 +179,11 @@ var (
 	reTorchDunder = regexp.MustCompile(`torch\.__version__\s*=\s*([0-9][0-9A-Za-z.+]*)`)
 	rePyCPython   = regexp.MustCompile(`cpython-3(\d{1,2})\b`)
 	reBacktrack   = regexp.MustCompile(`looking at multiple versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`)
+	// The Gradio SDK's pin: the builder installs "gradio[oauth,mcp]==5.49.1"
+	// (sdk_version) next to -r requirements.txt, and pip collects it as
+	// "Collecting gradio==5.49.1 (from gradio[mcp,oauth]==5.49.1)".
+	reSDKRun     = regexp.MustCompile(`(?:^|[\s"'])gradio\[[^\]]*\]\s*==\s*([0-9][0-9A-Za-z.!+]*)`)
+	reSDKCollect = regexp.MustCompile(`^Collecting gradio==([0-9][^\s,;()]*) \(from gradio\[[^\]]*\]==`)
 )
 
 // runtime markers: the app has started.
@@ -219,6 +225,7 @@ func (s *scan) observe(t string) {
 			s.pkg = pep508.NormalizeName(m[1])
 		}
 	}
+	s.observeSDK(t)
 	if strings.Contains(t, "Guessing wheel URL:") {
 		if m := reGuess.FindStringSubmatch(t); m != nil {
 			if w, err := wheeltags.ParseWheelFilename(wheelBase(m[1])); err == nil {
@@ -276,6 +283,27 @@ func (s *scan) observe(t string) {
 		}
 	}
 	s.observePython(t)
+}
+
+// observeSDK records the gradio version the builder's pip command pins: the
+// README's sdk_version. The first one seen counts.
+func (s *scan) observeSDK(t string) {
+	if s.sdkGradio != "" || !strings.Contains(t, "gradio[") {
+		return
+	}
+	var m []string
+	switch {
+	case strings.HasPrefix(t, "Collecting gradio=="):
+		m = reSDKCollect.FindStringSubmatch(t)
+	case strings.Contains(t, "pip install"):
+		m = reSDKRun.FindStringSubmatch(t)
+	}
+	if m == nil {
+		return
+	}
+	if v, err := pep440.Parse(m[1]); err == nil {
+		s.sdkGradio = v.String()
+	}
 }
 
 // observePython records the interpreter version a line reveals.

@@ -30,6 +30,9 @@ type extension struct {
 
 	choice   *WheelMatch
 	keepUser bool
+	// soft marks an extension whose lines are kept, with this warning,
+	// when no prebuilt wheel fits (a JIT package built from source).
+	soft string
 }
 
 func (e *extension) before() string {
@@ -62,7 +65,21 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 		return nil
 	}
 	if inRegistry && pkg.Kind == "jit" {
-		p.r.warnf("%s: %s compiles CUDA code when first used (needs nvcc at run time): %s", req.Origin, name, pkg.Note)
+		jit := fmt.Sprintf("%s: %s compiles CUDA code when first used (needs nvcc at run time)", req.Origin, name)
+		if pkg.Note != "" {
+			jit += ": " + pkg.Note
+		}
+		if req.Req.URL != "" && len(pkg.Sources) > 0 {
+			if _, _, isWheel := wheelOf(req.Req.URL); !isWheel {
+				// A source build of a JIT package: a compiled wheel from
+				// its sources is better; without one, it is kept.
+				e := p.addExtension(name, pkg, req)
+				e.build = "a source build (" + shortURL(req.Req.URL) + ") compiles CUDA code at first use, which needs nvcc"
+				e.soft = jit
+				return e
+			}
+		}
+		p.r.warnf("%s", jit)
 	}
 	if inRegistry && pkg.PyPI == "absent" && req.Req.URL == "" {
 		// Not on PyPI at all: a bare name cannot install; only a wheel can.
@@ -160,6 +177,12 @@ func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
 	if e.pkg != nil {
 		q.MinVersion = e.pkg.MinVersionForGPU
 	}
+	if _, paired := p.c.Pairing(e.name); paired {
+		// xformers: only the releases built for this torch.
+		if spec, _, ok := p.c.SidecarSpec(t, e.name); ok {
+			q.Specifiers = q.Specifiers.And(spec)
+		}
+	}
 	return q
 }
 
@@ -177,6 +200,12 @@ func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string)
 		}
 	}
 	ok, reasons := needs.Fits(q.Torch[0], q.Torch[1], q.CUDA[0], q.ABI, q.GPUArch)
+	if _, paired := p.c.Pairing(e.name); paired {
+		if spec, source, known := p.c.SidecarSpec(t, e.name); known && !spec.Contains(e.wheel.Version, true) {
+			ok = false
+			reasons = append(reasons, fmt.Sprintf("%s %s is not a release built for torch %s (%s%s; %s)", e.name, e.wheel.Version.Public(), torchMinor(t), e.name, spec, source))
+		}
+	}
 	if e.pkg != nil && e.pkg.MinVersionForGPU != "" && e.needs.Dialect != "hub-cell" {
 		min := pep440.MustParse(e.pkg.MinVersionForGPU)
 		if e.wheel.Version.Public().Compare(min) < 0 {

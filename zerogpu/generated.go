@@ -33,6 +33,8 @@ func readGenerated(data []byte) (g generated, ok bool) {
 	current := ""
 	annotated := false
 	inVia := false
+	var names []string
+	hasVia := map[string]bool{} // lines annotated with what pulled them in
 	for sc.Scan() {
 		line := sc.Text()
 		trimmed := strings.TrimSpace(line)
@@ -50,8 +52,10 @@ func readGenerated(data []byte) (g generated, ok bool) {
 			switch {
 			case c == "via":
 				inVia, annotated = true, true
+				hasVia[current] = true
 			case strings.HasPrefix(c, "via "):
 				inVia, annotated = false, true
+				hasVia[current] = true
 				if strings.HasPrefix(strings.TrimPrefix(c, "via "), "-r ") {
 					g.roots[current] = true
 				}
@@ -67,6 +71,7 @@ func readGenerated(data []byte) (g generated, ok bool) {
 			req = strings.TrimSuffix(strings.TrimSpace(req), "\\")
 			name := nameOf(strings.TrimSpace(req))
 			current = name
+			names = append(names, name)
 			if i := strings.Index(line, "  # zgpu: "); i >= 0 {
 				g.comments[name] = strings.TrimSpace(line[i+len("  # zgpu: "):])
 			}
@@ -75,6 +80,14 @@ func readGenerated(data []byte) (g generated, ok bool) {
 	if !annotated {
 		// Written with --no-annotate or without a lock: every line is a root.
 		g.roots = nil
+		return g, true
+	}
+	// A line with no "# via" at all was added (or its annotation removed)
+	// by the user after zgpu wrote the file: it is the user's requirement.
+	for _, n := range names {
+		if n != "" && !hasVia[n] {
+			g.roots[n] = true
+		}
 	}
 	return g, true
 }

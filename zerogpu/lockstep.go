@@ -38,6 +38,9 @@ type LockOptions struct {
 	Prune []string
 	// EmitPreinstalled writes gradio and spaces too.
 	EmitPreinstalled bool
+
+	// verify checks a lock export instead of locking (Verify).
+	verify bool
 }
 
 // ErrUnreachable wraps an index failure: the caller may keep the unlocked
@@ -71,10 +74,17 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if !strings.Contains(why, "torch") {
 		return nil
 	}
+	var tried []string
+	defer func() {
+		if len(tried) > 0 && !r.OK() {
+			r.Problems[0].Message += fmt.Sprintf("\n(with torch %s; the lower allowed versions your requirements accept were tried too and do not resolve either: %s)", first, strings.Join(tried, ", "))
+		}
+	}()
 	for _, t := range r.torchCands {
 		if t.Compare(pep440.MustParse(first)) >= 0 {
 			continue
 		}
+		tried = append(tried, t.String())
 		opts := *r.planned
 		opts.Torch = t.String()
 		opts.torchBecause = fmt.Sprintf("the highest allowed version that resolves with the dependencies (torch %s does not)", first)
@@ -238,6 +248,14 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		}
 	}
 	if res.Unsat != nil {
+		if lo.verify {
+			r.problem(Problem{
+				Subject: "lock",
+				Message: "the exported pins do not install together with what the platform installs (gradio " + orAny(in.SDKVersion) + ", spaces):\n" + res.Unsat.Derivation,
+				Fixes:   exportFixes(in, res.Unsat),
+			})
+			return nil
+		}
 		r.problem(Problem{
 			Subject: "lock",
 			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
@@ -245,10 +263,26 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		})
 		return nil
 	}
+	if lo.verify {
+		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with gradio %s and spaces on %s", orAny(in.SDKVersion), target), "")
+		return nil
+	}
 	for _, pin := range res.Pins {
 		if pep508.NormalizeName(pin.Name) == "torch" && pin.Version != r.Target.Torch {
+			old := r.Target.Torch
 			r.Target.Torch, r.Target.TorchSource = pin.Version, "the lock (a dependency requires torch; the highest allowed version that resolves)"
 			r.Target.CUDA, r.Target.CXX11ABI = "", ""
+			if v, err := pep440.Parse(pin.Version); err == nil {
+				if row, ok := c.FamilyOf(v); ok {
+					if maj, min := row.CUDA(); maj > 0 {
+						r.Target.CUDA = fmt.Sprintf("%d.%d", maj, min)
+					}
+					r.Target.CXX11ABI = row.CXX11ABI
+				}
+			}
+			if old != "" {
+				r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", old, pin.Version)
+			}
 		}
 	}
 	pruned := prunedBy(res.Pins, lo.Prune)
@@ -340,7 +374,7 @@ func fixesFor(sugg []string, in *Input) []string {
 	var out []string
 	for _, s := range sugg {
 		switch {
-		case strings.Contains(s, "(the platform's spaces)"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "):
+		case strings.Contains(s, "(the platform's spaces)"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "), strings.Contains(s, " SDK rule)"):
 			continue
 		case strings.Contains(s, "(README.md sdk_version (installed by the platform))"):
 			if i := strings.LastIndex(s, " to gradio=="); i >= 0 {

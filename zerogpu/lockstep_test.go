@@ -10,6 +10,7 @@ import (
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep440"
 )
 
 // memIndex is a tiny in-memory index: one manylinux wheel per release.
@@ -306,6 +307,7 @@ func TestPlanDropsTorchIndexes(t *testing.T) {
 		"--extra-index-url https://download.pytorch.org/whl/cu128",
 		"--find-links https://download.pytorch.org/whl/torch_stable.html",
 		"--extra-index-url https://download.pytorch.org/whl/cpu",
+		"--extra-index-url https://download.pytorch.org/whl/cu130",
 		"--index-url https://pypi.org/simple",
 	}
 	in := &Input{Requirements: reqs(t, "torch==2.8.0", "torchaudio"), Options: opts, PythonVersion: "3.12", SDKVersion: "6.19.0"}
@@ -313,7 +315,14 @@ func TestPlanDropsTorchIndexes(t *testing.T) {
 	if err != nil || !r.OK() {
 		t.Fatalf("Plan: %v %v", err, r.Problems)
 	}
-	want := []string{"--extra-index-url https://download.pytorch.org/whl/cu128", "--index-url https://pypi.org/simple"}
+	// cu128 and cu130 builds have sm_120 kernels; torch_stable.html lists
+	// every build and pip takes the highest: left alone.
+	want := []string{
+		"--extra-index-url https://download.pytorch.org/whl/cu128",
+		"--find-links https://download.pytorch.org/whl/torch_stable.html",
+		"--extra-index-url https://download.pytorch.org/whl/cu130",
+		"--index-url https://pypi.org/simple",
+	}
 	if diff := cmp.Diff(want, r.Options); diff != "" {
 		t.Errorf("options (-want +got):\n%s", diff)
 	}
@@ -410,6 +419,7 @@ func TestLockDeadEndFixes(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
 		{"xatlas", "xatlas is not on the index: add the index that has it"},
 		{"pure", "pure is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist`"},
+		{"numpy==9.9", "numpy==9.9 (requirements.txt:2): the index has no such wheel for the target; it has wheels of 2.1.0 for the target: change the requirement"},
 	} {
 		in := &Input{Requirements: reqs(t, "torch==2.10.0", tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
 		r, err := Plan(context.Background(), in, Options{Catalog: c})
@@ -418,6 +428,7 @@ func TestLockDeadEndFixes(t *testing.T) {
 		}
 		m := sidecarIndex()
 		m.files["pure"] = []index.File{{Filename: "pure-1.0.tar.gz", URL: "https://files.test/pure-1.0.tar.gz"}}
+		m.add("numpy", "2.1.0")
 		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
 			t.Fatal(err)
 		}
@@ -430,6 +441,112 @@ func TestLockDeadEndFixes(t *testing.T) {
 		}
 		if strings.Contains(fixes, "several of them must change together") {
 			t.Errorf("%s: generic fix kept:\n%s", tc.line, fixes)
+		}
+	}
+}
+
+// Verify co-resolves a lock export with the platform's Gradio: pins gradio
+// 6.19.0 cannot live with are a problem; the export is never rewritten.
+func TestVerifyExport(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name    string
+		lines   []string
+		problem string
+	}{
+		{"agrees", []string{"huggingface-hub==1.3.0", "numpy==2.1.0"}, ""},
+		{"hub too old for gradio 6.19.0", []string{"huggingface-hub==0.34.4", "numpy==2.1.0"}, "huggingface-hub"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := reqs(t, tc.lines...)
+			for i := range lines {
+				lines[i].Locked, lines[i].Origin = true, "uv.lock"
+			}
+			in := &Input{Requirements: lines, Locked: true, LockedGradio: "6.19.0", SDKVersion: "6.19.0", PythonVersion: "3.12"}
+			r, err := Plan(context.Background(), in, Options{Catalog: c})
+			if err != nil || !r.OK() {
+				t.Fatalf("Plan: %v %v", err, r.Problems)
+			}
+			before := fmt.Sprint(r.Lines)
+			m := &memIndex{}
+			m.add("gradio", "6.19.0", "huggingface-hub>=1.2.0", "numpy")
+			m.add("spaces", "0.51.1", "gradio")
+			m.add("huggingface-hub", "0.34.4")
+			m.add("huggingface-hub", "1.3.0")
+			m.add("numpy", "2.1.0")
+			m.add("torch", "2.11.0")
+			if err := r.Verify(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(r.Lines); got != before {
+				t.Errorf("Verify rewrote the export:\n%s\nwas\n%s", got, before)
+			}
+			switch {
+			case tc.problem == "" && !r.OK():
+				t.Errorf("problems: %v", r.Problems)
+			case tc.problem != "" && (r.OK() || !strings.Contains(r.Problems[0].Message, tc.problem)):
+				t.Errorf("want a problem naming %s, got %v", tc.problem, r.Problems)
+			case tc.problem != "" && !strings.Contains(strings.Join(r.Problems[0].Fixes, "\n"), `add "gradio==6.19.0" to [tool.uv] constraint-dependencies`):
+				t.Errorf("fixes: %v", r.Problems[0].Fixes)
+			}
+		})
+	}
+}
+
+// With ranges kept, an old Gradio SDK's rules become lines (gradio pulls
+// the packages in anyway; the line picks their versions); a user line
+// that excludes them is a problem; -c pins of platform packages warn.
+func TestPlanSDKRules(t *testing.T) {
+	c := catalog.Default()
+	cons := reqs(t, "spaces==0.28.3")
+	cons[0].Origin = "constraints.txt:1"
+	in := &Input{Requirements: reqs(t, "numpy", "jinja2", "starlette>=0.30"), Constraints: cons, PythonVersion: "3.12", SDKVersion: "4.44.1"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	if err != nil || !r.OK() {
+		t.Fatalf("Plan: %v %v", err, r.Problems)
+	}
+	var got []string
+	for _, l := range r.Lines {
+		got = append(got, l.Text)
+	}
+	want := []string{"huggingface-hub==0.25.0", "jinja2<3.2", "numpy", "starlette<0.40,>=0.30"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(strings.Join(r.Warnings, "\n"), "constraints.txt:1: the constraint spaces==0.28.3 names a package the platform installs itself") {
+		t.Errorf("warnings: %v", r.Warnings)
+	}
+	in.Requirements = reqs(t, "starlette==0.46.2")
+	r, _ = Plan(context.Background(), in, Options{Catalog: c})
+	if r.OK() || !strings.Contains(r.Problems[0].Message, "starlette==0.46.2 conflicts with the Gradio 4.44.1 SDK") {
+		t.Errorf("problems: %v", r.Problems)
+	}
+}
+
+// A torch pin in pre-requirements.txt must agree with the torch chosen.
+func TestPlanPreTorch(t *testing.T) {
+	c := catalog.Default()
+	pre := reqs(t, "torch==2.6.0")
+	pre[0].Origin = "pre-requirements.txt:1"
+	in := &Input{Requirements: reqs(t, "numpy"), Pre: pre, PythonVersion: "3.12"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c, Torch: "2.11.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OK() || !strings.Contains(r.Error(), "pre-requirements.txt pins torch==2.6.0, but the Space needs torch 2.11.0") {
+		t.Errorf("problems: %v", r.Problems)
+	}
+}
+
+func TestAllowedSpelling(t *testing.T) {
+	allowed := catalog.Default().AllowedTorch()
+	for _, tc := range []struct{ in, want string }{
+		{"2.10", "2.10.0"}, {"2.10.0", "2.10.0"}, {"2.9", "2.9.1"}, {"2.9.1", "2.9.1"},
+		{"2.8.0+cu128", "2.8.0"}, {"2.9.0", ""}, {"2.7", ""}, {"2.11.0.post1", ""},
+	} {
+		got, ok := allowedSpelling(allowed, pep440.MustParse(tc.in))
+		if (tc.want == "") == ok || (ok && got.String() != tc.want) {
+			t.Errorf("allowedSpelling(%s) = %s, %v; want %q", tc.in, got, ok, tc.want)
 		}
 	}
 }

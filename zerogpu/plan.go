@@ -65,7 +65,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 		if rp, err := pep440.ParseSpecifiers(in.RequiresPython); err == nil && !rp.Contains(pep440.MustParse(full), true) {
 			if in.Locked {
 				r.problem(Problem{Subject: "python", Message: fmt.Sprintf("the lock was resolved for Python %s, but the Space runs %s: it may hold packages that do not install there", in.RequiresPython, full),
-					Fixes: []string{"set python_version in README.md to a Python the lock covers", "or relax requires-python in pyproject.toml and re-lock (uv lock)"}})
+					Fixes: lockPythonFixes(c, in.RequiresPython)})
 				return r, nil
 			}
 			r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
@@ -93,6 +93,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	if err := p.decideTorch(); err != nil {
 		return nil, err
 	}
+	p.checkPreTorch()
 	p.checkPlatformConstraints()
 	p.dropTorchIndexes()
 	p.dropLocalLabels()
@@ -290,4 +291,43 @@ func abiWord(a cudalabel.ABI) string {
 		return "FALSE"
 	}
 	return ""
+}
+
+// lockPythonFixes says how to make a lock's requires-python and the Space's
+// Python meet: a ZeroGPU Python the lock covers, if there is one; else the
+// project's requires-python must change.
+func lockPythonFixes(c *catalog.Catalog, requires string) []string {
+	rp, err := pep440.ParseSpecifiers(requires)
+	if err == nil {
+		for _, s := range c.Python.Supported {
+			if v, err := pep440.Parse(s); err == nil && rp.Contains(v, true) {
+				maj, min := v.MajorMinor()
+				return []string{fmt.Sprintf("set `python_version: \"%d.%d\"` in README.md (the lock covers it)", maj, min), "or relax requires-python in pyproject.toml and re-lock (uv lock)"}
+			}
+		}
+	}
+	return []string{fmt.Sprintf("ZeroGPU runs Python %s, which requires-python %s excludes: relax it in pyproject.toml and re-lock (uv lock)", strings.Join(c.Python.Supported, " and "), requires)}
+}
+
+// checkPreTorch reports a torch pin in pre-requirements.txt that disagrees
+// with the torch chosen: the builder installs that file first, and no line
+// of requirements.txt can change it.
+func (p *planner) checkPreTorch() {
+	t := p.r.Target.Torch
+	if t == "" || len(p.r.Problems) > 0 {
+		return
+	}
+	v := pep440.MustParse(t)
+	for _, req := range p.in.Pre {
+		if pep508.NormalizeName(req.Req.Name) != "torch" || !p.applies(req) || req.Req.URL != "" {
+			continue
+		}
+		if !req.Req.Specifiers.Contains(v, true) {
+			p.r.problem(Problem{
+				Subject: "torch", Origin: req.Origin,
+				Message: fmt.Sprintf("pre-requirements.txt pins %s, but the Space needs torch %s; the builder installs pre-requirements.txt first", req.Text, t),
+				Fixes:   []string{fmt.Sprintf("change it to torch==%s, or remove it from pre-requirements.txt", t)},
+			})
+		}
+	}
 }

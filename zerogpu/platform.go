@@ -16,7 +16,16 @@ import (
 // emitted.
 func (p *planner) checkPlatformConstraints() {
 	r := p.r
-	for _, req := range p.removed {
+	checked := append([]Requirement(nil), p.removed...)
+	if p.opts.EmitPreinstalled {
+		// gradio written on request: its pin must still agree with sdk_version.
+		for _, req := range p.in.Requirements {
+			if pep508.NormalizeName(req.Req.Name) == "gradio" {
+				checked = append(checked, req)
+			}
+		}
+	}
+	for _, req := range checked {
 		name := pep508.NormalizeName(req.Req.Name)
 		switch name {
 		case "spaces":
@@ -35,13 +44,13 @@ func (p *planner) checkPlatformConstraints() {
 				r.warnf("%s: %s conflicts with sdk_version %s (%s): the platform installs gradio %s; remove the pin, or set `sdk_version: %s` in README.md",
 					req.Origin, req.Text, p.in.SDKVersion, p.in.SDKVersionOrigin, p.in.SDKVersion, suggestVersion(req.Req.Specifiers))
 			}
-			r.decide("gradio", "not emitted", "the platform installs gradio "+p.in.SDKVersion+" (sdk_version)", p.sourceOf("gradio"))
+			if !p.opts.EmitPreinstalled {
+				r.decide("gradio", "not emitted", "the platform installs gradio "+p.in.SDKVersion+" (sdk_version)", p.sourceOf("gradio"))
+			}
 		}
 	}
 	if p.in.SDKVersion != "" && !p.in.Locked {
-		for _, rule := range p.c.SDKRulesFor(p.in.SDKVersion) {
-			r.warnf("gradio %s (sdk_version): %s; locking applies %s", p.in.SDKVersion, rule.Why, strings.Join(rule.Constraints, ", "))
-		}
+		p.applySDKRules()
 	}
 	if p.in.SDKVersion != "" && p.in.Locked {
 		p.checkLockAgainstSDK()
@@ -144,6 +153,11 @@ func (p *planner) finish() {
 // user excludes: pip reads both and refuses to install. Ranges are left to
 // pip; a lock applies the constraints itself.
 func (p *planner) checkUserConstraints() {
+	for _, c := range p.in.Constraints {
+		if pre, ok := p.c.PreinstalledPackage(c.Req.Name); ok && pre.Emit == "never" && len(c.Req.Specifiers) > 0 {
+			p.r.warnf("%s: the constraint %s names a package the platform installs itself (%s); pip applies it when it installs requirements.txt, where it can only conflict: remove it", c.Origin, c.Text, pre.Rule)
+		}
+	}
 	for _, l := range p.r.Lines {
 		req, err := pep508.ParseRequirement(l.Text)
 		if err != nil {
@@ -173,22 +187,31 @@ func (p *planner) checkUserConstraints() {
 	}
 }
 
-// pytorchIndex matches the PyTorch indexes of one CUDA (or CPU) build:
-// https://download.pytorch.org/whl/cu126, .../whl/cpu, .../whl/torch_stable.html.
-var pytorchIndex = regexp.MustCompile(`^https?://download\.pytorch\.org/whl/(cu\d+|cpu|rocm[\d.]+|torch_stable\.html)/?$`)
+// pytorchIndex matches the PyTorch indexes of one build:
+// https://download.pytorch.org/whl/cu126, .../whl/cpu, .../whl/rocm6.4.
+var pytorchIndex = regexp.MustCompile(`^https?://download\.pytorch\.org/whl/(cu\d+|cpu|rocm[\d.]+)/?$`)
 
-// dropTorchIndexes removes index lines for PyTorch builds other than the
-// one torch's PyPI wheel is: with `--extra-index-url .../whl/cu126`, pip
-// takes torch 2.8.0+cu126 over 2.8.0 (a local version sorts higher), and
-// that build has no kernels for the platform's GPU; with .../whl/cpu, no
-// GPU at all. PyPI's torch for every allowed version is the right build.
+// buildRunsOnGPU reports whether a PyTorch build label (cu128, cpu) has
+// kernels for the platform's Blackwell GPU: CUDA 12.8 or later.
+func buildRunsOnGPU(label string) bool {
+	if !strings.HasPrefix(label, "cu") || len(label) < 5 {
+		return false
+	}
+	var n int
+	if _, err := fmt.Sscanf(label[2:], "%d", &n); err != nil {
+		return false
+	}
+	return n >= 128
+}
+
+// dropTorchIndexes removes index lines for PyTorch builds that cannot run
+// on the platform's GPU: with `--extra-index-url .../whl/cu126`, pip takes
+// torch 2.8.0+cu126 over 2.8.0 (a local version sorts higher), and that
+// build has no sm_120 kernels; with .../whl/cpu, no GPU at all. Builds for
+// CUDA 12.8 and later stay. PyPI's torch for every allowed version runs.
 func (p *planner) dropTorchIndexes() {
 	t := p.r.Target.Torch
 	if t == "" || (len(p.torch) == 0 && len(p.sidecars) == 0) {
-		return
-	}
-	row, ok := p.c.FamilyOf(pep440.MustParse(t))
-	if !ok || row.DefaultCUDA == "" {
 		return
 	}
 	var kept []string
@@ -199,14 +222,11 @@ func (p *planner) dropTorchIndexes() {
 			continue
 		}
 		m := pytorchIndex.FindStringSubmatch(f[1])
-		if m == nil || m[1] == row.DefaultCUDA {
+		if m == nil || buildRunsOnGPU(m[1]) {
 			kept = append(kept, o)
 			continue
 		}
-		why := fmt.Sprintf("pip would take torch %s+%s from it (a local version sorts higher), which is not built for the platform's GPU %s; PyPI's torch %s is the %s build", t, m[1], p.c.Platform.GPUArch, t, row.DefaultCUDA)
-		if m[1] == "torch_stable.html" {
-			why = fmt.Sprintf("pip would take a torch %s+cuXXX build from it over PyPI's; PyPI's torch %s is the %s build the platform needs", t, t, row.DefaultCUDA)
-		}
+		why := fmt.Sprintf("pip would take torch %s+%s from it over PyPI's (a local version sorts higher), and that build has no kernels for the platform's GPU %s (CUDA 12.8 or later is needed); PyPI's torch %s runs there", t, m[1], p.c.Platform.GPUArch, t)
 		p.r.Changes = append(p.r.Changes, Change{Name: f[0], Before: o, Reason: "removed: " + why})
 		p.r.warnf("%s removed: %s", o, why)
 	}
@@ -235,6 +255,11 @@ func (p *planner) dropLocalLabels() {
 			line += "; " + req.Marker.String()
 		}
 		why := fmt.Sprintf("no index line serves the +%s build, and PyPI has only %s %s (the build the platform needs)", v.Local(), l.Name, v.Public())
+		if strings.HasPrefix(v.Local(), "cu") || v.Local() == "cpu" {
+			if !buildRunsOnGPU(v.Local()) {
+				why = fmt.Sprintf("the +%s build has no kernels for the platform's GPU %s (CUDA 12.8 or later is needed); PyPI's %s %s runs there", v.Local(), p.c.Platform.GPUArch, l.Name, v.Public())
+			}
+		}
 		p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
 		p.kept[i].Text, p.kept[i].Reason = line, why
 	}
@@ -279,11 +304,69 @@ func (p *planner) checkLockAgainstSDK() {
 			r.problem(Problem{
 				Subject: x.line.Name, Origin: x.line.Origin,
 				Message: fmt.Sprintf("%s conflicts with the Gradio %s SDK the platform installs (sdk_version, %s): it needs %s (%s)", x.line.Text, sdk, where, x.req, rule.Why),
-				Fixes: []string{
-					fmt.Sprintf("add %q to [tool.uv] constraint-dependencies in pyproject.toml and run `uv lock`", x.req),
-					"or raise sdk_version in README.md to a Gradio the lock was resolved with",
-				},
+				Fixes:   sdkRuleFixes(x.req, p.in),
 			})
 		}
 	}
+}
+
+// applySDKRules writes the requirements an old Gradio SDK needs (gradio
+// 4.x: huggingface-hub==0.25.0, jinja2<3.2, starlette<0.40): gradio pulls
+// these packages in anyway, so a line only chooses their versions. A user
+// line that allows the rule's versions is narrowed to them; one that
+// excludes them is a problem.
+func (p *planner) applySDKRules() {
+	r, sdk := p.r, p.in.SDKVersion
+	for _, rule := range p.c.SDKRulesFor(sdk) {
+		for _, cs := range rule.Constraints {
+			req, err := pep508.ParseRequirement(cs)
+			if err != nil {
+				continue
+			}
+			name := pep508.NormalizeName(req.Name)
+			why := fmt.Sprintf("the Gradio %s SDK the platform installs needs %s: %s", sdk, cs, rule.Why)
+			i := -1
+			for j, l := range p.kept {
+				if l.Name == name {
+					i = j
+				}
+			}
+			if i < 0 {
+				p.kept = append(p.kept, Line{Name: name, Text: cs, Reason: why})
+				r.Changes = append(r.Changes, Change{Name: name, After: cs, Reason: why})
+				r.decide(name, cs, why, rule.Source+" ("+rule.Date+")")
+				continue
+			}
+			l := p.kept[i]
+			user, err := pep508.ParseRequirement(l.Text)
+			if err != nil || user.URL != "" {
+				continue
+			}
+			if !fitsSpec(user.Specifiers, req.Specifiers) {
+				r.problem(Problem{
+					Subject: name, Origin: l.Origin,
+					Message: fmt.Sprintf("%s conflicts with the Gradio %s SDK the platform installs: it needs %s (%s)", l.Text, sdk, cs, rule.Why),
+					Fixes:   []string{fmt.Sprintf("change the requirement to %s", cs), "or raise sdk_version in README.md to 5.x or later"},
+				})
+				continue
+			}
+			if v, ok := PinnedVersion(user); ok && req.Specifiers.Contains(v, true) {
+				continue // already one of the rule's versions
+			}
+			line := name + user.Specifiers.And(req.Specifiers).String()
+			p.kept[i].Text, p.kept[i].Reason = line, why
+			r.Changes = append(r.Changes, Change{Name: name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
+		}
+	}
+}
+
+// sdkRuleFixes fixes a lock export pin that breaks an SDK rule.
+func sdkRuleFixes(req string, in *Input) []string {
+	out := []string{fmt.Sprintf("add %q to [tool.uv] constraint-dependencies in pyproject.toml and run `uv lock`", req)}
+	if in.LockedGradio != "" && in.LockedGradio != in.SDKVersion {
+		out = append(out, fmt.Sprintf("or set `sdk_version: %s` in README.md (the gradio the lock was resolved with)", in.LockedGradio))
+	} else {
+		out = append(out, "or raise sdk_version in README.md to 5.x or later, and re-lock with that gradio")
+	}
+	return out
 }

@@ -79,15 +79,31 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 			return nil, err
 		}
 	case hasSection(p, "project.dependencies") || hasSection(p, "tool.poetry.dependencies"):
+		// As uv export: the default groups (tool.uv.default-groups, else
+		// dev) are in unless --no-dev drops dev; --only-group takes the
+		// named groups and nothing of the project itself.
+		defaults := []string{"dev"}
+		if p.Pyproject != nil && p.Pyproject.UV.DefaultGroups != nil {
+			defaults = p.Pyproject.UV.DefaultGroups
+		}
+		only := len(ex.OnlyGroups) > 0
 		for _, r := range p.Requirements {
 			switch r.Section {
 			case "project.dependencies", "tool.poetry.dependencies":
+				if only {
+					continue
+				}
 			case "project.optional-dependencies":
-				if !ex.AllExtras && !contains(ex.Extras, r.Group) {
+				if only || (!ex.AllExtras && !contains(ex.Extras, r.Group)) {
 					continue
 				}
 			case "dependency-groups", "tool.poetry.group":
-				if !ex.AllGroups && !contains(ex.Groups, r.Group) {
+				inDefault := contains(defaults, r.Group) && !(ex.NoDev && r.Group == "dev")
+				if only {
+					if !contains(ex.OnlyGroups, r.Group) {
+						continue
+					}
+				} else if !ex.AllGroups && !contains(ex.Groups, r.Group) && !inDefault {
 					continue
 				}
 			case "tool.uv.constraint-dependencies":

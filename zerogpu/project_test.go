@@ -12,6 +12,16 @@ import (
 	"github.com/zgpu/zgpu/project"
 )
 
+// groupsProject has a dev and a lint dependency group.
+const groupsProject = `[project]
+name = "x"
+version = "0"
+dependencies = ["torch"]
+[dependency-groups]
+dev = ["pytest"]
+lint = ["ruff"]
+`
+
 // TestFromProject checks which file speaks for the Space and how its
 // requirements become Plan's input.
 func TestFromProject(t *testing.T) {
@@ -38,16 +48,27 @@ mylib = { git = "https://github.com/o/mylib", rev = "abc123" }
 			cons: []string{"pandas<3", "scipy<1.14"},
 		},
 		{
-			name: "pyproject groups only when asked",
-			files: map[string]string{"pyproject.toml": `[project]
-name = "x"
-version = "0"
-dependencies = ["torch"]
-[dependency-groups]
-dev = ["pytest"]
-`},
-			ex:   ExportOptions{Groups: []string{"dev"}},
-			want: []string{"torch", "pytest"},
+			name:  "pyproject groups only when asked",
+			files: map[string]string{"pyproject.toml": groupsProject},
+			ex:    ExportOptions{Groups: []string{"dev"}},
+			want:  []string{"torch", "pytest"},
+		},
+		{
+			name:  "pyproject: dev is a default group, as in uv; --no-dev drops it; --only-group takes only the group",
+			files: map[string]string{"pyproject.toml": groupsProject},
+			want:  []string{"torch", "pytest"},
+		},
+		{
+			name:  "pyproject: --no-dev",
+			files: map[string]string{"pyproject.toml": groupsProject},
+			ex:    ExportOptions{NoDev: true},
+			want:  []string{"torch"},
+		},
+		{
+			name:  "pyproject: --only-group",
+			files: map[string]string{"pyproject.toml": groupsProject},
+			ex:    ExportOptions{OnlyGroups: []string{"lint"}},
+			want:  []string{"ruff"},
 		},
 		{
 			name: "Poetry dependencies, python left out",

@@ -10,6 +10,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/resolver"
 	"github.com/zgpu/zgpu/wheeltags"
 )
@@ -18,7 +19,7 @@ import (
 // side-car release built for the chosen torch (torchcodec 0.10 for torch
 // 2.10, say), and names the allowed torch whose side-car the index has.
 // It looks only at side-cars the explanation names.
-func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, target wheeltags.Target, torch, derivation string) []string {
+func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, in *Input, target wheeltags.Target, torch, derivation string) []string {
 	t, err := pep440.Parse(torch)
 	if err != nil || l == nil {
 		return nil
@@ -49,7 +50,7 @@ func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, targe
 			have = strings.Join(s, ", ")
 		}
 		fix := fmt.Sprintf("the index has no %s built for torch %s (%s%s; it has %s)", name, torch, name, want, have)
-		for _, other := range c.AllowedTorch() {
+		for _, other := range allowedBy(c, in) {
 			if other.Compare(t) == 0 {
 				continue
 			}
@@ -153,6 +154,10 @@ func derivationFixes(derivation string) []string {
 			continue
 		}
 		seen[m[1]] = true
+		if m[1] == "spaces" || m[1] == "gradio" {
+			out = append(out, fmt.Sprintf("the index has no %s, which the platform installs itself: the index must mirror PyPI (check --index-url / PIP_INDEX_URL)", m[1]))
+			continue
+		}
 		out = append(out, fmt.Sprintf("%s is not on the index: add the index that has it (--extra-index-url in requirements.txt), install it by URL (%s @ https://...), or remove it", m[1], m[1]))
 	}
 	return out
@@ -162,7 +167,8 @@ func derivationFixes(derivation string) []string {
 // resolver's generic "several must change together" goes when a specific
 // fix exists.
 func unsatFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, target wheeltags.Target, torch string, in *Input, e *resolver.Explanation) []string {
-	specific := sidecarFixes(ctx, l, c, target, torch, e.Derivation)
+	specific := sidecarFixes(ctx, l, c, in, target, torch, e.Derivation)
+	specific = append(specific, missingVersionFixes(ctx, l, target, e.Derivation)...)
 	specific = append(specific, overrideFixes(in, e.Derivation)...)
 	specific = append(specific, derivationFixes(e.Derivation)...)
 	out := specific
@@ -171,6 +177,62 @@ func unsatFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, target 
 			continue
 		}
 		out = append(out, f)
+	}
+	if len(out) > 0 {
+		out[0] = strings.TrimPrefix(out[0], "or ") // the first fix is no alternative
+	}
+	return out
+}
+
+// allowedBy returns the allowed torch versions the input's -c constraints
+// on torch accept, highest first.
+func allowedBy(c *catalog.Catalog, in *Input) []pep440.Version {
+	var out []pep440.Version
+	for _, v := range c.AllowedTorch() {
+		ok := true
+		for _, cs := range in.Constraints {
+			if pep508.NormalizeName(cs.Req.Name) == "torch" && cs.Req.URL == "" && !cs.Req.Specifiers.Contains(v, true) {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// noMatch finds "root depends on X==1.2 (requirements.txt:3), which matches
+// no version of X": a version the index does not have for the target.
+var noMatch = regexp.MustCompile(`depends on ([A-Za-z0-9._-]+)([^ (,]*) \(([^)]*)\), which matches no version of ([A-Za-z0-9._-]+)`)
+
+// missingVersionFixes names, for a requirement that matches no version the
+// target can install, the versions the index does have for it.
+func missingVersionFixes(ctx context.Context, l index.Lister, target wheeltags.Target, derivation string) []string {
+	var out []string
+	for _, m := range noMatch.FindAllStringSubmatch(derivation, 3) {
+		name, spec, origin := m[4], m[2], m[3]
+		if spec == "" || strings.Contains(origin, "zgpu's rewrite") || strings.HasPrefix(origin, "the ") {
+			continue // zgpu's own lines and the platform's get their own fixes
+		}
+		files, err := l.Files(ctx, name)
+		if err != nil {
+			continue
+		}
+		vs := releasesOf(files, target)
+		have := "no wheel that installs on " + target.String()
+		if len(vs) > 0 {
+			var s []string
+			for i, v := range vs {
+				if i == 5 {
+					s = append(s, "...")
+					break
+				}
+				s = append(s, v.String())
+			}
+			have = "wheels of " + strings.Join(s, ", ") + " for the target"
+		}
+		out = append(out, fmt.Sprintf("%s%s (%s): the index has no such wheel for the target; it has %s: change the requirement", name, spec, origin, have))
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 
 // torchAttempt is the outcome of trying one torch version.
 type torchAttempt struct {
+	kept    map[string]bool // soft extensions kept as written (no wheel fits)
 	torch   pep440.Version
 	choices map[string]*WheelMatch // extension -> replacement wheel (nil: keep the user's)
 	fails   map[string]Problem
@@ -98,11 +99,12 @@ func (p *planner) decideTorch() error {
 			r.problem(Problem{Subject: "torch", Origin: "--torch", Message: err.Error()})
 			return nil
 		}
-		if !p.c.TorchAllowed(v) {
+		a, ok := allowedSpelling(p.c.AllowedTorch(), v)
+		if !ok {
 			r.problem(Problem{Subject: "torch", Origin: "--torch", Message: fmt.Sprintf("torch %s is not allowed on ZeroGPU; allowed: %s", v, allowedList)})
 			return nil
 		}
-		cands, source = []pep440.Version{v.Public()}, "--torch"
+		cands, source = []pep440.Version{a}, "--torch"
 		if p.opts.torchBecause != "" {
 			source = p.opts.torchBecause
 		}
@@ -125,8 +127,15 @@ func (p *planner) decideTorch() error {
 				fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
 				defer p.reportExtensions(allowed[0])
 			}
+			origin := p.torch[0].Origin
+			for _, t := range p.torch { // the line that rules the allow-list out
+				if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
+					origin = t.Origin
+					break
+				}
+			}
 			r.problem(Problem{
-				Subject: "torch", Origin: p.torch[0].Origin,
+				Subject: "torch", Origin: origin,
 				Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
 				Fixes:   fixes,
 			})
@@ -220,9 +229,9 @@ func (p *planner) sidecarTorches(cands []pep440.Version) []pep440.Version {
 	return out
 }
 
-// fitsSpec reports whether a user's side-car specifiers allow a release
-// in want: an exact pin must be in want; a range must contain one of the
-// versions want is bounded by (its lower bound, or its pin).
+// fitsSpec reports whether a user's specifiers allow a release in want: an
+// exact pin must be in want; otherwise one of the versions either set is
+// bounded below by (or "0", for a set with no lower bound) must be in both.
 func fitsSpec(user, want pep440.Specifiers) bool {
 	if len(user) == 0 {
 		return true
@@ -230,13 +239,20 @@ func fitsSpec(user, want pep440.Specifiers) bool {
 	if v, ok := PinnedVersion(pep508.Requirement{Specifiers: user}); ok {
 		return want.Contains(v, true)
 	}
-	for _, s := range want {
-		switch s.Op {
-		case "==", "===", ">=", "~=":
-			v, err := pep440.Parse(strings.TrimSuffix(s.Version, ".*"))
-			if err == nil && user.Contains(v, true) && want.Contains(v, true) {
-				return true
+	probes := []pep440.Version{pep440.MustParse("0")}
+	for _, set := range []pep440.Specifiers{want, user} {
+		for _, s := range set {
+			switch s.Op {
+			case "==", "===", ">=", "~=":
+				if v, err := pep440.Parse(strings.TrimSuffix(s.Version, ".*")); err == nil {
+					probes = append(probes, v)
+				}
 			}
+		}
+	}
+	for _, v := range probes {
+		if user.Contains(v, true) && want.Contains(v, true) {
+			return true
 		}
 	}
 	return false
@@ -270,7 +286,7 @@ func (p *planner) bestTorch(allowed []pep440.Version) string {
 // tryTorch checks every extension against torch t. With replace, a user's
 // wheel that does not fit may be swapped for one that does.
 func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error) {
-	a := &torchAttempt{torch: t, choices: map[string]*WheelMatch{}, fails: map[string]Problem{}}
+	a := &torchAttempt{torch: t, choices: map[string]*WheelMatch{}, fails: map[string]Problem{}, kept: map[string]bool{}}
 	for _, name := range p.extOrder {
 		e := p.exts[name]
 		if e.user != nil {
@@ -298,6 +314,10 @@ func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error
 			return nil, fmt.Errorf("finding a wheel for %s: %w", name, err)
 		}
 		if best == nil {
+			if e.soft != "" {
+				a.kept[name] = true
+				continue
+			}
 			a.fails[name] = p.noWheelProblem(e, q, nearest)
 			continue
 		}
@@ -314,6 +334,17 @@ func (p *planner) wheelFixes(e *extension, t pep440.Version) []string {
 			if maj, min := a.MajorMinor(); maj == e.needs.TorchMajor && min == e.needs.TorchMinor {
 				fixes = append(fixes, fmt.Sprintf("pin torch==%s to match the wheel's torch%s", a, tv))
 			}
+		}
+	}
+	if _, paired := p.c.Pairing(e.name); paired {
+		if spec, _, ok := p.c.SidecarSpec(t, e.name); ok && !spec.Contains(e.wheel.Version, true) {
+			for _, a := range p.c.AllowedTorch() {
+				if s, _, ok := p.c.SidecarSpec(a, e.name); ok && s.Contains(e.wheel.Version, true) {
+					fixes = append(fixes, fmt.Sprintf("pin torch==%s, which %s %s is built for", a, e.name, e.wheel.Version.Public()))
+					break
+				}
+			}
+			fixes = append(fixes, fmt.Sprintf("or require %s%s from PyPI instead of the wheel (the releases built for torch %s)", e.name, spec, torchMinor(t)))
 		}
 	}
 	fixes = append(fixes, fmt.Sprintf("replace it with a wheel for the pinned torch: zgpu wheel find %s --python %d.%d", e.name, p.py[0], p.py[1]))
@@ -392,6 +423,8 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 	origin := ""
 	if _, hidden := p.noEmit["torch"]; hidden {
 		// --no-emit-package torch: chosen, not written.
+	} else if len(p.torch) == 0 && len(p.sidecars) == 0 && len(a.kept) == len(p.extOrder) {
+		// Only source builds kept as written: no wheel ties torch.
 	} else if len(p.torch) == 1 && p.torch[0].Req.URL == "" && pinsExactly(p.torch[0], t) {
 		p.keep(p.torch[0])
 	} else {
@@ -409,6 +442,13 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 
 	for _, name := range p.extOrder {
 		e := p.exts[name]
+		if a.kept[name] {
+			for _, req := range e.reqs {
+				p.keep(req)
+			}
+			r.warnf("%s; no prebuilt wheel fits (zgpu wheel find %s)", e.soft, name)
+			continue
+		}
 		m, chosen := a.choices[name]
 		if !chosen {
 			continue

@@ -39,7 +39,7 @@ zerogpu-rules.md, and pip's own output):
                            real wheel that fits
   build-isolation-torch    setup.py imports torch in pip's isolated build
   torch-not-allowed        CONFIG_ERROR: torch pinned outside the allow-list
-  resolution-conflict, sdk-conflict, spaces-conflict
+  resolution-conflict, sdk-conflict, spaces-conflict, gradio-pin-conflict
                            ResolutionImpossible; "The conflict is caused by:" is parsed
   no-matching-distribution pip found no file for the requirement
   pkg-resources-missing    setuptools 81 removed pkg_resources

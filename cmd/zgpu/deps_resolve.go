@@ -79,7 +79,7 @@ What it does:
     fits, the error lists the nearest wheels and the pin that would fit one.
   - torchvision, torchaudio, triton, torchcodec and xformers follow the chosen
     torch (the family matrix; torchcodec's and xformers' own compatibility
-    tables), also when a dependency pulls them in.
+    tables); when locking, also when a dependency pulls them in.
   - Index options given on the command line (--index-url, --extra-index-url,
     --find-links) are written to the file, as pip-compile does, so that pip
     on the Space reads the same indexes; a URL with credentials is not.
@@ -230,9 +230,8 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 		}
 	}
 	if o.Torch != "" {
-		v, err := pep440.Parse(o.Torch)
-		if err != nil || !c.TorchAllowed(v) {
-			return usagef("--torch %s: not on the ZeroGPU allow-list; allowed: %s", o.Torch, strings.Join(c.Torch.Allowed, ", "))
+		if _, ok := zerogpu.AllowedTorch(c, o.Torch); !ok {
+			return usagef("--torch %s: not on the ZeroGPU allow-list; allowed: %s (or their major.minor)", o.Torch, strings.Join(c.Torch.Allowed, ", "))
 		}
 	}
 	return nil
@@ -273,6 +272,10 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	}
 	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 		withFolder(proj)
+	}
+	// -o naming an input file, or a read-only one, fails before any work.
+	if err := o.checkTarget(proj); err != nil {
+		return err
 	}
 	for _, w := range proj.Warnings {
 		o.g.Logf("warning: %s", w)
@@ -320,6 +323,11 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	var unlocked error // why --offline could not lock
 	if report.OK() && !o.NoLock && !in.Locked {
 		if unlocked, err = o.lock(ctx, c, in, report, proj.Dir, target); err != nil {
+			return err
+		}
+	}
+	if report.OK() && !o.NoLock && in.Locked {
+		if err := o.verify(ctx, c, in, report); err != nil {
 			return err
 		}
 	}

@@ -12,14 +12,16 @@ import (
 
 	"github.com/zgpu/zgpu/internal/atomicfile"
 	"github.com/zgpu/zgpu/internal/textdiff"
+	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/pypi"
 	"github.com/zgpu/zgpu/reqfile"
 	"github.com/zgpu/zgpu/zerogpu"
 )
 
 // This file holds where `deps resolve` writes: the -o checks made before
-// any work, writing through symbolic links, --check, the header's command
-// line, and what tells a file zgpu locked.
+// any work (a folder, an input file, a read-only file), writing through
+// symbolic links, --check, the header's command line, and what tells a
+// file zgpu locked.
 
 // checkOutput fails, before anything is resolved, when the output path
 // cannot be a file: an existing folder (also through a link) or a path
@@ -37,10 +39,102 @@ func checkOutput(path string) error {
 	return nil
 }
 
+// checkTarget fails, after the Space is read and before anything is
+// resolved, when -o names a file the Space was read from (a usage error,
+// as pip-compile's "input and output filenames must not be matched"),
+// or, unless --check, a file its owner may not write: it is not replaced
+// (pip-compile and uv fail with permission denied; the mode bits are
+// checked, since root may write anything). The requirements.txt read as
+// the requirements may be written: zgpu reads its own output back.
+func (o *depsResolveOptions) checkTarget(p *project.Project) error {
+	target := o.Output
+	if target == "" || target == "-" {
+		return nil
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return nil // a new file, or one writeOutput reports on
+	}
+	if in := inputNamed(p, fi); in != "" {
+		named := "is an input file"
+		if filepath.Clean(in) != filepath.Clean(target) {
+			named = "is " + in + ", an input file"
+		}
+		hint := ""
+		if alt := filepath.Join(filepath.Dir(target), "requirements.txt"); !sameFile(alt, fi) && !isInput(p, alt) {
+			hint = " (for example -o " + alt + ")"
+		}
+		return usagef("-o %s: %s of the Space: input and output must be different files%s", target, named, hint)
+	}
+	if !o.Check && fi.Mode().IsRegular() && fi.Mode().Perm()&0o200 == 0 {
+		return fmt.Errorf("-o %s: read-only file (%s), not replaced: make it writable (chmod u+w %s) or write to another file", target, fi.Mode().Perm(), target)
+	}
+	return nil
+}
+
+// inputNamed returns the input file of p that fi is (by identity, so
+// through links and however the path is spelled), or "". Inputs are the
+// files Load read, the files they include (-r, -c), and the README.md and
+// pre-requirements.txt a single file's folder added; not the
+// requirements.txt read as the requirements (the in-place workflow),
+// unless another file includes it.
+func inputNamed(p *project.Project, fi os.FileInfo) string {
+	var included, inPlace []string
+	for kind, f := range p.ReqFiles {
+		for i, name := range f.Files {
+			if i == 0 && kind == project.Requirements {
+				inPlace = append(inPlace, name)
+				continue
+			}
+			included = append(included, name)
+		}
+		for _, inc := range f.Includes {
+			if !inc.URL {
+				included = append(included, inc.Path)
+			}
+		}
+	}
+	for _, name := range included {
+		if sameFile(name, fi) {
+			return name
+		}
+	}
+	for _, name := range inPlace {
+		if sameFile(name, fi) {
+			return ""
+		}
+	}
+	inputs := []string{p.PythonVersionOrigin.File, p.SDKVersionOrigin.File}
+	for _, f := range p.Files {
+		inputs = append(inputs, f.Path)
+	}
+	for _, r := range p.Requirements {
+		inputs = append(inputs, r.Origin.File)
+	}
+	for _, name := range inputs {
+		if name != "" && sameFile(name, fi) {
+			return name
+		}
+	}
+	return ""
+}
+
+// isInput reports whether path exists and is an input file of p.
+func isInput(p *project.Project, path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && inputNamed(p, fi) != ""
+}
+
+func sameFile(path string, fi os.FileInfo) bool {
+	other, err := os.Stat(path)
+	return err == nil && os.SameFile(other, fi)
+}
+
 // writeOutput writes data to target atomically. A symbolic link is
 // followed, as editors and pip-compile do: the file it points to is
-// replaced and the link is kept. An existing file keeps its mode. A
-// device or a pipe (-o /dev/stdout) is written to, never replaced.
+// replaced and the link is kept. An existing file keeps its mode and a
+// new one honours the umask; a read-only file is not replaced. A device
+// or a pipe (-o /dev/stdout) is written to, never replaced.
 func writeOutput(target string, data []byte) error {
 	if fi, err := os.Stat(target); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
 		f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
@@ -57,14 +151,12 @@ func writeOutput(target string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, data, mode)
+	// 0666 less the umask for a new file, as os.Create; an existing file
+	// keeps its mode, and a read-only one is not replaced (atomicfile).
+	return atomicfile.WriteFile(path, data, 0o666)
 }
 
 // maxLinks bounds the chain of symbolic links followLinks walks, as
@@ -230,9 +322,23 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	add("--no-annotate", o.NoAnnotate)
 	add("--no-header", o.NoHeader)
 	if target != "" {
-		parts = append(parts, "-o "+filepath.Base(target))
+		// As typed (pip-compile records --output-file so), or under
+		// --check without -o, DIR/requirements.txt as DIR was typed.
+		parts = append(parts, "-o "+shellQuote(target))
 	}
 	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and _./+-:@=,%: the command line can then be pasted.
+func shellQuote(s string) string {
+	plain := strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./+-:@=,%", r))
+	}) < 0
+	if plain && s != "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // emitIndexes writes the index options given on the command line into the
