@@ -31,6 +31,8 @@ type depsResolveOptions struct {
 	catalog catalogOptions
 	// changed reports whether a flag was given on the command line.
 	changed func(name string) bool
+	// arg is the DIR or FILE argument as typed ("" for none).
+	arg string
 
 	Python           string
 	Torch            string
@@ -111,7 +113,11 @@ error, as in uv. --prune works on a lock's dependency graph: with --no-lock
 (and no uv.lock) or a pylock.toml it cannot apply, and a warning says so.
 
 -o FILE writes atomically (a failed run leaves FILE as it was); onto a
-symbolic link it writes the file the link points to and keeps the link.
+symbolic link it writes the file the link points to and keeps the link. It
+refuses a file zgpu reads as input (requirements.in, pyproject.toml, uv.lock:
+exit 2; requirements.txt itself may be rewritten in place) and a read-only
+file (exit 1). A new file gets 0666 minus the umask; a file replaced keeps
+its mode.
 
 --check compares what would be written with FILE (-o, default
 DIR/requirements.txt) and exits 1 with a unified diff when they differ, or
@@ -157,6 +163,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 			path := "."
 			if len(args) == 1 {
 				path = args[0]
+				o.arg = args[0]
 			}
 			o.changed = cmd.Flags().Changed
 			return runDepsResolve(cmd.Context(), o, path)

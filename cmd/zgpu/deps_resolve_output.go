@@ -189,12 +189,22 @@ func followLinks(path string) (string, error) {
 	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
 }
 
+// hint is the command that writes target, runnable from where zgpu ran:
+// the header's command line with the DIR or FILE argument as typed.
+func (o *depsResolveOptions) hint(target string) string {
+	cmd := o.commandLine(target)
+	if o.arg != "" && o.arg != "." {
+		cmd += " " + shellQuote(o.arg)
+	}
+	return cmd
+}
+
 // check compares data with the file at target (--check): exit 1 with a
 // unified diff when they differ, or when the file does not exist yet.
 func (o *depsResolveOptions) check(target string, data []byte) error {
 	old, err := os.ReadFile(target)
 	if errors.Is(err, fs.ErrNotExist) {
-		o.g.Logf("%s does not exist yet: run `%s` to write it", target, o.commandLine(target))
+		o.g.Logf("%s does not exist yet: run `%s` to write it", target, o.hint(target))
 		return &silentError{code: exitFailure}
 	}
 	if err != nil {
@@ -204,7 +214,7 @@ func (o *depsResolveOptions) check(target string, data []byte) error {
 		if !o.JSON {
 			fmt.Fprint(o.g.Stdout, diff)
 		}
-		o.g.Logf("%s is out of date: run `%s`", target, o.commandLine(target))
+		o.g.Logf("%s is out of date: run `%s`", target, o.hint(target))
 		return &silentError{code: exitFailure}
 	}
 	o.g.Logf("%s is up to date", target)
