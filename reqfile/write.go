@@ -25,8 +25,9 @@ type Document struct {
 	// then --pre, --prefer-binary, --no-binary, --only-binary,
 	// --use-feature and --require-hashes when set.
 	Options Options
-	// Constraints are -c files, written after the options as
-	// "-c PATH" (paths relative to the written file, or URLs).
+	// Includes are -r files and Constraints -c files, written after the
+	// options as "-r PATH" and "-c PATH" (relative to the written file).
+	Includes     []string
 	Constraints  []string
 	Requirements []Entry
 }
@@ -85,11 +86,16 @@ func Write(w io.Writer, doc Document) error {
 	if err := writeOptions(bw, doc.Options); err != nil {
 		return err
 	}
-	for _, c := range doc.Constraints {
-		if c == "" || strings.ContainsAny(c, "\n\r") {
-			return fmt.Errorf("constraint file %q cannot be written on one line", c)
+	for _, inc := range []struct {
+		flag  string
+		files []string
+	}{{"-r", doc.Includes}, {"-c", doc.Constraints}} {
+		for _, f := range inc.files {
+			if f == "" || strings.ContainsAny(f, "\n\r") {
+				return fmt.Errorf("included file %q cannot be written on one line", f)
+			}
+			fmt.Fprintf(bw, "%s %s\n", inc.flag, f)
 		}
-		fmt.Fprintf(bw, "-c %s\n", c)
 	}
 	for _, i := range idx {
 		if err := writeEntry(bw, &entries[i], lines[i]); err != nil {

@@ -106,7 +106,9 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 			}
 			rc := req
 			e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
-			if ok, tags := pythonTagFits(w, p.py); !ok {
+			if ok, tags := pythonTagFits(w, p.py); !ok && (req.Comment == "" || !inRegistry) {
+				// (A wheel zgpu chose earlier, "# zgpu:" comment kept, is
+				// chosen again for the new Python instead.)
 				p.r.problem(Problem{
 					Subject: name, Origin: req.Origin,
 					Message: fmt.Sprintf("%s is built for %s, but the Space runs Python %d.%d", file, tags, p.py[0], p.py[1]),

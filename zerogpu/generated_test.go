@@ -34,8 +34,14 @@ zzz==1.0
 		t.Fatal("not recognized as generated")
 	}
 	// scipy and zzz carry no "# via": the user added them after zgpu wrote
-	// the file, so they are the user's requirements, not dependencies.
-	if diff := cmp.Diff(map[string]bool{"flash-attn": true, "torch": true, "scipy": true, "zzz": true}, g.roots); diff != "" {
+	// the file (lines 17 and 18), so they are the user's requirements.
+	if diff := cmp.Diff(map[int]bool{17: true, 18: true}, g.userLines); diff != "" {
+		t.Errorf("user lines (-want +got):\n%s", diff)
+	}
+	if !g.keeps("scipy", 17, nil) || g.keeps("anyio", 6, nil) || !g.keeps("torch", 12, nil) || g.keeps("torch", 12, map[string]bool{"requirements.txt": true}) {
+		t.Errorf("keeps wrong")
+	}
+	if diff := cmp.Diff(map[string]bool{"flash-attn": true, "torch": true}, g.roots); diff != "" {
 		t.Errorf("roots (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(map[string]string{"flash-attn": "prebuilt wheel for cp312"}, g.comments); diff != "" {

@@ -35,6 +35,10 @@ type Input struct {
 	// paths), written again as -c lines when ranges are kept, so that pip
 	// still applies them.
 	ConstraintFiles []string
+	// IncludeFiles are the -r files of a requirements file (absolute
+	// paths), written again as -r lines when the file is rewritten in
+	// place, so that later edits to them count.
+	IncludeFiles []string
 	// LockedGradio is the gradio version a lock export resolved with
 	// (gradio itself is not exported): the platform installs sdk_version's.
 	LockedGradio string

@@ -251,8 +251,8 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		if lo.verify {
 			r.problem(Problem{
 				Subject: "lock",
-				Message: "the exported pins do not install together with what the platform installs (gradio " + orAny(in.SDKVersion) + ", spaces):\n" + res.Unsat.Derivation,
-				Fixes:   exportFixes(in, res.Unsat),
+				Message: "the exported pins cannot be installed on the target together with what the platform installs (gradio " + orAny(in.SDKVersion) + ", spaces):\n" + res.Unsat.Derivation,
+				Fixes:   exportFixes(ctx, lister, target, in, res.Unsat),
 			})
 			return nil
 		}
@@ -286,6 +286,14 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		}
 	}
 	pruned := prunedBy(res.Pins, lo.Prune)
+	// The file a line zgpu added counts as coming from, for "# via -r".
+	primary := "requirements.txt"
+	for _, l := range r.Lines {
+		if l.Origin != "" && l.Origin != "-" {
+			primary = fileOf(l.Origin)
+			break
+		}
+	}
 	var lines []Line
 	for _, pin := range res.Pins {
 		name := pep508.NormalizeName(pin.Name)
@@ -297,7 +305,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 			continue
 		}
 		plan, planned := byName[name]
-		l := Line{Name: name, Text: pin.Requirement(), Hashes: pin.Hashes, Via: viaOf(pin.Via)}
+		l := Line{Name: name, Text: pin.Requirement(), Hashes: pin.Hashes, Via: viaOf(pin.Via, primary)}
 		if planned {
 			l.Origin, l.Reason = plan.Origin, plan.Reason
 			if strings.Contains(plan.Text, " @ ") || strings.Contains(plan.Text, "@ ") {
@@ -398,14 +406,20 @@ func fixesFor(sugg []string, in *Input) []string {
 	return out
 }
 
-// viaOf names what pulled a package in, pip-compile style.
-func viaOf(vs []resolver.Via) []string {
+// viaOf names what pulled a package in, pip-compile style: "-r FILE" for
+// a requirement of the input (zgpu's rewrites and additions count as the
+// input's primary file), else the package that depends on it.
+func viaOf(vs []resolver.Via, primary string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, v := range vs {
 		s := v.From
 		if s == "" {
-			s = "-r " + fileOf(v.Origin)
+			origin := strings.TrimPrefix(v.Origin, "zgpu's rewrite of ")
+			if origin == "added by zgpu" || origin == "-" {
+				origin = primary
+			}
+			s = "-r " + fileOf(origin)
 		} else if i := strings.LastIndexByte(s, ' '); i > 0 {
 			s = s[:i]
 		}

@@ -445,54 +445,6 @@ func TestLockDeadEndFixes(t *testing.T) {
 	}
 }
 
-// Verify co-resolves a lock export with the platform's Gradio: pins gradio
-// 6.19.0 cannot live with are a problem; the export is never rewritten.
-func TestVerifyExport(t *testing.T) {
-	c := catalog.Default()
-	for _, tc := range []struct {
-		name    string
-		lines   []string
-		problem string
-	}{
-		{"agrees", []string{"huggingface-hub==1.3.0", "numpy==2.1.0"}, ""},
-		{"hub too old for gradio 6.19.0", []string{"huggingface-hub==0.34.4", "numpy==2.1.0"}, "huggingface-hub"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			lines := reqs(t, tc.lines...)
-			for i := range lines {
-				lines[i].Locked, lines[i].Origin = true, "uv.lock"
-			}
-			in := &Input{Requirements: lines, Locked: true, LockedGradio: "6.19.0", SDKVersion: "6.19.0", PythonVersion: "3.12"}
-			r, err := Plan(context.Background(), in, Options{Catalog: c})
-			if err != nil || !r.OK() {
-				t.Fatalf("Plan: %v %v", err, r.Problems)
-			}
-			before := fmt.Sprint(r.Lines)
-			m := &memIndex{}
-			m.add("gradio", "6.19.0", "huggingface-hub>=1.2.0", "numpy")
-			m.add("spaces", "0.51.1", "gradio")
-			m.add("huggingface-hub", "0.34.4")
-			m.add("huggingface-hub", "1.3.0")
-			m.add("numpy", "2.1.0")
-			m.add("torch", "2.11.0")
-			if err := r.Verify(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
-				t.Fatal(err)
-			}
-			if got := fmt.Sprint(r.Lines); got != before {
-				t.Errorf("Verify rewrote the export:\n%s\nwas\n%s", got, before)
-			}
-			switch {
-			case tc.problem == "" && !r.OK():
-				t.Errorf("problems: %v", r.Problems)
-			case tc.problem != "" && (r.OK() || !strings.Contains(r.Problems[0].Message, tc.problem)):
-				t.Errorf("want a problem naming %s, got %v", tc.problem, r.Problems)
-			case tc.problem != "" && !strings.Contains(strings.Join(r.Problems[0].Fixes, "\n"), `add "gradio==6.19.0" to [tool.uv] constraint-dependencies`):
-				t.Errorf("fixes: %v", r.Problems[0].Fixes)
-			}
-		})
-	}
-}
-
 // With ranges kept, an old Gradio SDK's rules become lines (gradio pulls
 // the packages in anyway; the line picks their versions); a user line
 // that excludes them is a problem; -c pins of platform packages warn.
@@ -547,6 +499,35 @@ func TestAllowedSpelling(t *testing.T) {
 		got, ok := allowedSpelling(allowed, pep440.MustParse(tc.in))
 		if (tc.want == "") == ok || (ok && got.String() != tc.want) {
 			t.Errorf("allowedSpelling(%s) = %s, %v; want %q", tc.in, got, ok, tc.want)
+		}
+	}
+}
+
+// A wheel zgpu chose earlier (its "# zgpu:" comment kept) is chosen again
+// when the Space's Python changes; the user's own wheel is held to it.
+func TestPlanRepicksOwnWheel(t *testing.T) {
+	c := catalog.Default()
+	line := "flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl"
+	for _, tc := range []struct {
+		comment string
+		ok      bool
+	}{
+		{"prebuilt wheel for cp310, CUDA 12, torch 2.8, C++11 ABI TRUE, from github.com", true},
+		{"", false},
+	} {
+		rs := reqs(t, "torch==2.8.0", line)
+		rs[1].Comment = tc.comment
+		in := &Input{Requirements: rs, PythonVersion: "3.12"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c, Finder: testFinder(c)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OK() != tc.ok {
+			t.Errorf("comment %q: OK %v, problems %v", tc.comment, r.OK(), r.Problems)
+			continue
+		}
+		if tc.ok && !strings.Contains(r.Lines[0].Text, "cp312-cp312") {
+			t.Errorf("not re-picked for cp312: %v", r.Lines)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	}
 	p := &planner{
 		ctx: ctx, c: c, opts: opts, in: in,
-		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles, Preinstalled: in.LeftOut},
+		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles, IncludeFiles: in.IncludeFiles, Preinstalled: in.LeftOut},
 		sidecars: map[string][]Requirement{},
 		exts:     map[string]*extension{},
 		noEmit:   map[string]string{},
@@ -77,6 +77,9 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 
 	for _, pre := range c.Preinstalled {
 		if pre.Emit == "never" && !opts.EmitPreinstalled {
+			if pre.VersionFrom == "sdk_version" && in.SDK != "" && in.SDK != "gradio" {
+				continue // only the Gradio SDK installs gradio
+			}
 			p.noEmit[pep508.NormalizeName(pre.Name)] = pre.Rule
 		}
 	}
@@ -136,14 +139,19 @@ func (p *planner) dropStaleTorchDeps() {
 		}
 	}
 	var kept []Line
+	var dropped []string
 	for _, l := range p.kept {
 		if l.Name != "torch" && only[l.Name] && l.Reason == "" {
 			p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, Reason: "locked for the old torch only; torch " + p.r.Target.Torch + " pins its own", Origin: l.Origin})
+			dropped = append(dropped, l.Name)
 			continue
 		}
 		kept = append(kept, l)
 	}
 	p.kept = kept
+	if len(dropped) > 0 {
+		p.r.warnf("torch is now %s, not the lock's: the lock's pins of what only torch needed (%s) are left out, and pip installs what torch %s requires, unpinned; pin torch==%s in pyproject.toml and run `uv lock` to pin them", p.r.Target.Torch, strings.Join(dropped, ", "), p.r.Target.Torch, p.r.Target.Torch)
+	}
 }
 
 // applies reports whether a requirement's marker holds on the target.

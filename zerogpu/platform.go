@@ -32,7 +32,11 @@ func (p *planner) checkPlatformConstraints() {
 			r.decide("spaces", "not emitted", "the platform installs its own spaces; a pin in requirements.txt conflicts with it at build time", p.sourceOf("spaces"))
 		case "gradio":
 			if p.in.SDKVersion == "" {
-				r.warnf("%s: gradio is installed by the platform at the README's sdk_version, and README.md has none; add `sdk_version:` to the frontmatter", req.Origin)
+				if p.in.SDK == "" {
+					r.warnf("%s: gradio is installed by the platform at the README's sdk_version, and there is no README.md frontmatter; add README.md with `sdk: gradio` and `sdk_version:`", req.Origin)
+				} else {
+					r.warnf("%s: gradio is installed by the platform at the README's sdk_version, and README.md has none; add `sdk_version:` to the frontmatter", req.Origin)
+				}
 				continue
 			}
 			v, err := pep440.Parse(p.in.SDKVersion)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -79,13 +80,10 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 			return nil, err
 		}
 	case hasSection(p, "project.dependencies") || hasSection(p, "tool.poetry.dependencies"):
-		// As uv export: the default groups (tool.uv.default-groups, else
-		// dev) are in unless --no-dev drops dev; --only-group takes the
-		// named groups and nothing of the project itself.
-		defaults := []string{"dev"}
-		if p.Pyproject != nil && p.Pyproject.UV.DefaultGroups != nil {
-			defaults = p.Pyproject.UV.DefaultGroups
-		}
+		// Without a lock this is `uv pip compile pyproject.toml`: dependency
+		// groups only when named (--group, --all-groups); --only-group
+		// takes the named groups and nothing of the project itself. (A
+		// uv.lock export follows uv export: dev is in by default.)
 		only := len(ex.OnlyGroups) > 0
 		for _, r := range p.Requirements {
 			switch r.Section {
@@ -98,12 +96,11 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 					continue
 				}
 			case "dependency-groups", "tool.poetry.group":
-				inDefault := contains(defaults, r.Group) && !(ex.NoDev && r.Group == "dev")
 				if only {
 					if !contains(ex.OnlyGroups, r.Group) {
 						continue
 					}
-				} else if !ex.AllGroups && !contains(ex.Groups, r.Group) && !inDefault {
+				} else if !ex.AllGroups && !contains(ex.Groups, r.Group) {
 					continue
 				}
 			case "tool.uv.constraint-dependencies":
@@ -127,6 +124,7 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 		in.Requirements = sectionReqs(p, string(project.Requirements))
 		in.Constraints = constraintReqs(p, string(project.Requirements))
 		in.ConstraintFiles = constraintFiles(p, string(project.Requirements))
+		in.IncludeFiles = includeFiles(p, string(project.Requirements))
 		in.Options = optionLines(p, string(project.Requirements))
 		in.Requirements = fromGenerated(p, in.Requirements)
 	default:
@@ -152,16 +150,39 @@ func fromGenerated(p *project.Project, reqs []Requirement) []Requirement {
 	if !ok {
 		return reqs
 	}
+	included := map[string]bool{} // base names of the files -r includes
+	for _, r := range reqs {
+		if file, _ := splitOrigin(r.Origin); file != path {
+			included[filepath.Base(file)] = true
+		}
+	}
 	var out []Requirement
 	for _, r := range reqs {
 		name := pep508.NormalizeName(r.Req.Name)
-		if name != "" && !g.isRoot(name) {
+		file, line := splitOrigin(r.Origin)
+		// Lines of included files (-r, kept in the output) are the user's.
+		if name != "" && file == path && !g.keeps(name, line, included) {
 			continue
 		}
-		r.Comment = g.comments[name]
+		if file == path {
+			r.Comment = g.comments[name]
+		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// splitOrigin splits "path:12" into its file and line (0 when absent).
+func splitOrigin(origin string) (string, int) {
+	i := strings.LastIndexByte(origin, ':')
+	if i < 0 {
+		return origin, 0
+	}
+	n, err := strconv.Atoi(origin[i+1:])
+	if err != nil {
+		return origin, 0
+	}
+	return origin[:i], n
 }
 
 func hasSection(p *project.Project, s string) bool {
@@ -203,13 +224,32 @@ func constraintReqs(p *project.Project, section string) []Requirement {
 	return out
 }
 
+// includeFiles lists the files a requirements file includes with -r (the
+// files its requirements were read from, other than itself), in order.
+func includeFiles(p *project.Project, section string) []string {
+	var main string
+	for _, f := range p.Files {
+		if string(f.Kind) == section {
+			main = f.Path
+		}
+	}
+	return originFiles(p, section, false, main)
+}
+
 // constraintFiles lists the files the constraints of a requirements file
 // were read from, in order.
 func constraintFiles(p *project.Project, section string) []string {
+	return originFiles(p, section, true, "")
+}
+
+// originFiles lists, as absolute paths in order, the files the
+// requirements (constraint or not) of a section were read from, except
+// skip.
+func originFiles(p *project.Project, section string, constraint bool, skip string) []string {
 	var out []string
-	seen := map[string]bool{}
+	seen := map[string]bool{"": true, skip: true}
 	for _, r := range p.Requirements {
-		if r.Section != section || !r.Constraint || r.Origin.File == "" || seen[r.Origin.File] {
+		if r.Section != section || r.Constraint != constraint || seen[r.Origin.File] {
 			continue
 		}
 		seen[r.Origin.File] = true

@@ -54,9 +54,9 @@ mylib = { git = "https://github.com/o/mylib", rev = "abc123" }
 			want:  []string{"torch", "pytest"},
 		},
 		{
-			name:  "pyproject: dev is a default group, as in uv; --no-dev drops it; --only-group takes only the group",
+			name:  "pyproject without a lock: no group unless named, as uv pip compile",
 			files: map[string]string{"pyproject.toml": groupsProject},
-			want:  []string{"torch", "pytest"},
+			want:  []string{"torch"},
 		},
 		{
 			name:  "pyproject: --no-dev",

@@ -18,6 +18,9 @@ type RenderOptions struct {
 	// Dir is the folder the file is written to: -c lines name constraint
 	// files relative to it.
 	Dir string
+	// InPlace says the file written is the requirements file read: its -r
+	// and -c lines are written again, locked or not.
+	InPlace bool
 	// LeftOut names the packages the platform installs that the file
 	// leaves out on purpose (spaces and gradio; none with
 	// --emit-preinstalled), for the header; the report's Preinstalled
@@ -63,7 +66,14 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 		}
 		doc.Options = f.Options
 	}
-	if !r.Locked {
+	if o.InPlace {
+		// The file is its own input next time: keep reading what it
+		// includes, so that edits there count.
+		for _, f := range r.IncludeFiles {
+			doc.Includes = append(doc.Includes, relativeTo(o.Dir, f))
+		}
+	}
+	if !r.Locked || o.InPlace {
 		for _, c := range r.ConstraintFiles {
 			doc.Constraints = append(doc.Constraints, relativeTo(o.Dir, c))
 		}

@@ -23,6 +23,9 @@ type Report struct {
 	// ConstraintFiles are the input's -c files (absolute paths): written
 	// as -c lines while ranges are kept; a lock folds them into its pins.
 	ConstraintFiles []string `json:"constraint_files,omitempty"`
+	// IncludeFiles are the input's -r files (absolute): written as -r
+	// lines when the input is rewritten in place.
+	IncludeFiles []string `json:"include_files,omitempty"`
 	// Inputs lists the files read, in order.
 	Inputs []string `json:"inputs"`
 	// Locked reports whether every line is pinned by a lock (uv.lock export

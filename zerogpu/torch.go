@@ -134,6 +134,15 @@ func (p *planner) decideTorch() error {
 					break
 				}
 			}
+			if strings.Contains(origin, "pre-requirements") {
+				// --torch cannot change pre-requirements.txt.
+				fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
+			} else {
+				fixes = append([]string{"write `torch` without a version: zgpu then pins the highest allowed version that resolves with your dependencies"}, fixes...)
+				if len(fixes) > 1 {
+					fixes[1] = "or " + fixes[1]
+				}
+			}
 			r.problem(Problem{
 				Subject: "torch", Origin: origin,
 				Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
@@ -566,4 +575,11 @@ func pairingWhy(c *catalog.Catalog, name string) string {
 		return " (" + pr.Why + ")"
 	}
 	return ""
+}
+
+func orBest(best, fallback string) string {
+	if best != "" {
+		return best
+	}
+	return fallback
 }

@@ -27,6 +27,7 @@ func (r *Report) Verify(ctx context.Context, c *catalog.Catalog, in *Input, lo L
 	}
 	lo.verify = true
 	lo.Preferences = nil
+	lo.Meta = sdistMeta{inner: lo.Meta}
 	if in.SDKVersion != "" {
 		// The check needs the platform's gradio from the index.
 		files, err := lo.Lister.Files(ctx, "gradio")
@@ -51,20 +52,39 @@ func (r *Report) Verify(ctx context.Context, c *catalog.Catalog, in *Input, lo L
 
 // exportFixes turns a failed verification into changes to the project:
 // the lock is uv's, so the fixes go through pyproject.toml and uv lock, or
-// the README's sdk_version.
-func exportFixes(in *Input, e *resolver.Explanation) []string {
+// the README's sdk_version. Gradio is named only when the explanation
+// involves it or spaces.
+func exportFixes(ctx context.Context, l index.Lister, target wheeltags.Target, in *Input, e *resolver.Explanation) []string {
 	var out []string
-	if in.SDKVersion != "" {
+	for _, f := range append(missingVersionFixes(ctx, l, target, e.Derivation), derivationFixes(e.Derivation)...) {
+		f = strings.Replace(f, ": change the requirement", ": pin a version that has one in pyproject.toml (or [tool.uv] constraint-dependencies) and run `uv lock`", 1)
+		out = append(out, f)
+	}
+	if in.SDKVersion != "" && (mentionsPackage(e.Derivation, "gradio") || mentionsPackage(e.Derivation, "spaces")) {
 		out = append(out, fmt.Sprintf("add \"gradio==%s\" to [tool.uv] constraint-dependencies in pyproject.toml and run `uv lock`, so that the lock is resolved with the Gradio the platform installs", in.SDKVersion))
 		if in.LockedGradio != "" && in.LockedGradio != in.SDKVersion {
 			out = append(out, fmt.Sprintf("or set `sdk_version: %s` in README.md (the gradio the lock was resolved with)", in.LockedGradio))
 		}
 	}
-	for _, s := range fixesFor(e.Suggestions, in) {
-		if strings.HasPrefix(s, "no change to a single requirement") {
-			continue
-		}
-		out = append(out, s)
+	if len(out) == 0 {
+		out = append(out, "change the conflicting requirement in pyproject.toml and run `uv lock`")
 	}
 	return out
+}
+
+// sdistMeta reads metadata of wheels only: a lock export's sdist (argbind,
+// say) has no core metadata on the index, and reading it would mean a
+// download. Verify takes its name and version, and its dependencies from
+// the other pins of the export.
+type sdistMeta struct {
+	inner index.MetadataReader
+}
+
+func (s sdistMeta) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
+	if !wheeltags.IsWheelFilename(f.Filename) {
+		if sd, err := wheeltags.ParseSdistFilename(f.Filename); err == nil {
+			return index.Metadata{Name: sd.Name, Version: sd.Version.String()}, nil
+		}
+	}
+	return s.inner.Metadata(ctx, f)
 }

@@ -360,6 +360,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	}
 	data, err := report.Render(zerogpu.RenderOptions{
 		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
+		InPlace: rewritesInput(proj, target),
 		LeftOut: leftOut(c, o.EmitPreinstalled),
 	})
 	if err != nil {

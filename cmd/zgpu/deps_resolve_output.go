@@ -210,7 +210,10 @@ func (o *depsResolveOptions) check(target string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if diff := textdiff.Unified(target, target+" (zgpu)", string(old), string(data), 3); diff != "" {
+	// The header's command line says how the file was made; run from
+	// another folder or with flags that change nothing, it differs while
+	// the requirements do not: only the requirements are compared.
+	if diff := textdiff.Unified(target, target+" (zgpu)", string(old), string(data), 3); diff != "" && withoutCommand(old) != withoutCommand(data) {
 		if !o.JSON {
 			fmt.Fprint(o.g.Stdout, diff)
 		}
@@ -389,4 +392,42 @@ func (o *depsResolveOptions) emitIndexes(report *zerogpu.Report) {
 		have[l] = true
 		report.Options = append(report.Options, l)
 	}
+}
+
+// withoutCommand returns a generated file without the command line of its
+// header ("#    zgpu deps resolve ..."), for --check.
+func withoutCommand(data []byte) string {
+	var b strings.Builder
+	header := true
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if header && !strings.HasPrefix(line, "#") {
+			header = false
+		}
+		if header && strings.HasPrefix(line, "#    zgpu ") {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// rewritesInput reports whether target is the requirements.txt the Space's
+// requirements were read from (the in-place workflow).
+func rewritesInput(proj *project.Project, target string) bool {
+	if target == "" {
+		return false
+	}
+	ti, err := os.Stat(target)
+	if err != nil {
+		return false
+	}
+	for _, f := range proj.Files {
+		if f.Kind != project.Requirements {
+			continue
+		}
+		if fi, err := os.Stat(f.Path); err == nil && os.SameFile(fi, ti) {
+			return true
+		}
+	}
+	return false
 }

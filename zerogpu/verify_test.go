@@ -1,0 +1,82 @@
+package zerogpu
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/zgpu/zgpu/catalog"
+)
+
+// Verify co-resolves a lock export with the platform's Gradio: pins gradio
+// 6.19.0 cannot live with are a problem; the export is never rewritten.
+func TestVerifyExport(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name    string
+		lines   []string
+		problem string
+	}{
+		{"agrees", []string{"huggingface-hub==1.3.0", "numpy==2.1.0"}, ""},
+		{"hub too old for gradio 6.19.0", []string{"huggingface-hub==0.34.4", "numpy==2.1.0"}, "huggingface-hub"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines := reqs(t, tc.lines...)
+			for i := range lines {
+				lines[i].Locked, lines[i].Origin = true, "uv.lock"
+			}
+			in := &Input{Requirements: lines, Locked: true, LockedGradio: "6.19.0", SDKVersion: "6.19.0", PythonVersion: "3.12"}
+			r, err := Plan(context.Background(), in, Options{Catalog: c})
+			if err != nil || !r.OK() {
+				t.Fatalf("Plan: %v %v", err, r.Problems)
+			}
+			before := fmt.Sprint(r.Lines)
+			m := &memIndex{}
+			m.add("gradio", "6.19.0", "huggingface-hub>=1.2.0", "numpy")
+			m.add("spaces", "0.51.1", "gradio")
+			m.add("huggingface-hub", "0.34.4")
+			m.add("huggingface-hub", "1.3.0")
+			m.add("numpy", "2.1.0")
+			m.add("torch", "2.11.0")
+			if err := r.Verify(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(r.Lines); got != before {
+				t.Errorf("Verify rewrote the export:\n%s\nwas\n%s", got, before)
+			}
+			switch {
+			case tc.problem == "" && !r.OK():
+				t.Errorf("problems: %v", r.Problems)
+			case tc.problem != "" && (r.OK() || !strings.Contains(r.Problems[0].Message, tc.problem)):
+				t.Errorf("want a problem naming %s, got %v", tc.problem, r.Problems)
+			case tc.problem != "" && !strings.Contains(strings.Join(r.Problems[0].Fixes, "\n"), `add "gradio==6.19.0" to [tool.uv] constraint-dependencies`):
+				t.Errorf("fixes: %v", r.Problems[0].Fixes)
+			}
+		})
+	}
+}
+
+// A lock export whose pin the index lacks is not blamed on gradio.
+func TestVerifyMissingPin(t *testing.T) {
+	c := catalog.Default()
+	lines := reqs(t, "requests==2.32.99")
+	lines[0].Locked, lines[0].Origin = true, "uv.lock"
+	in := &Input{Requirements: lines, Locked: true, LockedGradio: "6.19.0", SDKVersion: "6.19.0", PythonVersion: "3.12"}
+	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	if err != nil || !r.OK() {
+		t.Fatalf("Plan: %v %v", err, r.Problems)
+	}
+	m := &memIndex{}
+	m.add("gradio", "6.19.0")
+	m.add("spaces", "0.51.1")
+	m.add("requests", "2.32.3")
+	m.add("torch", "2.11.0")
+	if err := r.Verify(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+		t.Fatal(err)
+	}
+	fixes := strings.Join(r.Problems[0].Fixes, "\n")
+	if !strings.Contains(fixes, "requests==2.32.99 (uv.lock): the index has no such wheel for the target; it has wheels of 2.32.3") || strings.Contains(fixes, "gradio==6.19.0") {
+		t.Errorf("fixes:\n%s", fixes)
+	}
+}
