@@ -309,7 +309,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	}}
 	report, err := zerogpu.Plan(ctx, in, zerogpu.Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
-		NoEmit: o.export.NoEmitPackage, EmitPreinstalled: o.EmitPreinstalled,
+		NoEmit: append(append([]string(nil), o.export.NoEmitPackage...), o.export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
 	})
 	if err != nil {
 		return err
