@@ -221,7 +221,7 @@ var templates = map[Kind]template{
 	KindHfFolder: {
 		title:    "an old gradio imports HfFolder from a new huggingface_hub",
 		cause:    "gradio before 5 (4.44 and older) imports HfFolder, which recent huggingface_hub releases removed.",
-		fix:      "Pin huggingface-hub==0.25.0 in requirements.txt, or raise sdk_version in README.md to gradio 5.x or 6.x.",
+		fix:      "Pin huggingface-hub<1.0 in requirements.txt (HfFolder went in huggingface_hub 1.0; 0.25.0 is the release the platform's guidance names), or raise sdk_version in README.md to gradio 5.x or 6.x.",
 		commands: []string{"zgpu deps resolve -o requirements.txt"},
 		source:   srcRules,
 	},

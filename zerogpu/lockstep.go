@@ -166,7 +166,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 			omit[name] = true
 		case pre.Emit == "user":
 			// Preinstalled: written only where the user asked for it, or
-			// where the SDK's rules pin it (gradio<5 needs hub 0.25.0).
+			// where the SDK's rules pin it (gradio<5 needs hub<1.0).
 			if _, asked := byName[name]; !asked && !ruled[name] {
 				omit[name] = true
 			}

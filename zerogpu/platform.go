@@ -315,7 +315,7 @@ func (p *planner) checkLockAgainstSDK() {
 }
 
 // applySDKRules writes the requirements an old Gradio SDK needs (gradio
-// 4.x: huggingface-hub==0.25.0, jinja2<3.2, starlette<0.40): gradio pulls
+// 4.x: huggingface-hub<1.0, jinja2<3.2, starlette<0.40): gradio pulls
 // these packages in anyway, so a line only chooses their versions. A user
 // line that allows the rule's versions is narrowed to them; one that
 // excludes them is a problem.
