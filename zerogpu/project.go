@@ -150,7 +150,10 @@ func fromGenerated(p *project.Project, reqs []Requirement) []Requirement {
 	if !ok {
 		return reqs
 	}
-	included := map[string]bool{} // base names of the files -r includes
+	// Base names of the files read anyway: what -r includes, and
+	// pre-requirements.txt (a line "# via -r pre-requirements.txt" follows
+	// that file, not the pin zgpu wrote from it).
+	included := map[string]bool{"pre-requirements.txt": true}
 	for _, r := range reqs {
 		if file, _ := splitOrigin(r.Origin); file != path {
 			included[filepath.Base(file)] = true

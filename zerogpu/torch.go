@@ -434,9 +434,11 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 		// --no-emit-package torch: chosen, not written.
 	} else if len(p.torch) == 0 && len(p.sidecars) == 0 && len(a.kept) == len(p.extOrder) {
 		// Only source builds kept as written: no wheel ties torch.
-	} else if len(p.torch) == 1 && p.torch[0].Req.URL == "" && pinsExactly(p.torch[0], t) {
+	} else if len(p.torch) == 1 && p.torch[0].Req.URL == "" && pinsExactly(p.torch[0], t) && !p.staleTorchComment(p.torch[0].Comment) {
 		p.keep(p.torch[0])
 	} else {
+		// (A torch line zgpu wrote earlier whose "# zgpu:" comment names
+		// wheels no longer there gets today's reason.)
 		why := "ZeroGPU allows torch " + strings.Join(p.c.Torch.Allowed, ", ") + "; " + source
 		if len(p.exts) > 0 {
 			why = "the wheels of " + strings.Join(p.extOrder, ", ") + " fit torch " + fmt.Sprintf("%d.%d", t.Release()[0], t.Release()[1]) + "; " + why
@@ -446,7 +448,9 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 			origin = p.torch[0].Origin
 		}
 		p.kept = append(p.kept, Line{Name: "torch", Text: want, Reason: why, Origin: origin})
-		r.Changes = append(r.Changes, Change{Name: "torch", Before: before, After: want, Reason: why, Origin: origin})
+		if before != want {
+			r.Changes = append(r.Changes, Change{Name: "torch", Before: before, After: want, Reason: why, Origin: origin})
+		}
 	}
 
 	for _, name := range p.extOrder {
@@ -582,4 +586,19 @@ func orBest(best, fallback string) string {
 		return best
 	}
 	return fallback
+}
+
+// staleTorchComment reports whether the "# zgpu:" comment of a torch line
+// zgpu wrote earlier names CUDA wheels other than today's ("the wheels of
+// flash-attn fit torch 2.10" after flash-attn was removed).
+func (p *planner) staleTorchComment(comment string) bool {
+	if comment == "" {
+		return false
+	}
+	want := ""
+	if len(p.exts) > 0 {
+		want = "the wheels of " + strings.Join(p.extOrder, ", ") + " fit torch "
+	}
+	has := strings.HasPrefix(comment, "the wheels of ")
+	return has != (want != "") || (has && !strings.HasPrefix(comment, want))
 }

@@ -488,6 +488,9 @@ func (o *depsResolveOptions) withFileIndexes(lines []string) *netOptions {
 // pinsOf reads the name==version pins of an existing output file, the
 // preferences of a re-lock; a missing or unreadable file gives none.
 func pinsOf(path string) map[string]pep440.Version {
+	if !isRegular(path) {
+		return nil // -o /dev/stdout: nothing to read back (and /dev/full never ends)
+	}
 	f, err := reqfile.ParseFile(path, reqfile.ParseOptions{NoIncludes: true})
 	if err != nil {
 		return nil
