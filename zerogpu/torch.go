@@ -134,7 +134,14 @@ func (p *planner) decideTorch() error {
 					break
 				}
 			}
-			if strings.Contains(origin, "pre-requirements") {
+			if p.in.Locked {
+				// An export: the torch pin is the lock's; the fix is uv's.
+				x := orBest(best, p.c.Torch.Preinstalled)
+				fixes = []string{
+					fmt.Sprintf("require torch==%s in pyproject.toml (or add it to [tool.uv] constraint-dependencies) and run `uv lock`", x),
+					fmt.Sprintf("or export with `zgpu deps resolve --torch %s` (torch's own dependencies are then left to pip)", x),
+				}
+			} else if strings.Contains(origin, "pre-requirements") {
 				// --torch cannot change pre-requirements.txt.
 				fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
 			} else {

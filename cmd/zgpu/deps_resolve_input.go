@@ -60,6 +60,13 @@ func (o *depsResolveOptions) checkInput(p *project.Project) error {
 				return err
 			}
 		}
+	} else if p.UVLock != nil && p.Pyproject != nil && p.Pyproject.HasProject {
+		// uv export would re-lock a stale uv.lock; zgpu reads it as it
+		// is (--frozen), so it says when pyproject.toml moved on.
+		if err := checkUVLockCurrent(p); err != nil {
+			msg := strings.TrimPrefix(err.Error(), "--locked: ")
+			o.g.Logf("warning: %s", strings.Replace(msg, "(run `uv lock`, or leave out --locked)", "(run `uv lock`; the export below is the lock as it is, and --locked makes this an error)", 1))
+		}
 	}
 	ex := o.export
 	switch kind := inputKind(p); kind {
