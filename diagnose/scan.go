@@ -207,7 +207,13 @@ func (s *scan) observe(t string) {
 	case containsPrefixAny(t, pipMarkers):
 		s.phase = buildPhase
 	}
-	if strings.HasPrefix(t, "Collecting ") {
+	if rest, ok := strings.CutPrefix(t, "Collecting "); ok && strings.Contains(firstField(rest), "://") {
+		// "Collecting git+https://github.com/o/pytorch3d.git": the
+		// project is #egg=NAME, else the repository's name.
+		if n := urlProject(firstField(rest)); n != "" {
+			s.pkg = n
+		}
+	} else if strings.HasPrefix(t, "Collecting ") {
 		if m := reCollecting.FindStringSubmatch(t); m != nil {
 			s.pkg = pep508.NormalizeName(m[1])
 			if m[2] != "" {
@@ -505,4 +511,29 @@ func containsPrefixAny(s string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// urlProject names the project of a VCS or archive URL pip collects: its
+// #egg= fragment, else the last path segment without .git or @revision.
+func urlProject(u string) string {
+	if i := strings.Index(u, "#egg="); i >= 0 {
+		name := u[i+len("#egg="):]
+		if j := strings.IndexAny(name, "&["); j >= 0 {
+			name = name[:j]
+		}
+		return pep508.NormalizeName(name)
+	}
+	u = strings.TrimPrefix(u, "git+")
+	if i := strings.IndexAny(u, "#?"); i >= 0 {
+		u = u[:i]
+	}
+	base := path.Base(strings.TrimSuffix(u, "/"))
+	if i := strings.IndexByte(base, '@'); i > 0 {
+		base = base[:i]
+	}
+	base = strings.TrimSuffix(base, ".git")
+	if !validName(pep508.NormalizeName(base)) || strings.HasSuffix(base, ".whl") || strings.Contains(base, ".tar") || strings.HasSuffix(base, ".zip") {
+		return ""
+	}
+	return pep508.NormalizeName(base)
 }
