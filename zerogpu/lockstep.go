@@ -150,13 +150,17 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: origin})
 	}
 	omit := map[string]bool{}
-	ruled := map[string]bool{} // named by a constraint of the SDK's rules
+	// The Gradio SDK's rules constrain the lock, and what they name is
+	// written even when preinstalled (gradio<5 needs hub<1.0).
+	ruled := map[string]bool{}
 	for _, rule := range c.SDKRulesFor(in.SDKVersion) {
 		for _, cs := range rule.Constraints {
 			if cr, err := pep508.ParseRequirement(cs); err == nil {
 				ruled[pep508.NormalizeName(cr.Name)] = true
+				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: cr, Origin: "the Gradio " + in.SDKVersion + " SDK rule"})
 			}
 		}
+		r.decide("gradio "+in.SDKVersion, strings.Join(rule.Constraints, ", "), rule.Why, rule.Source+" ("+rule.Date+")")
 	}
 	for _, pre := range c.Preinstalled {
 		name := pep508.NormalizeName(pre.Name)
@@ -193,14 +197,6 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	}
 	if s, err := pep508.ParseRequirement("spaces"); err == nil {
 		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: s, Origin: "the platform's spaces"})
-	}
-	for _, rule := range c.SDKRulesFor(in.SDKVersion) {
-		for _, cs := range rule.Constraints {
-			if cr, err := pep508.ParseRequirement(cs); err == nil {
-				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: cr, Origin: "the Gradio " + in.SDKVersion + " SDK rule"})
-			}
-		}
-		r.decide("gradio "+in.SDKVersion, strings.Join(rule.Constraints, ", "), rule.Why, rule.Source+" ("+rule.Date+")")
 	}
 	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
 		if p.Req.Name != "" && p.Req.URL == "" {

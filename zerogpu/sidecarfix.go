@@ -43,14 +43,10 @@ func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, in *I
 		}
 		have := "none"
 		if len(vs) > 0 {
-			var s []string
-			for _, v := range vs {
-				s = append(s, v.String())
-			}
-			have = strings.Join(s, ", ")
+			have = versionList(vs)
 		}
 		fix := fmt.Sprintf("the index has no %s built for torch %s (%s%s; it has %s)", name, torch, name, want, have)
-		for _, other := range allowedBy(c, in) {
+		for _, other := range allowedBy(c.AllowedTorch(), in.Constraints, nil) {
 			if other.Compare(t) == 0 {
 				continue
 			}
@@ -184,14 +180,15 @@ func unsatFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, target 
 	return out
 }
 
-// allowedBy returns the allowed torch versions the input's -c constraints
-// on torch accept, highest first.
-func allowedBy(c *catalog.Catalog, in *Input) []pep440.Version {
+// allowedBy returns the versions of allowed that the -c constraints on
+// torch accept (those whose marker applies, when applies is not nil), in
+// the same order.
+func allowedBy(allowed []pep440.Version, cons []Requirement, applies func(Requirement) bool) []pep440.Version {
 	var out []pep440.Version
-	for _, v := range c.AllowedTorch() {
+	for _, v := range allowed {
 		ok := true
-		for _, cs := range in.Constraints {
-			if pep508.NormalizeName(cs.Req.Name) == "torch" && cs.Req.URL == "" && !cs.Req.Specifiers.Contains(v, true) {
+		for _, cs := range cons {
+			if pep508.NormalizeName(cs.Req.Name) == "torch" && cs.Req.URL == "" && (applies == nil || applies(cs)) && !cs.Req.Specifiers.Contains(v, true) {
 				ok = false
 			}
 		}
@@ -222,17 +219,22 @@ func missingVersionFixes(ctx context.Context, l index.Lister, target wheeltags.T
 		vs := releasesOf(files, target)
 		have := "no wheel that installs on " + target.String()
 		if len(vs) > 0 {
-			var s []string
-			for i, v := range vs {
-				if i == 5 {
-					s = append(s, "...")
-					break
-				}
-				s = append(s, v.String())
-			}
-			have = "wheels of " + strings.Join(s, ", ") + " for the target"
+			have = "wheels of " + versionList(vs) + " for the target"
 		}
 		out = append(out, fmt.Sprintf("%s%s (%s): the index has no such wheel for the target; it has %s: change the requirement", name, spec, origin, have))
 	}
 	return out
+}
+
+// versionList writes versions for a message: the first five, then "...".
+func versionList(vs []pep440.Version) string {
+	var s []string
+	for i, v := range vs {
+		if i == 5 {
+			s = append(s, "...")
+			break
+		}
+		s = append(s, v.String())
+	}
+	return strings.Join(s, ", ")
 }

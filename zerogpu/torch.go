@@ -58,18 +58,7 @@ func (p *planner) userTorchSpec() (pep440.Specifiers, []string, error) {
 // on torch allow. When they allow none, all stay, and the conflict is
 // reported against the pin written (checkUserConstraints).
 func (p *planner) constrainTorch(allowed []pep440.Version) []pep440.Version {
-	var out []pep440.Version
-	for _, v := range allowed {
-		ok := true
-		for _, c := range p.in.Constraints {
-			if pep508.NormalizeName(c.Req.Name) == "torch" && c.Req.URL == "" && p.applies(c) && !c.Req.Specifiers.Contains(v, true) {
-				ok = false
-			}
-		}
-		if ok {
-			out = append(out, v)
-		}
-	}
+	out := allowedBy(allowed, p.in.Constraints, p.applies)
 	if len(out) == 0 {
 		return allowed
 	}
