@@ -153,7 +153,7 @@ func fromGenerated(p *project.Project, reqs []Requirement) []Requirement {
 	// Base names of the files read anyway: what -r includes, and
 	// pre-requirements.txt (a line "# via -r pre-requirements.txt" follows
 	// that file, not the pin zgpu wrote from it).
-	included := map[string]bool{"pre-requirements.txt": true}
+	included := map[string]bool{string(project.PreRequirements): true}
 	for _, r := range reqs {
 		if file, _ := splitOrigin(r.Origin); file != path {
 			included[filepath.Base(file)] = true
