@@ -300,6 +300,17 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
+	if in.InputWhy != "" {
+		msg := fmt.Sprintf("read %s (%s)", filepath.Base(in.Input), in.InputWhy)
+		var names []string
+		for _, f := range in.Ignored {
+			names = append(names, filepath.Base(f))
+		}
+		if len(names) > 0 {
+			msg += "; ignored " + strings.Join(names, ", ")
+		}
+		o.g.Logf("%s", msg)
+	}
 	warned := map[string]bool{}
 	finder := &zerogpu.SourceFinder{Catalog: c, ListerFor: o.listerFor(), Warn: func(f string, a ...any) {
 		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.net.Offline {
@@ -358,13 +369,28 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if target != "" {
 		outDir = filepath.Dir(target)
 	}
-	data, err := report.Render(zerogpu.RenderOptions{
+	ro := zerogpu.RenderOptions{
 		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
 		InPlace: rewritesInput(proj, target),
 		LeftOut: leftOut(c, o.EmitPreinstalled),
-	})
+	}
+	data, err := report.Render(ro)
 	if err != nil {
 		return err
+	}
+	if src := zerogpu.PatchableInput(in, outDir); src != "" && !report.Locked && !o.GenerateHashes {
+		// Unlocked: a minimal edit of the user's file (issue 10).
+		orig, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if data, err = report.Patch(src, orig, ro); err != nil {
+			return err
+		}
+	} else if ro.InPlace && isRegular(target) {
+		if old, err := os.ReadFile(target); err == nil {
+			data = zerogpu.CarryRemovals(old, data)
+		}
 	}
 	if o.NoHeader {
 		data = withoutHeader(data)
