@@ -39,6 +39,7 @@ type HubServer struct {
 	exhausted bool
 	retryIn   int // seconds until the window resets
 	private   map[string]string
+	spaces    map[string]*Space // AddSpace
 }
 
 // Hub starts a fake Hub serving the tree fixtures in dir (see HubFixtures).
@@ -96,9 +97,16 @@ func (s *HubServer) handle(w http.ResponseWriter, r *http.Request) int {
 		return hubError(w, http.StatusTooManyRequests, "", "You have exceeded our hourly quotas for action: api")
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	if status, ok := s.handleSpace(w, r, segs); ok {
+		return status
+	}
 	if len(segs) >= 6 && segs[0] == "api" && segs[4] == "tree" {
 		if _, ok := repoTypes[segs[1]]; ok {
-			return s.tree(w, r, segs[1], segs[2]+"/"+segs[3], segs[5], segs[6:])
+			raw, items, status := s.load(w, r, segs[1], segs[2]+"/"+segs[3], segs[5])
+			if status != 0 {
+				return status
+			}
+			return s.tree(w, r, raw, items, segs[5], segs[6:])
 		}
 	}
 	// resolve: [type/]owner/name/resolve/rev/path...
@@ -156,11 +164,9 @@ func (s *HubServer) load(w http.ResponseWriter, r *http.Request, typ, repo, escR
 	return raw, items, 0
 }
 
-func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, typ, repo, escRev string, pathSegs []string) int {
-	raw, items, status := s.load(w, r, typ, repo, escRev)
-	if status != 0 {
-		return status
-	}
+// tree writes the page of the listing of raw (items decoded) the request
+// asks for.
+func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, raw []json.RawMessage, items []hubItem, escRev string, pathSegs []string) int {
 	dir := ""
 	for _, p := range pathSegs {
 		seg, err := url.PathUnescape(p)
