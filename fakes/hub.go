@@ -201,22 +201,9 @@ func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, raw []json.RawM
 	if !found {
 		return hubError(w, http.StatusNotFound, "EntryNotFound", fmt.Sprintf("%s does not exist on %q", dir, escRev))
 	}
-	size := s.pageLen()
-	off := 0
-	if c := q.Get("cursor"); c != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(c, "c"))
-		if err != nil || !strings.HasPrefix(c, "c") || n < 0 {
-			return hubError(w, http.StatusBadRequest, "", "invalid cursor")
-		}
-		off = min(n, len(sel))
-	}
-	end := min(off+size, len(sel))
-	if end < len(sel) {
-		v := r.URL.Query()
-		v.Set("cursor", "c"+strconv.Itoa(end))
-		u := *r.URL
-		u.Scheme, u.Host = "http", r.Host
-		w.Header().Set("Link", pageLinks(u, map[string]string{"next": v.Encode()}))
+	off, end, ok := s.window(w, r, len(sel))
+	if !ok {
+		return http.StatusBadRequest
 	}
 	page := sel[off:end]
 	if page == nil {
@@ -224,6 +211,29 @@ func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, raw []json.RawM
 	}
 	body, _ := json.Marshal(page)
 	return serveBody(w, r, "application/json; charset=utf-8", body)
+}
+
+// window returns the range of the n items of a listing that the request's
+// cursor asks for, and sets the Link header to the next page, if any; ok
+// is false after writing a 400 for a bad cursor.
+func (s *HubServer) window(w http.ResponseWriter, r *http.Request, n int) (off, end int, ok bool) {
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		i, err := strconv.Atoi(strings.TrimPrefix(c, "c"))
+		if err != nil || !strings.HasPrefix(c, "c") || i < 0 {
+			hubError(w, http.StatusBadRequest, "", "invalid cursor")
+			return 0, 0, false
+		}
+		off = min(i, n)
+	}
+	end = min(off+s.pageLen(), n)
+	if end < n {
+		v := r.URL.Query()
+		v.Set("cursor", "c"+strconv.Itoa(end))
+		u := *r.URL
+		u.Scheme, u.Host = "http", r.Host
+		w.Header().Set("Link", pageLinks(u, map[string]string{"next": v.Encode()}))
+	}
+	return off, end, true
 }
 
 func (s *HubServer) resolve(w http.ResponseWriter, r *http.Request, typ, repo, escRev string, pathSegs []string) int {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -234,21 +233,9 @@ func (s *HubServer) listSpaces(w http.ResponseWriter, r *http.Request) int {
 	}
 	s.mu.Unlock()
 	slices.Sort(ids)
-	off := 0
-	if c := q.Get("cursor"); c != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(c, "c"))
-		if err != nil || n < 0 {
-			return hubError(w, http.StatusBadRequest, "", "invalid cursor")
-		}
-		off = min(n, len(ids))
-	}
-	end := min(off+s.pageLen(), len(ids))
-	if end < len(ids) {
-		v := r.URL.Query()
-		v.Set("cursor", "c"+strconv.Itoa(end))
-		u := *r.URL
-		u.Scheme, u.Host = "http", r.Host
-		w.Header().Set("Link", pageLinks(u, map[string]string{"next": v.Encode()}))
+	off, end, ok := s.window(w, r, len(ids))
+	if !ok {
+		return http.StatusBadRequest
 	}
 	items := []map[string]any{}
 	for _, id := range ids[off:end] {

@@ -191,26 +191,17 @@ type SpaceInfo struct {
 // only with a token that can see them.
 func (c *Client) ListSpaces(ctx context.Context, author string) ([]SpaceInfo, error) {
 	q := url.Values{"author": {author}, "expand": {"author", "sdk", "runtime", "private"}}
-	next := c.endpoint + "/api/spaces?" + q.Encode()
-	seen := map[string]bool{}
 	var out []SpaceInfo
-	for page := 0; next != ""; page++ {
-		if page >= maxPages || seen[next] {
-			return nil, fmt.Errorf("hub: pagination of the Spaces of %s does not end", author)
-		}
-		seen[next] = true
-		resp, err := c.fc.Get(ctx, fetch.Request{URL: next, Accept: "application/json", NoStore: true})
-		if err != nil {
-			return nil, fmt.Errorf("hub: listing the Spaces of %s: %w", author, err)
-		}
+	err := c.pages(ctx, c.endpoint+"/api/spaces?"+q.Encode(), "listing the Spaces of "+author, func(body []byte) error {
 		var items []SpaceInfo
-		if err := json.Unmarshal(resp.Body, &items); err != nil {
-			return nil, fmt.Errorf("hub: listing the Spaces of %s: %v", author, err)
+		if err := json.Unmarshal(body, &items); err != nil {
+			return err
 		}
 		out = append(out, items...)
-		if next, err = fetch.NextLink(resp.Header.Get("Link"), resp.URL); err != nil {
-			return nil, fmt.Errorf("hub: listing the Spaces of %s: %v", author, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
