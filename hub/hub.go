@@ -98,24 +98,11 @@ func ParseRepo(s string) (Repo, error) {
 		}
 		parts = parts[1:]
 	}
-	if len(parts) != 2 || !validPart(parts[0]) || !validPart(parts[1]) {
+	if len(parts) != 2 || !index.ValidRepoPart(parts[0]) || !index.ValidRepoPart(parts[1]) {
 		return Repo{}, fmt.Errorf("hub: expected a repository as [type/]owner/name[@revision], got %q", s)
 	}
 	r.ID = parts[0] + "/" + parts[1]
 	return r, nil
-}
-
-func validPart(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // String returns the repository as ParseRepo reads it, the revision left
