@@ -45,6 +45,11 @@ func (t Target) Label(n cudalabel.Needs) []Mismatch {
 	if cuda == 0 {
 		cuda = n.CUDAMajor
 	}
+	if n.HasTorch() && t.Torch[0] != 0 && t.ExtensionRunsOn != nil &&
+		t.ExtensionRunsOn([2]int{n.TorchMajor, n.TorchMinor}, t.Torch) {
+		// Built for another torch minor of the same extension ABI.
+		tm, tn = n.TorchMajor, n.TorchMinor
+	}
 	_, reasons := n.Fits(tm, tn, cuda, t.TorchABI(), t.GPUArch)
 	var out []Mismatch
 	for _, r := range reasons {

@@ -8,9 +8,11 @@
 // GPU architecture. Fits judges a wheel against all of it and returns every
 // mismatch, never only the first.
 //
-// The torch, CUDA, C++ ABI and GPU decision is one function, Build; platform
-// facts that no wheel label states are Rules it calls (the built-in ones are
-// in BuiltinRules; a catalog rule is one more Rule in Target.Rules).
+// The torch, CUDA, C++ ABI and GPU decision is one function, Build: the
+// wheel label's facts (Label, which asks ExtensionRunsOn, the catalog's
+// extension ABI rule, whether another torch minor loads the wheel), then the
+// platform facts that no label states, as Rules (the built-in ones are in
+// BuiltinRules; a catalog rule is one more Rule in Target.Rules).
 //
 // Python choice: Python picks the interpreter from --python, the README's
 // python_version and the platform default; it is the only place that does.
@@ -46,6 +48,12 @@ type Target struct {
 	// as the ZeroGPU catalog records it): a wheel listed there under a cell
 	// built for the next torch minor also fits Torch (cudalabel.TolerantCell).
 	TorchMinorTolerant []string
+	// ExtensionRunsOn, when set, says whether a CUDA extension built for
+	// torch built (major, minor) loads on torch target of another minor
+	// (the ZeroGPU catalog's extension ABI rule, catalog.ExtensionRunsOn:
+	// wheels for 2.10-2.12 load on 2.11/2.12, nothing else on 2.13). Unset,
+	// a wheel that states a torch fits that torch minor only.
+	ExtensionRunsOn func(built, target [2]int) bool
 	// Rules are further platform facts a wheel must satisfy, called by Build
 	// after BuiltinRules (a catalog rule such as an ABI break of a torch
 	// release plugs in here).
@@ -80,6 +88,7 @@ func For(c *catalog.Catalog, python string) Target {
 		GPUArch:  c.Platform.GPUArch,
 	}
 	t.Platform.Python = t.Python
+	t.ExtensionRunsOn = c.ExtensionRunsOn
 	if c.Blackwell.Repo != "" && c.Blackwell.TorchMinorTolerant {
 		t.TorchMinorTolerant = []string{c.Blackwell.Repo}
 	}

@@ -10,6 +10,10 @@
 // facts that no label states (target.BuiltinRules: FlashAttention 3 on
 // Hopper only, no Blackwell kernels before CUDA 12.8, PyPI torch's C++ ABI).
 //
+// A wheel built for another torch minor fits when Query.ExtensionRunsOn says
+// that minor's extension ABI carries over (it ranks after the wheels built
+// for the query's own minor).
+//
 // The Blackwell dataset's cells are torch-minor tolerant (zerogpu-rules.md:
 // a pt212 cell runs on the torch-2.11 runtime): for the Hub repositories
 // named in Query.TorchMinorTolerant, a wheel whose filename names no torch
