@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/reqfile"
