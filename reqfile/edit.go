@@ -31,7 +31,7 @@ const NotePrefix = "# zgpu: "
 // comments, blank lines, spelling, line endings); an edited line becomes
 // "TEXT  # zgpu: NOTE"; a removed one becomes "# zgpu: removed ORIGINAL:
 // NOTE", so that nothing disappears without a trace; additions go last,
-// each with its note. header (comment lines without "# ") replaces the
+// each with its note; the file ends with a line break. header (comment lines without "# ") replaces the
 // leading comment block of an earlier zgpu header, or goes first;
 // preamble lines (index options the file lacks) follow it as they are.
 //
@@ -105,8 +105,8 @@ func Patch(data []byte, header, preamble []string, edits []LineEdit, adds []Addi
 		sort.Ints(missing)
 		return nil, fmt.Errorf("line %d starts no requirement of the file", missing[0])
 	}
-	if len(adds) > 0 && out.Len() > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
-		out.WriteString(eol)
+	if out.Len() > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
+		out.WriteString(eol) // a file zgpu writes ends with a line break
 	}
 	for _, a := range adds {
 		if strings.ContainsAny(a.Text+a.Note, "\r\n") {

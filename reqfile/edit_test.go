@@ -66,6 +66,11 @@ func TestPatch(t *testing.T) {
 			want:     "# For ZeroGPU.\n--find-links https://example.org/wheels/\ntorch\n",
 		},
 		{
+			name: "a final line break",
+			in:   "numpy\n\ntorch",
+			want: "numpy\n\ntorch\n",
+		},
+		{
 			name: "additions last, no final newline",
 			in:   "numpy",
 			adds: []Addition{{Text: "torchvision==0.23.0", Note: "the release built for torch 2.8.0"}},
