@@ -175,7 +175,7 @@ func Cached(cacheDir string) *Catalog {
 	if p == "" {
 		return nil
 	}
-	data, err := readBounded(p)
+	data, err := ReadFile(p)
 	if err != nil {
 		return nil
 	}
@@ -227,8 +227,8 @@ func newer(a, b *Catalog, tie bool) bool {
 	return ad.After(bd)
 }
 
-// readBounded reads at most MaxFileSize bytes of the file at p.
-func readBounded(p string) ([]byte, error) {
+// ReadFile reads a catalog file of at most MaxFileSize bytes.
+func ReadFile(p string) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err

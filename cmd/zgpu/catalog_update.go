@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -152,17 +151,8 @@ func (o *catalogUpdateOptions) download(ctx context.Context, src string) (data [
 
 // readLocal reads a catalog file and FILE.sha256 when it exists.
 func readLocal(p string) (data []byte, sum string, err error) {
-	f, err := os.Open(p)
-	if err != nil {
+	if data, err = catalog.ReadFile(p); err != nil {
 		return nil, "", err
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, catalog.MaxFileSize+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if len(data) > catalog.MaxFileSize {
-		return nil, "", fmt.Errorf("%s: larger than %d bytes", p, catalog.MaxFileSize)
 	}
 	if s, err := os.ReadFile(p + ".sha256"); err == nil {
 		sum = strings.TrimSpace(string(s))
