@@ -72,6 +72,9 @@ type Input struct {
 	InputWhy string
 	// Locked reports that Requirements come from a lock export.
 	Locked bool
+	// SystemPackages are the lines of packages.txt (Debian packages); nil
+	// when the Space has none.
+	SystemPackages []string
 }
 
 // Options steer Plan.

@@ -39,6 +39,9 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 			target += " (CUDA " + t.CUDA + ")"
 		}
 	}
+	if t.Catalog != "" {
+		target += "; catalog " + t.Catalog
+	}
 	doc.Header = append(doc.Header, "For "+target+".")
 	if len(r.Ignored) > 0 {
 		// Read back, the file says which input it came from (project.Input).
