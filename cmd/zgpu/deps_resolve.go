@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -316,6 +317,9 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 	c, err := o.catalog.load()
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, w := range o.catalog.warnings(c, time.Now()) {
+		o.g.Logf("warning: %s", w)
 	}
 	if err := o.validate(c); err != nil {
 		return nil, nil, err
