@@ -2,6 +2,8 @@ package zerogpu
 
 import (
 	"bytes"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -107,6 +109,41 @@ func sameFile(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == bb
+}
+
+// minimalEdit turns the sorted file data into the minimal edit of the
+// user's requirements file when the plan is unlocked (Patch), and keeps the
+// removal notes of a file rewritten in place (CarryRemovals).
+func (r *Report) minimalEdit(in *Input, o RenderOptions, data []byte) ([]byte, error) {
+	if src := PatchableInput(in, o.Dir); src != "" && !r.Locked && !o.Hashes {
+		orig, err := os.ReadFile(src)
+		if err != nil {
+			return nil, err
+		}
+		return r.Patch(src, orig, o)
+	}
+	if fi, err := os.Stat(o.Target); o.InPlace && err == nil && fi.Mode().IsRegular() {
+		if old, err := os.ReadFile(o.Target); err == nil {
+			return CarryRemovals(old, data), nil
+		}
+	}
+	return data, nil
+}
+
+// describeInput says which file was read and which were ignored, or "".
+func (in *Input) describeInput() string {
+	if in.InputWhy == "" {
+		return ""
+	}
+	msg := fmt.Sprintf("read %s (%s)", filepath.Base(in.Input), in.InputWhy)
+	var names []string
+	for _, f := range in.Ignored {
+		names = append(names, filepath.Base(f))
+	}
+	if len(names) > 0 {
+		msg += "; ignored " + strings.Join(names, ", ")
+	}
+	return msg
 }
 
 // PatchableInput returns the requirements file a minimal edit starts from

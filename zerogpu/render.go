@@ -21,6 +21,9 @@ type RenderOptions struct {
 	// InPlace says the file written is the requirements file read: its -r
 	// and -c lines are written again, locked or not.
 	InPlace bool
+	// Target is the file written ("" for stdout): rewritten in place, its
+	// "# zgpu: removed" notes are kept (CarryRemovals).
+	Target string
 	// LeftOut names the packages the platform installs that the file
 	// leaves out on purpose (spaces and gradio; none with
 	// --emit-preinstalled), for the header; the report's Preinstalled
