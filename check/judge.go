@@ -2,8 +2,6 @@ package check
 
 import (
 	"fmt"
-	"net/url"
-	"path"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -73,7 +71,7 @@ func newJudge(f *reqfile.File, c *catalog.Catalog, t Target) *judge {
 		if n, _ := r.ProjectName(); n != "" {
 			l.name = pep508.NormalizeName(n)
 		}
-		if w, file, ok := wheelOf(r.Req.URL); ok {
+		if w, file, ok := wheeltags.WheelOfURL(r.Req.URL); ok {
 			l.wheel, l.file = &w, file
 			if l.name == "" {
 				l.name = pep508.NormalizeName(w.Name)
@@ -127,52 +125,4 @@ func (l *line) needs() cudalabel.Needs {
 		n = hp.Or(n)
 	}
 	return n
-}
-
-// wheelOf parses the wheel file name at the end of a URL or path.
-func wheelOf(raw string) (wheeltags.Wheel, string, bool) {
-	if raw == "" {
-		return wheeltags.Wheel{}, "", false
-	}
-	p := raw
-	if u, err := url.Parse(raw); err == nil && u.Path != "" {
-		p = u.Path
-	}
-	file, err := url.PathUnescape(path.Base(p))
-	if err != nil || !strings.HasSuffix(strings.ToLower(file), ".whl") {
-		return wheeltags.Wheel{}, "", false
-	}
-	w, err := wheeltags.ParseWheelFilename(file)
-	if err != nil {
-		return wheeltags.Wheel{}, "", false
-	}
-	return w, file, true
-}
-
-// pythonTagFits reports whether a wheel installs on CPython py: a cpXY tag
-// of that Python, an abi3 tag of an older or equal one, or a py3 tag.
-func pythonTagFits(w wheeltags.Wheel, py [2]int) (bool, string) {
-	want := fmt.Sprintf("cp%d%d", py[0], py[1])
-	var seen []string
-	for _, t := range w.Tags {
-		seen = append(seen, t.Interpreter)
-		switch {
-		case t.Interpreter == want:
-			return true, ""
-		case t.ABI == "abi3" && strings.HasPrefix(t.Interpreter, fmt.Sprintf("cp%d", py[0])) && cpMinor(t.Interpreter) <= py[1]:
-			return true, ""
-		case t.Interpreter == "py3" || t.Interpreter == fmt.Sprintf("py%d%d", py[0], py[1]) || t.Interpreter == "py2.py3":
-			return true, ""
-		}
-	}
-	return false, strings.Join(seen, ",")
-}
-
-// cpMinor returns 12 for "cp312".
-func cpMinor(tag string) int {
-	var min int
-	if len(tag) >= 4 {
-		fmt.Sscanf(tag[3:], "%d", &min)
-	}
-	return min
 }

@@ -28,7 +28,7 @@ func checkPython(j *judge) {
 		if l.wheel == nil {
 			continue
 		}
-		if ok, tags := pythonTagFits(*l.wheel, j.py); !ok {
+		if ok, tags := l.wheel.PythonFits(j.py); !ok {
 			where := "the platform default"
 			if j.t.PythonOrigin != "" {
 				where = "python_version in " + j.t.PythonOrigin

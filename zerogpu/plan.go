@@ -3,9 +3,6 @@ package zerogpu
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -235,50 +232,11 @@ func (p *planner) isSidecar(name string, req Requirement) bool {
 }
 
 // wheelOf parses the wheel filename at the end of a direct URL.
-func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return wheeltags.Wheel{}, "", false
-	}
-	file, err := url.PathUnescape(path.Base(u.Path))
-	if err != nil || !strings.HasSuffix(file, ".whl") {
-		return wheeltags.Wheel{}, "", false
-	}
-	w, err := wheeltags.ParseWheelFilename(file)
-	if err != nil {
-		return wheeltags.Wheel{}, "", false
-	}
-	return w, file, true
-}
+func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) { return wheeltags.WheelOfURL(rawURL) }
 
 // pythonTagFits reports whether a wheel's tags include one the target
 // interpreter accepts, ignoring the platform.
-func pythonTagFits(w wheeltags.Wheel, py [2]int) (bool, string) {
-	want := fmt.Sprintf("cp%d%d", py[0], py[1])
-	var seen []string
-	for _, t := range w.Tags {
-		seen = append(seen, t.Interpreter)
-		switch {
-		case t.Interpreter == want:
-			return true, ""
-		case t.ABI == "abi3" && strings.HasPrefix(t.Interpreter, "cp") && cpMinor(t.Interpreter) <= py[1]:
-			return true, ""
-		case t.Interpreter == "py3" || t.Interpreter == fmt.Sprintf("py%d%d", py[0], py[1]) || t.Interpreter == "py2.py3":
-			return true, ""
-		}
-	}
-	sort.Strings(seen)
-	return false, strings.Join(seen, ",")
-}
-
-func cpMinor(tag string) int {
-	var maj, min int
-	if len(tag) >= 4 {
-		fmt.Sscanf(tag[2:3], "%d", &maj)
-		fmt.Sscanf(tag[3:], "%d", &min)
-	}
-	return min
-}
+func pythonTagFits(w wheeltags.Wheel, py [2]int) (bool, string) { return w.PythonFits(py) }
 
 // torchFamily returns the C++ ABI and CUDA version of a torch release's PyPI
 // build, from the catalog's matrix.
