@@ -46,7 +46,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 	"github.com/zgpu/zgpu/pep508"
 )
 

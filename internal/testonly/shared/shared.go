@@ -16,7 +16,7 @@ import (
 // Root returns the module root (the folder holding go.mod).
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
 }
 
 // Path returns the shared folder, or "" when it cannot be found.
