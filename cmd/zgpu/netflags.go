@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/zgpu/zgpu/fetch"
+	"github.com/zgpu/zgpu/hub"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pypi"
 )
@@ -43,7 +44,9 @@ const netFlagsHelp = `Network:
   fetched twice. --offline reads only the cache and fails on anything not
   in it.
   HF_TOKEN is sent only to the Hugging Face Hub (the host of $HF_ENDPOINT,
-  default huggingface.co); GITHUB_TOKEN only to GitHub (the host of
+  default huggingface.co); without HF_TOKEN, the token file of
+  'hf auth login' is read ($HF_TOKEN_PATH, default $HF_HOME/token, HF_HOME
+  defaulting to ~/.cache/huggingface); GITHUB_TOKEN only to GitHub (the host of
   $GITHUB_API_URL, default api.github.com, and github.com for release
   downloads). HF_HUB_OFFLINE=1 makes Hub lookups offline (cache only) even
   without --offline. ZGPU_ALLOW_HOSTS=h1,h2 restricts every request to those
@@ -131,11 +134,12 @@ func hostOf(raw, def string) string {
 	return u.Hostname()
 }
 
-// envTokens are the bearer tokens from the environment, each scoped to its
-// own host.
+// envTokens are the bearer tokens from the environment (and the Hugging
+// Face token file `hf auth login` writes, when HF_TOKEN is unset), each
+// scoped to its own host.
 func envTokens() []fetch.Token {
 	var toks []fetch.Token
-	if v := strings.TrimSpace(os.Getenv("HF_TOKEN")); v != "" {
+	if v, _ := hub.Token(os.Getenv); v != "" {
 		toks = append(toks, fetch.Token{Host: hostOf(os.Getenv("HF_ENDPOINT"), "huggingface.co"), Value: v})
 	}
 	if v := strings.TrimSpace(os.Getenv("GITHUB_TOKEN")); v != "" {

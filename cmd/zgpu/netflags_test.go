@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,10 +29,33 @@ func parseNetFlags(t *testing.T, args ...string) *netOptions {
 }
 
 func clearNetEnv(t *testing.T) {
-	for _, k := range []string{"PIP_INDEX_URL", "UV_INDEX_URL", "HF_TOKEN", "HF_ENDPOINT", "HF_HUB_OFFLINE", "GITHUB_TOKEN", "GITHUB_API_URL"} {
+	for _, k := range []string{"PIP_INDEX_URL", "UV_INDEX_URL", "HF_TOKEN", "HF_ENDPOINT", "HF_HUB_OFFLINE", "GITHUB_TOKEN", "GITHUB_API_URL", "HUGGING_FACE_HUB_TOKEN", "HF_HOME"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("XDG_CACHE_HOME", "/tmp/xdg-test")
+	t.Setenv("HF_TOKEN_PATH", os.DevNull)
+}
+
+// TestHFTokenFile: without HF_TOKEN, the token `hf auth login` saved is
+// sent, to the Hub's host only; HF_TOKEN still wins.
+func TestHFTokenFile(t *testing.T) {
+	clearNetEnv(t)
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, "token"), []byte("hf_from_file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HF_TOKEN_PATH", "")
+	t.Setenv("HF_HOME", home)
+	n := parseNetFlags(t)
+	want := []fetch.Token{{Host: "huggingface.co", Value: "hf_from_file"}}
+	if diff := cmp.Diff(want, n.fetchConfig(&globalOptions{}).Tokens); diff != "" {
+		t.Errorf("tokens from the file (-want +got):\n%s", diff)
+	}
+	t.Setenv("HF_TOKEN", "hf_env")
+	want = []fetch.Token{{Host: "huggingface.co", Value: "hf_env"}}
+	if diff := cmp.Diff(want, n.fetchConfig(&globalOptions{}).Tokens); diff != "" {
+		t.Errorf("HF_TOKEN over the file (-want +got):\n%s", diff)
+	}
 }
 
 func TestNetFlagsDefaults(t *testing.T) {
