@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/zgpu/zgpu/catalog"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // TestCorpus checks every corpus folder's own requirements.txt: each is
