@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -9,6 +8,7 @@ import (
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/reqfile"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -18,7 +18,8 @@ type judge struct {
 	f  *reqfile.File
 	c  *catalog.Catalog
 	t  Target
-	py [2]int // {3, 12}
+	py [2]int        // {3, 12}
+	tg target.Target // the target before torch is known
 	// pyOK is false when the target Python is not one the platform runs;
 	// the wheel-tag check is then skipped (the python problem says it).
 	pyOK bool
@@ -51,17 +52,14 @@ func (l *line) isURL() bool { return l.r.Req.URL != "" }
 
 func newJudge(f *reqfile.File, c *catalog.Catalog, t Target) *judge {
 	j := &judge{f: f, c: c, t: t}
-	want := t.Python
-	if want == "" {
-		want = c.Python.Default
-	}
-	full, ok := c.PythonFull(want)
+	full, _, ok := target.Python(c, "", t.Python)
 	j.pyOK = ok
 	if !ok {
-		full, _ = c.PythonFull(c.Python.Default)
+		full, _, _ = target.Python(c, "", "")
 	}
-	fmt.Sscanf(full, "%d.%d", &j.py[0], &j.py[1])
-	env := pep508.LinuxEnv(full)
+	j.tg = target.For(c, full)
+	j.py = j.tg.Python
+	env := j.tg.Env()
 	for i := range f.Requirements {
 		r := &f.Requirements[i]
 		if r.Constraint || (r.Req.Marker != nil && !r.Req.Marker.Evaluate(env)) {

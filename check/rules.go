@@ -6,7 +6,7 @@ import (
 
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
-	"github.com/zgpu/zgpu/wheeltags"
+	"github.com/zgpu/zgpu/target"
 )
 
 // checkPython: the target Python is one the platform runs, and every wheel
@@ -22,13 +22,12 @@ func checkPython(j *judge) {
 		})
 		return
 	}
-	target := wheeltags.Target{Python: j.py, Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch}
 	for i := range j.reqs {
 		l := &j.reqs[i]
 		if l.wheel == nil {
 			continue
 		}
-		if ok, tags := l.wheel.PythonFits(j.py); !ok {
+		if ok, tags := j.tg.FitsPython(*l.wheel); !ok {
 			where := "the platform default"
 			if j.t.PythonOrigin != "" {
 				where = "python_version in " + j.t.PythonOrigin
@@ -40,10 +39,10 @@ func checkPython(j *judge) {
 			})
 			continue
 		}
-		if _, ok := target.Rank(l.wheel.Tags); !ok {
+		if _, m := j.tg.FitsTags(*l.wheel); m != nil {
 			j.addLine(l, Problem{
 				Rule: "platform", Subject: l.name,
-				Message: fmt.Sprintf("%s does not install on the ZeroGPU builder (%s): %s", l.file, target, target.Explain(l.wheel.Tags)),
+				Message: fmt.Sprintf("%s does not install on the ZeroGPU builder (%s): %s", l.file, j.tg.Tags(), m.Reason),
 				Fix:     fmt.Sprintf("use a linux x86_64 wheel of %s (zgpu wheel find %s)", l.name, l.name),
 				Source:  c.Platform.GlibcSource,
 			})
@@ -212,11 +211,8 @@ func checkCUDAWheels(j *judge) {
 		return
 	}
 	c := j.c
-	row, ok := c.FamilyOf(j.torch)
-	if !ok {
-		return
-	}
-	maj, min := j.torch.MajorMinor()
+	tq := j.tg.WithTorch(c, j.torch)
+	maj, min := tq.Torch[0], tq.Torch[1]
 	for i := range j.reqs {
 		l := &j.reqs[i]
 		if l.wheel == nil || l.name == "torch" || j.isMatrixSidecar(l.name) {
@@ -231,7 +227,10 @@ func checkCUDAWheels(j *judge) {
 				needs = n
 			}
 		}
-		fits, reasons := needs.Fits(maj, min, row.CUDAMajor(), row.ABI(), c.Platform.GPUArch)
+		// As deps resolve judges a user's wheel: the label's facts and the
+		// catalog's rules (target.Target), then min_version_for_gpu below.
+		ms := append(tq.Label(needs), tq.Extra(*l.wheel, needs)...)
+		fits, reasons := len(ms) == 0, target.Reasons(ms)
 		if pkg, ok := c.Package(l.name); ok && pkg.MinVersionForGPU != "" && needs.Dialect != "hub-cell" {
 			if minV, err := pep440.Parse(pkg.MinVersionForGPU); err == nil && l.wheel.Version.Public().Compare(minV) < 0 {
 				fits = false

@@ -187,34 +187,6 @@ func TestManylinux(t *testing.T) {
 	}
 }
 
-// TestPythonFits: one row per tag kind the Space builder's pip accepts or
-// refuses for CPython 3.12.
-func TestPythonFits(t *testing.T) {
-	tests := []struct {
-		file string
-		ok   bool
-		seen string
-	}{
-		{"a-1-cp312-cp312-linux_x86_64.whl", true, ""},
-		{"a-1-cp310-cp310-linux_x86_64.whl", false, "cp310"},
-		{"a-1-cp39-abi3-linux_x86_64.whl", true, ""},
-		{"a-1-cp313-abi3-linux_x86_64.whl", false, "cp313"},
-		{"a-1-py3-none-any.whl", true, ""},
-		{"a-1-py2.py3-none-any.whl", true, ""},
-		{"a-1-cp311.cp310-cp311-linux_x86_64.whl", false, "cp310,cp311"},
-	}
-	for _, tt := range tests {
-		w, err := ParseWheelFilename(tt.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ok, seen := w.PythonFits([2]int{3, 12})
-		if ok != tt.ok || seen != tt.seen {
-			t.Errorf("%s: PythonFits = %v %q, want %v %q", tt.file, ok, seen, tt.ok, tt.seen)
-		}
-	}
-}
-
 func TestWheelOfURL(t *testing.T) {
 	w, file, ok := WheelOfURL("https://h/x/flash_attn-2.8.3%2Bcu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl#sha256=00")
 	if !ok || file != "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl" || w.Name != "flash-attn" {

@@ -9,6 +9,7 @@ import (
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -19,6 +20,7 @@ type planner struct {
 	opts Options
 	in   *Input
 	r    *Report
+	tg   target.Target // the target before torch is chosen
 	env  map[string]string
 	py   [2]int
 
@@ -56,8 +58,9 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	if !ok {
 		return r, nil
 	}
-	p.env = pep508.LinuxEnv(full)
-	p.py = pyMajorMinor(full)
+	p.tg = target.For(c, full)
+	p.env = p.tg.Env()
+	p.py = p.tg.Python
 	if in.RequiresPython != "" {
 		if rp, err := pep440.ParseSpecifiers(in.RequiresPython); err == nil && !rp.Contains(pep440.MustParse(full), true) {
 			if in.Locked {
@@ -233,21 +236,6 @@ func (p *planner) isSidecar(name string, req Requirement) bool {
 
 // wheelOf parses the wheel filename at the end of a direct URL.
 func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) { return wheeltags.WheelOfURL(rawURL) }
-
-// pythonTagFits reports whether a wheel's tags include one the target
-// interpreter accepts, ignoring the platform.
-func pythonTagFits(w wheeltags.Wheel, py [2]int) (bool, string) { return w.PythonFits(py) }
-
-// torchFamily returns the C++ ABI and CUDA version of a torch release's PyPI
-// build, from the catalog's matrix.
-func (p *planner) torchFamily(v pep440.Version) (cudalabel.ABI, [2]int) {
-	row, ok := p.c.FamilyOf(v)
-	if !ok {
-		return cudalabel.ABIUnknown, [2]int{}
-	}
-	maj, min := row.CUDA()
-	return row.ABI(), [2]int{maj, min}
-}
 
 func abiWord(a cudalabel.ABI) string {
 	switch a {

@@ -8,6 +8,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -403,7 +404,7 @@ func (p *planner) noWheelProblem(e *extension, q WheelQuery, nearest []WheelMiss
 func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []string) {
 	r := p.r
 	t := a.torch
-	abi, cuda := p.torchFamily(t)
+	abi, cuda := target.TorchBuild(p.c, t)
 	r.Target.Torch, r.Target.TorchSource = t.String(), source
 	if cuda[0] > 0 {
 		r.Target.CUDA = fmt.Sprintf("%d.%d", cuda[0], cuda[1])
