@@ -53,6 +53,10 @@ type depsResolveOptions struct {
 	AllowSdist       bool
 	Upgrade          bool
 	UpgradePackages  []string
+	EmitIndexURL     bool
+	NoEmitIndexURL   bool
+	EmitFindLinks    bool
+	NoEmitFindLinks  bool
 	export           zerogpu.ExportOptions
 }
 
@@ -82,9 +86,14 @@ What it does:
   - torchvision, torchaudio, triton, torchcodec and xformers follow the chosen
     torch (the family matrix; torchcodec's and xformers' own compatibility
     tables); when locking, also when a dependency pulls them in.
-  - Index options given on the command line (--index-url, --extra-index-url,
-    --find-links) are written to the file, as pip-compile does, so that pip
-    on the Space reads the same indexes; a URL with credentials is not.
+  - Indexes: the file keeps the index lines of your input files (the Space
+    builder's pip needs them). The indexes of your machine (--index-url,
+    --extra-index-url, --find-links, or PIP_INDEX_URL, PIP_EXTRA_INDEX_URL,
+    UV_DEFAULT_INDEX, UV_INDEX, PIP_FIND_LINKS, ...) are used to lock but
+    not written, whichever way they were given, so a development mirror
+    never reaches the Space and the file is the same on every machine;
+    --emit-index-url (--emit-find-links) writes them, as pip-compile does.
+    A URL with credentials is never written.
   - Every package is pinned for the target (a lock, from the package index),
     unless the input is a lock already (uv.lock, pylock.toml) or --no-lock
     keeps your ranges.
@@ -207,6 +216,10 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.StringSliceVar(&o.export.Prune, "prune", nil, "drop this `package` and what only it needs (repeatable; uv.lock export and locking)")
 	fs.BoolVar(&o.export.NoEmitProject, "no-emit-project", true, "uv.lock: do not write the project itself (the default: a Space is not installed as a package; accepted for uv export compatibility)")
 	fs.BoolVar(&o.EmitProject, "emit-project", false, "uv.lock: write the project itself (-e .), as uv export does by default")
+	fs.BoolVar(&o.EmitIndexURL, "emit-index-url", false, "write the --index-url and --extra-index-url in effect (flags or PIP_/UV_ variables) to the file")
+	fs.BoolVar(&o.NoEmitIndexURL, "no-emit-index-url", false, "write none of them (the default: only the index lines of your input files are kept)")
+	fs.BoolVar(&o.EmitFindLinks, "emit-find-links", false, "write the --find-links in effect (flags or PIP_FIND_LINKS, UV_FIND_LINKS) to the file")
+	fs.BoolVar(&o.NoEmitFindLinks, "no-emit-find-links", false, "write none of them (the default)")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
 	return cmd
@@ -223,6 +236,12 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	}
 	if o.Frozen && o.Locked {
 		return usagef("--frozen and --locked cannot be used together")
+	}
+	if o.EmitIndexURL && o.NoEmitIndexURL {
+		return usagef("--emit-index-url and --no-emit-index-url cannot be used together")
+	}
+	if o.EmitFindLinks && o.NoEmitFindLinks {
+		return usagef("--emit-find-links and --no-emit-find-links cannot be used together")
 	}
 	if o.changed("output") && o.changed("output-file") {
 		return usagef("-o and --output-file name the same file: give one")
