@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -293,6 +294,9 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
+	for _, w := range o.catalog.warnings(c, time.Now()) {
+		o.g.Logf("warning: %s", w)
+	}
 	if err := o.validate(c); err != nil {
 		return err
 	}
@@ -472,7 +476,7 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 // locked (or, under --check, pass it as up to date) with different,
 // unlocked content: that is an error, and nothing is written.
 func (o *depsResolveOptions) keepRanges(why error, target string, data []byte) error {
-	if target != "" && lockedByZgpu(target) {
+	if target != "" && reqfile.LockedByZgpu(target) {
 		if old, err := os.ReadFile(target); err != nil || !bytes.Equal(old, data) {
 			what := "it is left as it was, not replaced by an unlocked file"
 			if o.Check {
@@ -524,7 +528,7 @@ func pinsOf(path string) map[string]pep440.Version {
 	}
 	out := map[string]pep440.Version{}
 	for _, r := range f.Requirements {
-		if v, ok := zerogpu.PinnedVersion(r.Req); ok && r.Req.Name != "" {
+		if v, ok := reqfile.Pinned(r.Req); ok && r.Req.Name != "" {
 			out[pep508.NormalizeName(r.Req.Name)] = v
 		}
 	}

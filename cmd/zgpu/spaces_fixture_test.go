@@ -44,7 +44,7 @@ var safeSpaceFiles = map[string]string{
 //	alice/torch-config  CONFIG_ERROR: torch outside the allow-list (errorMessage only)
 //	alice/cpu-demo      RUNNING on cpu-basic
 //	alice/building      BUILDING, its build log never ends
-//	auditorg/...        200 Spaces of mixed outcomes (addAuditSpaces)
+//	auditorg/...        199 Spaces of mixed outcomes (addAuditSpaces)
 func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 	hf.AddSpace("alice/flash-demo", fakes.Space{
 		Files: flashSpaceFiles, Stage: "BUILD_ERROR", Hardware: "zero-a10g",
@@ -73,12 +73,13 @@ func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 		Files: safeSpaceFiles, Stage: "BUILDING", Hardware: "zero-a10g",
 		BuildLog: "===== Build Queued =====\nCollecting torch==2.8.0\n", Hang: true,
 	})
-	addAuditSpaces(tb, hf, "auditorg", 200)
+	addAuditSpaces(tb, hf, "auditorg", 199)
 }
 
 // addAuditSpaces serves n Spaces of owner, of mixed outcomes by index:
 // i%10 == 0 a failed flash-attn build, 1 a runtime error, 2 a Space on
-// cpu-basic, 3 a build whose log never ends, 4 a config error; the rest
+// cpu-basic, 3 a runtime error whose log stream never ends, 4 a config
+// error, 5 a Space still building (its log never ends either); the rest
 // run on ZeroGPU with safe requirements.
 func addAuditSpaces(tb testing.TB, hf *fakes.HubServer, owner string, n int) {
 	build := diagnoseLog(tb, "flash_attn_404.log")
@@ -94,9 +95,11 @@ func addAuditSpaces(tb testing.TB, hf *fakes.HubServer, owner string, n int) {
 		case 2:
 			sp.Hardware = "cpu-basic"
 		case 3:
-			sp.Stage, sp.BuildLog, sp.Hang = "BUILDING", "Collecting torch==2.8.0\n", true
+			sp.Stage, sp.RunLog, sp.Hang = "RUNTIME_ERROR", run, true
 		case 4:
 			sp.Stage, sp.ErrorMessage = "CONFIG_ERROR", "CONFIG_ERROR: torch version in requirements.txt is not compatible with ZeroGPU\ntorch==2.6.0"
+		case 5:
+			sp.Stage, sp.BuildLog, sp.Hang = "BUILDING", "Collecting torch==2.8.0\n", true
 		}
 		hf.AddSpace(id, sp)
 	}
