@@ -244,6 +244,9 @@ func withoutHeader(data []byte) []byte {
 // --offline, --cache-dir and the like), stable across machines and runs so
 // that --check compares like with like.
 func (o *depsResolveOptions) commandLine(target string) string {
+	if o.CustomCommand != "" {
+		return o.CustomCommand
+	}
 	parts := []string{"zgpu deps resolve"}
 	if _, ok := spaceRef(o.arg); ok {
 		parts = append(parts, o.arg) // a Space on the Hub: the same from any folder

@@ -190,6 +190,13 @@ func allowHosts() []string {
 	return out
 }
 
+// envBool reads a boolean variable as uv and pip do (1/0, true/false,
+// yes/no, on/off); unset or unreadable is false.
+func envBool(name string) bool {
+	b, err := indexenv.ParseBool(os.Getenv(name))
+	return err == nil && b
+}
+
 // hubOffline reports whether HF_HUB_OFFLINE asks for offline Hub access
 // (1, true, yes, on; as huggingface_hub reads it).
 func hubOffline() bool {
