@@ -182,12 +182,11 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 				o.arg = args[0]
 			}
 			o.changed = cmd.Flags().Changed
-			dir, cleanup, err := localDir(cmd.Context(), g, &o.net, path)
+			dir, done, err := localDir(cmd.Context(), g, &o.net, path)
 			if err != nil {
 				return err
 			}
-			defer cleanup()
-			return runDepsResolve(cmd.Context(), o, dir)
+			return done(runDepsResolve(cmd.Context(), o, dir))
 		},
 	}
 	fs := cmd.Flags()

@@ -76,7 +76,7 @@ func countReasons(rej []wheelfind.Rejected) []reasonCount {
 
 func writeWheelFindText(w io.Writer, r findReport) {
 	res, all := r.res, r.all
-	fmt.Fprintf(w, "%s for %s\n", res.Package, describeTarget(r.q))
+	fmt.Fprintf(w, "%s for %s (catalog %s)\n", res.Package, describeTarget(r.q), r.catalog)
 	if r.snapshot != "" {
 		var names []string
 		for _, e := range r.failed {
