@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/zgpu/zgpu/internal/textdiff"
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/pypi"
-	"github.com/zgpu/zgpu/zerogpu"
 )
 
 // This file holds where `deps resolve` writes: the -o checks made before
@@ -320,17 +318,16 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// emitIndexes writes the development machine's index options into the
-// output when asked, one rule for flag and environment alike: with
-// --emit-index-url, the --index-url (unless PyPI) and every
-// --extra-index-url in effect, given as flags or through PIP_INDEX_URL,
-// PIP_EXTRA_INDEX_URL, UV_DEFAULT_INDEX, UV_INDEX and the like; with
-// --emit-find-links, every --find-links location (flag, PIP_FIND_LINKS,
-// UV_FIND_LINKS). By default neither: the file carries only the index
-// lines of its input files, which the Space builder needs, never a
-// development mirror. A URL with credentials is never written (it would be
-// committed with the file).
-func (o *depsResolveOptions) emitIndexes(report *zerogpu.Report) {
+// indexLines are the development machine's index options written to the
+// file, one rule for flag and environment alike: with --emit-index-url, the
+// --index-url (unless PyPI) and every --extra-index-url in effect, given as
+// flags or through PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, UV_DEFAULT_INDEX,
+// UV_INDEX and the like; with --emit-find-links, every --find-links
+// location (flag, PIP_FIND_LINKS, UV_FIND_LINKS). By default neither: the
+// file carries only the index lines of its input files, which the Space
+// builder needs, never a development mirror. (A URL with credentials is
+// never written.)
+func (o *depsResolveOptions) indexLines() []string {
 	var lines []string
 	if o.EmitIndexURL && !o.net.NoIndex {
 		if o.net.IndexURL != pypi.DefaultIndexURL {
@@ -345,21 +342,7 @@ func (o *depsResolveOptions) emitIndexes(report *zerogpu.Report) {
 			lines = append(lines, "--find-links "+f)
 		}
 	}
-	have := map[string]bool{}
-	for _, l := range report.Options {
-		have[l] = true
-	}
-	for _, l := range lines {
-		if have[l] {
-			continue
-		}
-		if u, err := url.Parse(strings.Fields(l)[1]); err == nil && u.User != nil {
-			o.g.Logf("warning: %s carries credentials and is not written to the file: give it to the Space as a secret (PIP_EXTRA_INDEX_URL)", strings.Fields(l)[0])
-			continue
-		}
-		have[l] = true
-		report.Options = append(report.Options, l)
-	}
+	return lines
 }
 
 // redactAll is redactForUsage of each URL.
