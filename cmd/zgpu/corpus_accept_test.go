@@ -25,7 +25,8 @@ import (
 // locked against the mirror fakes). For each mode it logs written/refused
 // and each refusal's one-line reason, and asserts:
 //
-//   - every written file is read by pip's own parser;
+//   - every written file is read by pip's own parser, and passes
+//     `zgpu deps check` (checkWritten);
 //   - no written file loses a requirement of the hand-written
 //     requirements.txt it replaces unless a "# zgpu:" note names it;
 //   - every written file, as the input of a second run (--check), needs
@@ -96,6 +97,7 @@ func TestCorpusAcceptance(t *testing.T) {
 				results[filepath.Base(d)] = runCorpusFolder(t, d, out, m)
 			}
 			checkPipReadsAll(t, py, out, dirs, results)
+			checkWritten(t, corpus, writtenCopies(t, out, results))
 			reportCorpus(t, m, results)
 		})
 	}
@@ -290,6 +292,29 @@ func checkPipReadsAll(t *testing.T, py, out string, dirs []string, results map[s
 			results[name].fails = append(results[name].fails, checkPipReads+": "+oneLineReason(e))
 		}
 	}
+}
+
+// writtenCopies copies each written out/NAME/requirements.txt to
+// out/NAME.txt, the form checkWritten (deps check of every written file)
+// reads, and lists them.
+func writtenCopies(t *testing.T, out string, results map[string]*corpusResult) []string {
+	var list []string
+	for name, r := range results {
+		if !r.written {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(out, name, "requirements.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(out, name+".txt")
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, f)
+	}
+	sort.Strings(list)
+	return list
 }
 
 // reportCorpus logs the tally and each refusal's reason, and compares the
