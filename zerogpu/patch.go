@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/reqfile"
 )
 
@@ -22,8 +23,10 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 		return nil, err
 	}
 	original := map[int]string{} // line -> requirement as written
+	names := map[int]string{}    // line -> normalized name
 	for _, q := range f.Requirements {
 		original[q.Origin.Line] = q.Line
+		names[q.Origin.Line] = pep508.NormalizeName(q.Req.Name)
 	}
 	doc, err := r.Document(o)
 	if err != nil {
@@ -60,6 +63,20 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 		if _, done := edits[n]; !done {
 			edits[n] = reqfile.LineEdit{Line: n, Note: shortNote(strings.TrimPrefix(c.Reason, "not emitted: "))}
 		}
+	}
+	// A requirement the plan merged into another line of the same name
+	// (a duplicate) goes with a note; anything else not covered stays.
+	lineOf := map[string]int{}
+	for n := range covered {
+		if names[n] != "" {
+			lineOf[names[n]] = n
+		}
+	}
+	for n, name := range names {
+		if _, edited := edits[n]; edited || covered[n] || name == "" || lineOf[name] == 0 {
+			continue
+		}
+		edits[n] = reqfile.LineEdit{Line: n, Note: fmt.Sprintf("duplicate of line %d", lineOf[name])}
 	}
 	for _, ol := range f.OptionLines {
 		if removedOption(r, ol) {
