@@ -107,45 +107,7 @@ func (p *planner) decideTorch() error {
 			}
 		}
 		if len(in) == 0 {
-			best := p.bestTorch(allowed)
-			var fixes []string
-			if best != "" {
-				fixes = []string{
-					fmt.Sprintf("pin torch==%s (the highest allowed version that every CUDA wheel here fits)", best),
-					fmt.Sprintf("or run `zgpu deps resolve --torch %s` to rewrite the pin", best),
-				}
-			} else {
-				fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
-				defer p.reportExtensions(allowed[0])
-			}
-			origin := p.torch[0].Origin
-			for _, t := range p.torch { // the line that rules the allow-list out
-				if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
-					origin = t.Origin
-					break
-				}
-			}
-			if p.in.Locked {
-				// An export: the torch pin is the lock's; the fix is uv's.
-				x := orBest(best, p.c.Torch.Preinstalled)
-				fixes = []string{
-					fmt.Sprintf("require torch==%s in pyproject.toml (or add it to [tool.uv] constraint-dependencies) and run `uv lock`", x),
-					fmt.Sprintf("or export with `zgpu deps resolve --torch %s` (torch's own dependencies are then left to pip)", x),
-				}
-			} else if strings.Contains(origin, "pre-requirements") {
-				// --torch cannot change pre-requirements.txt.
-				fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
-			} else {
-				fixes = append([]string{"write `torch` without a version: zgpu then pins the highest allowed version that resolves with your dependencies"}, fixes...)
-				if len(fixes) > 1 {
-					fixes[1] = "or " + fixes[1]
-				}
-			}
-			r.problem(Problem{
-				Subject: "torch", Origin: origin,
-				Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
-				Fixes:   fixes,
-			})
+			p.torchOutsideAllowList(allowed, texts, allowedList)
 			return nil
 		}
 		cands, source = in, "highest allowed version within "+strings.Join(texts, ", ")
@@ -168,6 +130,61 @@ func (p *planner) decideTorch() error {
 	if p.opts.Torch == "" {
 		r.torchCands = cands // what a lock may fall back to, highest first
 	}
+	return p.tryCandidates(cands, source, torchFact, texts)
+}
+
+// torchOutsideAllowList is the problem of torch requirements that no
+// allowed version satisfies, with the fixes that apply to where they come
+// from (a lock export, pre-requirements.txt, a requirements file).
+func (p *planner) torchOutsideAllowList(allowed []pep440.Version, texts []string, allowedList string) {
+	r := p.r
+	best := p.bestTorch(allowed)
+	var fixes []string
+	if best != "" {
+		fixes = []string{
+			fmt.Sprintf("pin torch==%s (the highest allowed version that every CUDA wheel here fits)", best),
+			fmt.Sprintf("or run `zgpu deps resolve --torch %s` to rewrite the pin", best),
+		}
+	} else {
+		fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
+		defer p.reportExtensions(allowed[0])
+	}
+	origin := p.torch[0].Origin
+	for _, t := range p.torch { // the line that rules the allow-list out
+		if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
+			origin = t.Origin
+			break
+		}
+	}
+	if p.in.Locked {
+		// An export: the torch pin is the lock's; the fix is uv's.
+		x := orBest(best, p.c.Torch.Preinstalled)
+		fixes = []string{
+			fmt.Sprintf("require torch==%s in pyproject.toml (or add it to [tool.uv] constraint-dependencies) and run `uv lock`", x),
+			fmt.Sprintf("or export with `zgpu deps resolve --torch %s` (torch's own dependencies are then left to pip)", x),
+		}
+	} else if strings.Contains(origin, "pre-requirements") {
+		// --torch cannot change pre-requirements.txt.
+		fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
+	} else {
+		fixes = append([]string{"write `torch` without a version: zgpu then pins the highest allowed version that resolves with your dependencies"}, fixes...)
+		if len(fixes) > 1 {
+			fixes[1] = "or " + fixes[1]
+		}
+	}
+	r.problem(Problem{
+		Subject: "torch", Origin: origin,
+		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
+		Fixes:   fixes,
+	})
+}
+
+// tryCandidates tries the torch candidates, highest first, first keeping
+// the user's CUDA wheels, then replacing them; the first that every CUDA
+// package fits is committed. When none is, the first candidate's failures
+// are the problems.
+func (p *planner) tryCandidates(cands []pep440.Version, source, torchFact string, texts []string) error {
+	r := p.r
 	var first *torchAttempt
 	for _, replace := range []bool{false, true} {
 		for _, t := range cands {
