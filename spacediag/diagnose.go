@@ -237,8 +237,17 @@ func (rep *Report) fix() []string {
 	if rep.Explained() {
 		cmds = rep.Diagnosis.Findings[0].Commands
 	} else if rep.Failed() && rep.Stage != "NO_APP_FILE" {
-		cmds = []string{"zgpu deps resolve -o requirements.txt"}
+		cmds = []string{resolveCmd}
 	}
+	return rep.forSpace(cmds)
+}
+
+// resolveCmd is the command that writes ZeroGPU-safe requirements.
+const resolveCmd = "zgpu deps resolve -o requirements.txt"
+
+// forSpace returns cmds naming the Space, each `zgpu deps resolve -o
+// requirements.txt` followed by the upload of what it wrote.
+func (rep *Report) forSpace(cmds []string) []string {
 	out := []string{}
 	for _, c := range cmds {
 		if rest, ok := strings.CutPrefix(c, "zgpu deps resolve"); ok {

@@ -43,9 +43,11 @@ every Space of --author OWNER (the Hub's Space listing, every page). With
 out.
 
 Requirements are checked by downloading README.md, requirements.txt,
-pre-requirements.txt, pyproject.toml, uv.lock, pylock.toml and packages.txt and
-applying zgpu's ZeroGPU rules with the catalog's snapshot of wheels (no
-package index is read): "safe" means zgpu deps resolve would change nothing.
+pre-requirements.txt, pyproject.toml, uv.lock, pylock.toml and packages.txt: a
+requirements.txt is judged by the rules of zgpu deps check (each issue names
+its rule in brackets); a Space without one by deps resolve's ZeroGPU rules
+with the catalog's snapshot of wheels ("safe": deps resolve would change
+nothing). No package index is read.
 
 Up to --jobs Spaces are audited at once, through one HTTP cache. Only Spaces
 in a failure stage (BUILD_ERROR, RUNTIME_ERROR, CONFIG_ERROR) have a log read:
