@@ -33,6 +33,8 @@ type planner struct {
 	removed  []Requirement     // not emitted; their constraints still count
 	// wheelTorch lists direct wheels (outside the registry) that name a torch build.
 	wheelTorch []*extension
+	// torchNote is the note of a torch line repaired onto the allow-list.
+	torchNote string
 }
 
 // Plan applies the ZeroGPU rules to in. A plan with problems is returned

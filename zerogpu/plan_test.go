@@ -155,10 +155,12 @@ func TestPlan(t *testing.T) {
 			problems: []string{"is built for cp310, but the Space runs Python 3.12"},
 		},
 		{
-			name:     "torch outside the allow-list",
-			lines:    []string{"torch==2.6.0", "causal-conv1d"},
+			name:     "torch outside the allow-list moves to the nearest allowed version",
+			lines:    []string{"torch==2.4.0", "torchaudio==2.4.0"},
 			python:   "3.12",
-			problems: []string{"torch==2.6.0 is not allowed on ZeroGPU"},
+			want:     []string{"torch==2.8.0", "torchaudio==2.8.0"},
+			torchIs:  "2.8.0",
+			warnings: []string{"torch==2.4.0 is not allowed on ZeroGPU: moved to torch==2.8.0 (torch 2.4 to 2.8"},
 		},
 		{
 			name:    "--torch rewrites the pin",

@@ -107,8 +107,11 @@ func (p *planner) decideTorch() error {
 			}
 		}
 		if len(in) == 0 {
-			p.torchOutsideAllowList(allowed, texts, allowedList)
-			return nil
+			if !p.canRepairTorch() {
+				p.torchOutsideAllowList(allowed, texts, allowedList)
+				return nil
+			}
+			return p.repairTorch(allowed, spec, texts, torchFact)
 		}
 		cands, source = in, "highest allowed version within "+strings.Join(texts, ", ")
 		if len(spec) == 0 {
@@ -468,7 +471,9 @@ func (p *planner) torchLine(a *torchAttempt, source string, texts []string) {
 		// (A torch line zgpu wrote earlier whose "# zgpu:" comment names
 		// wheels no longer there gets today's reason.)
 		why := "ZeroGPU allows torch " + strings.Join(p.c.Torch.Allowed, ", ") + "; " + source
-		if len(p.exts) > 0 {
+		if p.torchNote != "" {
+			why = p.torchNote
+		} else if len(p.exts) > 0 {
 			why = "the wheels of " + strings.Join(p.extOrder, ", ") + " fit torch " + fmt.Sprintf("%d.%d", t.Release()[0], t.Release()[1]) + "; " + why
 		}
 		before := strings.Join(texts, "; ")

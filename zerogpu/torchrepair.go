@@ -1,0 +1,150 @@
+package zerogpu
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/zgpu/zgpu/pep440"
+)
+
+// canRepairTorch reports whether a torch pin outside the allow-list is
+// rewritten rather than refused: it is not when the pin is a lock's (the
+// lock's own pins of torch's dependencies would go stale) or comes from
+// pre-requirements.txt (which zgpu does not write).
+func (p *planner) canRepairTorch() bool {
+	if p.in.Locked {
+		return false
+	}
+	for _, t := range p.torch {
+		if strings.Contains(t.Origin, "pre-requirements") {
+			return false
+		}
+	}
+	return true
+}
+
+// repairTorch moves torch requirements that no allowed version satisfies
+// to the nearest allowed version (see nearestTorch) that every CUDA wheel
+// fits, else the next nearest; the line gets a short note and a move of
+// more than two minors a warning.
+func (p *planner) repairTorch(allowed []pep440.Version, spec pep440.Specifiers, texts []string, torchFact string) error {
+	cands := nearestTorch(allowed, spec)
+	was := p.torchWas()
+	p.torchNote = "was " + was + ", not allowed on ZeroGPU"
+	source := "the nearest allowed version to " + was + " (not allowed on ZeroGPU)"
+	n := len(p.r.Problems)
+	if err := p.tryCandidates(cands, source, torchFact, texts); err != nil {
+		return err
+	}
+	if len(p.r.Problems) > n || p.r.Target.Torch == "" {
+		return nil
+	}
+	if ref, ok := torchRef(spec); ok {
+		t := pep440.MustParse(p.r.Target.Torch)
+		if minorDistance(ref, t) > 2 {
+			p.r.warnf("%s is not allowed on ZeroGPU: moved to torch==%s (torch %s to %s, more than two minor versions); check that your code runs with torch %s", was, t, torchMinor(ref), torchMinor(t), torchMinor(t))
+		}
+	}
+	return nil
+}
+
+// torchWas spells the torch pins as written, without markers or
+// options: "torch==2.4.0", "torch>=2.0,<2.5".
+func (p *planner) torchWas() string {
+	var out []string
+	for _, t := range p.torch {
+		switch {
+		case t.Req.URL != "":
+			if w, _, ok := wheelOf(t.Req.URL); ok {
+				out = append(out, "torch=="+w.Version.String())
+			}
+		case len(t.Req.Specifiers) > 0:
+			out = append(out, "torch"+t.Req.Specifiers.String())
+		}
+	}
+	if len(out) == 0 {
+		return "torch"
+	}
+	return strings.Join(out, ", ")
+}
+
+// nearestTorch orders the allowed versions nearest first for spec: the
+// allowed versions at or above what spec asks for, lowest first, then the
+// ones below it, highest first. A spec with no lower bound (torch<2.5)
+// asks for nothing lower than any allowed version.
+func nearestTorch(allowed []pep440.Version, spec pep440.Specifiers) []pep440.Version {
+	ref, ok := torchLow(spec)
+	var above, below []pep440.Version
+	for _, v := range allowed {
+		if !ok || v.Compare(ref) >= 0 {
+			above = append(above, v)
+		} else {
+			below = append(below, v)
+		}
+	}
+	sortVersions(above, true)
+	sortVersions(below, false)
+	return append(above, below...)
+}
+
+// torchLow returns the highest lower bound (or exact pin) of spec.
+func torchLow(spec pep440.Specifiers) (pep440.Version, bool) {
+	var low pep440.Version
+	ok := false
+	for _, s := range spec {
+		switch s.Op {
+		case "==", "===", ">=", ">", "~=":
+		default:
+			continue
+		}
+		v, err := pep440.Parse(strings.TrimSuffix(s.Version, ".*"))
+		if err != nil {
+			continue
+		}
+		if !ok || v.Compare(low) > 0 {
+			low, ok = v, true
+		}
+	}
+	return low, ok
+}
+
+// torchRef is the version spec is about, to measure a move from: its
+// lower bound, else its lowest upper bound.
+func torchRef(spec pep440.Specifiers) (pep440.Version, bool) {
+	if v, ok := torchLow(spec); ok {
+		return v, true
+	}
+	var ref pep440.Version
+	ok := false
+	for _, s := range spec {
+		if s.Op != "<" && s.Op != "<=" {
+			continue
+		}
+		v, err := pep440.Parse(s.Version)
+		if err == nil && (!ok || v.Compare(ref) < 0) {
+			ref, ok = v, true
+		}
+	}
+	return ref, ok
+}
+
+// minorDistance counts the minor versions between a and b (100 per major).
+func minorDistance(a, b pep440.Version) int {
+	am, an := a.MajorMinor()
+	bm, bn := b.MajorMinor()
+	d := (bm-am)*100 + bn - an
+	if d < 0 {
+		d = -d
+	}
+	return d
+}
+
+// sortVersions sorts vs ascending, or descending when asc is false.
+func sortVersions(vs []pep440.Version, asc bool) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		if asc {
+			return vs[i].Compare(vs[j]) < 0
+		}
+		return vs[i].Compare(vs[j]) > 0
+	})
+}
