@@ -1,0 +1,71 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://user:s3cret@host/simple", "https://user:****@host/simple"},
+		{"https://tok3n@host/simple", "https://****@host/simple"},
+		{"https://user:${HF_TOKEN}@huggingface.co/x", "https://user:${HF_TOKEN}@huggingface.co/x"},
+		{"https://${USER}:${PASS}@h/", "https://${USER}:${PASS}@h/"},
+		{"https://${USER}:pw@h/", "https://${USER}:****@h/"},
+		{"https://user:pre${X}@h/", "https://user:****@h/"},
+		{`GET "https://u:p@host/x": bad`, `GET "https://u:****@host/x": bad`},
+		{"no url here", "no url here"},
+		{"a@b http://host/a@b", "a@b http://host/a@b"},
+		{"git+https://u:p@github.com/o/r@v1", "git+https://u:****@github.com/o/r@v1"},
+		{"x https://a:b@h y ftp://c@d", "x https://a:****@h y ftp://****@d"},
+	}
+	for _, tt := range tests {
+		if got := Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestQuote(t *testing.T) {
+	long := "HF_TOKEN=hf_abc https://u:pw@h/ " + strings.Repeat("PATH=/usr/bin ", 40)
+	got := Quote(long)
+	if strings.Contains(got, "pw@") || strings.Contains(got, "PATH=/usr/bin PATH=/usr/bin PATH=/usr/bin PATH=/usr/bin PATH=/usr/bin PATH=/usr/bin") {
+		t.Errorf("Quote kept too much: %q", got)
+	}
+	if !strings.HasSuffix(got, "...") {
+		t.Errorf("Quote(long) = %q, want a cut ending in ...", got)
+	}
+	if got := Quote("a\x00b\x1b[31mc"); got != `a\x00b\x1b[31mc` {
+		t.Errorf("Quote = %q", got)
+	}
+}
+
+func TestTerminal(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain\ttext\n", "plain\ttext\n"},
+		{"\x1b]0;pwned\x07x", `\x1b]0;pwned\x07x`},
+		{"a\rb", `a\x0db`},
+		{"c1\u009bz", `c1\u009bz`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"ünïcode", "ünïcode"},
+	}
+	for _, tt := range tests {
+		if got := Terminal(tt.in); got != tt.want {
+			t.Errorf("Terminal(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzText(f *testing.F) {
+	f.Add("https://user:secret@host/x")
+	f.Add("git+https://tok@github.com/o/r@v")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Text(s)
+		if strings.Count(out, "://") != strings.Count(s, "://") {
+			t.Fatalf("Text(%q) = %q changed the URLs", s, out)
+		}
+		if Terminal(Terminal(s)) != Terminal(s) && !strings.Contains(s, `\`) {
+			t.Fatalf("Terminal not idempotent on %q", s)
+		}
+	})
+}
