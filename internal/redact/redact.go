@@ -82,6 +82,39 @@ func Quote(s string) string {
 	return Terminal(s)
 }
 
+// Around returns s for quoting in an error about byte offset off: the
+// whole of s when it is at most 2*Window characters, else the Window
+// characters on each side of off with "..." where text was cut; redacted
+// either way (the caller quotes it, which escapes control characters).
+func Around(s string, off int) string {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(s) {
+		off = len(s)
+	}
+	if utf8.RuneCountInString(s) <= 2*Window {
+		return Text(s)
+	}
+	start, end := off, off
+	for n := 0; n < Window && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		start -= size
+	}
+	for n := 0; n < Window && end < len(s); n++ {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+	}
+	out := Text(s[start:end])
+	if start > 0 {
+		out = "..." + out
+	}
+	if end < len(s) {
+		out += "..."
+	}
+	return out
+}
+
 // Terminal escapes the C0 and C1 control characters of s (ESC, BEL,
 // carriage return...) other than tab and newline, and invalid UTF-8, so
 // that printing s cannot move the cursor, change colours or retitle the

@@ -69,3 +69,17 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestAround(t *testing.T) {
+	if got := Around("pkg @ https://u:pw@h/x", 3); got != "pkg @ https://u:****@h/x" {
+		t.Errorf("Around(short) = %q", got)
+	}
+	long := strings.Repeat("(", 1000) + "x" + strings.Repeat(")", 1000)
+	got := Around(long, 1000)
+	if want := "..." + strings.Repeat("(", Window) + "x" + strings.Repeat(")", Window-1) + "..."; got != want {
+		t.Errorf("Around(long) = %q, want %q", got, want)
+	}
+	if got := Around(long, 0); !strings.HasPrefix(got, "((") || !strings.HasSuffix(got, "...") || len(got) != Window+3 {
+		t.Errorf("Around(long, 0) = %q", got)
+	}
+}
