@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/piporacle"
-	"github.com/zgpu/zgpu/internal/shared"
-	"github.com/zgpu/zgpu/internal/validate"
+	"github.com/zgpu/zgpu/internal/testonly/piporacle"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
+	"github.com/zgpu/zgpu/internal/testonly/validate"
 )
 
 var (
@@ -62,7 +62,7 @@ type run struct {
 	requests int64
 }
 
-// BenchmarkPipVsZgpu times pip (internal/piporacle: pip 24.2 on CPython
+// BenchmarkPipVsZgpu times pip (internal/testonly/piporacle: pip 24.2 on CPython
 // 3.12, metadata-only dry run) and zgpu (bench/zgpulock, lock.Lock as a
 // process) on the same requirement sets against fakes.PyPI serving the
 // mirror with 20 ms added to every request: cold (empty caches: a fresh pip

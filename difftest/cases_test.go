@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zgpu/zgpu/internal/validate"
+	"github.com/zgpu/zgpu/internal/testonly/validate"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"

@@ -16,9 +16,9 @@ import (
 
 	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/fetch"
-	"github.com/zgpu/zgpu/internal/piporacle"
-	"github.com/zgpu/zgpu/internal/shared"
-	"github.com/zgpu/zgpu/internal/validate"
+	"github.com/zgpu/zgpu/internal/testonly/piporacle"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
+	"github.com/zgpu/zgpu/internal/testonly/validate"
 	"github.com/zgpu/zgpu/lock"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"

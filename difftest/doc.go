@@ -24,9 +24,9 @@
 //     pins, where resolvers backtrack.
 //
 // zgpu resolves with lock.Lock through pypi.New over fakes.PyPI serving the
-// mirror; pip 24.2 resolves with internal/piporacle (the interpreter of the
+// mirror; pip 24.2 resolves with internal/testonly/piporacle (the interpreter of the
 // target version, the mirror README's command line). For each case both find
-// a solution or neither does; zgpu's solution must pass internal/validate,
+// a solution or neither does; zgpu's solution must pass internal/testonly/validate,
 // and so must pip's (which checks the validator). Where both solve,
 // differing versions are logged and counted: pip and zgpu may legitimately
 // choose differently; a case is "dominated" when zgpu picks a lower version

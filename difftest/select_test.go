@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/zgpu/zgpu/internal/shared"
-	"github.com/zgpu/zgpu/internal/validate"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
+	"github.com/zgpu/zgpu/internal/testonly/validate"
 	"github.com/zgpu/zgpu/pep508"
 )
 

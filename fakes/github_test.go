@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zgpu/zgpu/fetch"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 func get(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte) {

@@ -39,6 +39,7 @@ type HubServer struct {
 	exhausted bool
 	retryIn   int // seconds until the window resets
 	private   map[string]string
+	spaces    map[string]*Space // AddSpace
 }
 
 // Hub starts a fake Hub serving the tree fixtures in dir (see HubFixtures).
@@ -96,9 +97,16 @@ func (s *HubServer) handle(w http.ResponseWriter, r *http.Request) int {
 		return hubError(w, http.StatusTooManyRequests, "", "You have exceeded our hourly quotas for action: api")
 	}
 	segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	if status, ok := s.handleSpace(w, r, segs); ok {
+		return status
+	}
 	if len(segs) >= 6 && segs[0] == "api" && segs[4] == "tree" {
 		if _, ok := repoTypes[segs[1]]; ok {
-			return s.tree(w, r, segs[1], segs[2]+"/"+segs[3], segs[5], segs[6:])
+			raw, items, status := s.load(w, r, segs[1], segs[2]+"/"+segs[3], segs[5])
+			if status != 0 {
+				return status
+			}
+			return s.tree(w, r, raw, items, segs[5], segs[6:])
 		}
 	}
 	// resolve: [type/]owner/name/resolve/rev/path...
@@ -156,11 +164,9 @@ func (s *HubServer) load(w http.ResponseWriter, r *http.Request, typ, repo, escR
 	return raw, items, 0
 }
 
-func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, typ, repo, escRev string, pathSegs []string) int {
-	raw, items, status := s.load(w, r, typ, repo, escRev)
-	if status != 0 {
-		return status
-	}
+// tree writes the page of the listing of raw (items decoded) the request
+// asks for.
+func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, raw []json.RawMessage, items []hubItem, escRev string, pathSegs []string) int {
 	dir := ""
 	for _, p := range pathSegs {
 		seg, err := url.PathUnescape(p)
@@ -195,22 +201,9 @@ func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, typ, repo, escR
 	if !found {
 		return hubError(w, http.StatusNotFound, "EntryNotFound", fmt.Sprintf("%s does not exist on %q", dir, escRev))
 	}
-	size := s.pageLen()
-	off := 0
-	if c := q.Get("cursor"); c != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(c, "c"))
-		if err != nil || !strings.HasPrefix(c, "c") || n < 0 {
-			return hubError(w, http.StatusBadRequest, "", "invalid cursor")
-		}
-		off = min(n, len(sel))
-	}
-	end := min(off+size, len(sel))
-	if end < len(sel) {
-		v := r.URL.Query()
-		v.Set("cursor", "c"+strconv.Itoa(end))
-		u := *r.URL
-		u.Scheme, u.Host = "http", r.Host
-		w.Header().Set("Link", pageLinks(u, map[string]string{"next": v.Encode()}))
+	off, end, ok := s.window(w, r, len(sel))
+	if !ok {
+		return http.StatusBadRequest
 	}
 	page := sel[off:end]
 	if page == nil {
@@ -218,6 +211,29 @@ func (s *HubServer) tree(w http.ResponseWriter, r *http.Request, typ, repo, escR
 	}
 	body, _ := json.Marshal(page)
 	return serveBody(w, r, "application/json; charset=utf-8", body)
+}
+
+// window returns the range of the n items of a listing that the request's
+// cursor asks for, and sets the Link header to the next page, if any; ok
+// is false after writing a 400 for a bad cursor.
+func (s *HubServer) window(w http.ResponseWriter, r *http.Request, n int) (off, end int, ok bool) {
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		i, err := strconv.Atoi(strings.TrimPrefix(c, "c"))
+		if err != nil || !strings.HasPrefix(c, "c") || i < 0 {
+			hubError(w, http.StatusBadRequest, "", "invalid cursor")
+			return 0, 0, false
+		}
+		off = min(i, n)
+	}
+	end = min(off+s.pageLen(), n)
+	if end < n {
+		v := r.URL.Query()
+		v.Set("cursor", "c"+strconv.Itoa(end))
+		u := *r.URL
+		u.Scheme, u.Host = "http", r.Host
+		w.Header().Set("Link", pageLinks(u, map[string]string{"next": v.Encode()}))
+	}
+	return off, end, true
 }
 
 func (s *HubServer) resolve(w http.ResponseWriter, r *http.Request, typ, repo, escRev string, pathSegs []string) int {

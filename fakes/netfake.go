@@ -12,66 +12,26 @@ import (
 	"time"
 )
 
-// LoggedRequest is one request a GitHub or Hub fake received.
-type LoggedRequest struct {
-	Method string
-	Path   string // escaped path, as sent
-	Query  string // raw query
-	Header http.Header
-	Status int // the status the fake answered with
-}
-
-// netFake is what the GitHub and Hub fakes share: the httptest server, the
-// request log, injected latency and faults, the page size of listings, and
-// ETag handling.
+// netFake is what the GitHub and Hub fakes add to the request recorder
+// every fake shares: the httptest server, the page size of listings, and
+// faults and latency set while the fake runs.
 type netFake struct {
+	*recorder
 	srv *httptest.Server
 	// URL is the base URL of the server, "http://127.0.0.1:port".
 	URL string
 
-	mu       sync.Mutex
-	log      []LoggedRequest
-	latency  time.Duration
-	faults   []int // statuses to answer the next requests with, in order
+	pageMu   sync.Mutex
 	pageSize int
 }
 
 // newNetFake serves h, whose listings hold pageSize items a page.
 func newNetFake(tb testing.TB, pageSize int, h func(w http.ResponseWriter, r *http.Request) int) *netFake {
 	tb.Helper()
-	f := &netFake{pageSize: pageSize}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		lat := f.latency
-		fault := 0
-		if len(f.faults) > 0 {
-			fault, f.faults = f.faults[0], f.faults[1:]
-		}
-		f.mu.Unlock()
-		if lat > 0 {
-			select {
-			case <-time.After(lat):
-			case <-r.Context().Done():
-			}
-		}
-		var status int
-		if fault != 0 {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(fault)
-			w.Write([]byte(`{"message":"injected fault"}`))
-			status = fault
-		} else {
-			status = h(w, r)
-		}
-		f.mu.Lock()
-		f.log = append(f.log, LoggedRequest{
-			Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery,
-			Header: r.Header.Clone(), Status: status,
-		})
-		f.mu.Unlock()
-	}))
+	f := &netFake{recorder: newRecorder(nil), pageSize: pageSize}
+	f.srv = f.start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w, r) }))
 	f.URL = f.srv.URL
-	tb.Cleanup(f.srv.Close)
+	tb.Cleanup(func() { f.stop(f.srv) })
 	return f
 }
 
@@ -83,73 +43,41 @@ func (f *netFake) LocalhostURL() string {
 }
 
 // SetLatency delays every later response by d.
-func (f *netFake) SetLatency(d time.Duration) {
-	f.mu.Lock()
-	f.latency = d
-	f.mu.Unlock()
-}
+func (f *netFake) SetLatency(d time.Duration) { f.setLatency(d) }
 
 // SetPageSize sets the most items (releases, tree entries) a page of a
 // listing holds.
 func (f *netFake) SetPageSize(n int) {
-	f.mu.Lock()
+	f.pageMu.Lock()
 	f.pageSize = n
-	f.mu.Unlock()
+	f.pageMu.Unlock()
 }
 
 // pageLen returns the page size set by SetPageSize.
 func (f *netFake) pageLen() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.pageMu.Lock()
+	defer f.pageMu.Unlock()
 	return f.pageSize
 }
 
 // Fail makes the next n requests answer status (500, 503, ...) before the
 // fake answers normally again.
-func (f *netFake) Fail(n, status int) {
-	f.mu.Lock()
-	for i := 0; i < n; i++ {
-		f.faults = append(f.faults, status)
-	}
-	f.mu.Unlock()
-}
+func (f *netFake) Fail(n, status int) { f.failNext(n, status) }
 
 // Requests returns a copy of the request log.
-func (f *netFake) Requests() []LoggedRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]LoggedRequest(nil), f.log...)
-}
+func (f *netFake) Requests() []Request { return f.requests() }
 
 // Count returns how many requests the fake received.
-func (f *netFake) Count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.log)
-}
+func (f *netFake) Count() int { return f.count("") }
 
 // CountPrefix returns how many requests had a path starting with prefix.
-func (f *netFake) CountPrefix(prefix string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, r := range f.log {
-		if strings.HasPrefix(r.Path, prefix) {
-			n++
-		}
-	}
-	return n
-}
+func (f *netFake) CountPrefix(prefix string) int { return f.count(prefix) }
 
 // ResetLog forgets the requests received so far.
-func (f *netFake) ResetLog() {
-	f.mu.Lock()
-	f.log = nil
-	f.mu.Unlock()
-}
+func (f *netFake) ResetLog() { f.reset() }
 
 // Close shuts the server down; the test's cleanup also does.
-func (f *netFake) Close() { f.srv.Close() }
+func (f *netFake) Close() { f.stop(f.srv) }
 
 // serveBody writes body with a strong ETag, or 304 when the request's
 // If-None-Match matches it. It returns the status written.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 	"github.com/zgpu/zgpu/pep508"
 )
 

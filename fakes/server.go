@@ -14,6 +14,7 @@
 package fakes
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -32,9 +33,10 @@ import (
 // Request is one request a fake received.
 type Request struct {
 	Method string
-	Path   string
-	Query  string
+	Path   string      // escaped path, as sent
+	Query  string      // raw query
 	Header http.Header // If-None-Match, Range, Accept, Authorization, ...
+	Status int         // the status the fake answered with (0 while it has not)
 }
 
 // FaultKind is what a Fault does to a response.
@@ -96,10 +98,11 @@ func WithoutETag() Option { return func(o *options) { o.noETag = true } }
 type recorder struct {
 	opts options
 
-	mu     sync.Mutex
-	reqs   []Request
-	faults map[string][]Fault
-	quit   chan struct{}
+	mu      sync.Mutex
+	reqs    []Request
+	faults  map[string][]Fault
+	latency time.Duration // opts.latency, changed by SetLatency
+	quit    chan struct{}
 }
 
 func newRecorder(opts []Option) *recorder {
@@ -110,6 +113,7 @@ func newRecorder(opts []Option) *recorder {
 	for _, f := range r.opts.faults {
 		r.faults[f.Path] = append(r.faults[f.Path], f)
 	}
+	r.latency = r.opts.latency
 	return r
 }
 
@@ -147,9 +151,19 @@ func (r *recorder) nextFault(path string) (Fault, bool) {
 func (r *recorder) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
-		r.reqs = append(r.reqs, Request{Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Header: req.Header.Clone()})
+		i := len(r.reqs)
+		r.reqs = append(r.reqs, Request{Method: req.Method, Path: req.URL.EscapedPath(), Query: req.URL.RawQuery, Header: req.Header.Clone()})
+		d := r.latency
 		r.mu.Unlock()
-		if d := r.opts.latency; d > 0 {
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			r.mu.Lock()
+			if i < len(r.reqs) {
+				r.reqs[i].Status = sw.status
+			}
+			r.mu.Unlock()
+		}()
+		if d > 0 {
 			t := time.NewTimer(d)
 			select {
 			case <-t.C:
@@ -162,11 +176,63 @@ func (r *recorder) wrap(h http.Handler) http.Handler {
 			}
 		}
 		if f, ok := r.nextFault(req.URL.Path); ok {
-			r.fault(w, req, f, h)
+			r.fault(sw, req, f, h)
 			return
 		}
-		h.ServeHTTP(w, req)
+		h.ServeHTTP(sw, req)
 	})
+}
+
+// statusWriter remembers the status a handler wrote, for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Hijack lets a reset fault take the connection over.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("fakes: response writer cannot be hijacked")
+	}
+	return hj.Hijack()
+}
+
+// Flush passes a flush on to the connection.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// setLatency delays every later response by d.
+func (r *recorder) setLatency(d time.Duration) {
+	r.mu.Lock()
+	r.latency = d
+	r.mu.Unlock()
+}
+
+// failNext makes the next n requests, whatever their path, answer status.
+func (r *recorder) failNext(n, status int) {
+	r.mu.Lock()
+	for i := 0; i < n; i++ {
+		r.faults["*"] = append(r.faults["*"], Fault{Path: "*", Kind: FaultStatus, Status: status})
+	}
+	r.mu.Unlock()
 }
 
 // fault applies f. Reset and Truncate send a prefix of what h would have

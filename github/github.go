@@ -172,23 +172,10 @@ func (e *RepoNotFoundError) Is(target error) bool { return target == index.ErrNo
 // SplitRepo checks and splits "owner/repo".
 func SplitRepo(repo string) (owner, name string, err error) {
 	owner, name, ok := strings.Cut(repo, "/")
-	if !ok || !validPart(owner) || !validPart(name) {
+	if !ok || !index.ValidRepoPart(owner) || !index.ValidRepoPart(name) {
 		return "", "", fmt.Errorf("github: expected a repository as owner/name, got %q", repo)
 	}
 	return owner, name, nil
-}
-
-func validPart(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // apiRelease and apiAsset are the JSON of the releases listing; unknown

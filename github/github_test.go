@@ -66,8 +66,8 @@ func TestAssetsAsFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 127 {
-		t.Errorf("%d files, want the 127 official wheels", len(files))
+	if len(files) != 128 {
+		t.Errorf("%d files, want the 128 official wheels", len(files))
 	}
 	var got index.File
 	for _, f := range files {

@@ -98,24 +98,11 @@ func ParseRepo(s string) (Repo, error) {
 		}
 		parts = parts[1:]
 	}
-	if len(parts) != 2 || !validPart(parts[0]) || !validPart(parts[1]) {
+	if len(parts) != 2 || !index.ValidRepoPart(parts[0]) || !index.ValidRepoPart(parts[1]) {
 		return Repo{}, fmt.Errorf("hub: expected a repository as [type/]owner/name[@revision], got %q", s)
 	}
 	r.ID = parts[0] + "/" + parts[1]
 	return r, nil
-}
-
-func validPart(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // String returns the repository as ParseRepo reads it, the revision left
@@ -222,29 +209,42 @@ func (c *Client) ResolveURL(r Repo, path string) string {
 // Tree lists path ("" for the root) in r, every page of it; recursive lists
 // the whole subtree.
 func (c *Client) Tree(ctx context.Context, r Repo, path string, recursive bool) ([]Entry, error) {
-	next := c.TreeURL(r, path, recursive)
-	seen := map[string]bool{}
 	var out []Entry
-	for page := 0; next != ""; page++ {
-		if page >= maxPages || seen[next] {
-			return nil, fmt.Errorf("hub: pagination of %s does not end", r)
+	err := c.pages(ctx, c.TreeURL(r, path, recursive), "tree of "+r.String(), func(body []byte) error {
+		var items []Entry
+		if err := json.Unmarshal(body, &items); err != nil {
+			return err
+		}
+		out = append(out, items...)
+		return nil
+	})
+	if err != nil {
+		return nil, c.explain(err, r, path)
+	}
+	return out, nil
+}
+
+// pages GETs first and every page its Link headers name next, giving each
+// body to page; what names the listing in errors.
+func (c *Client) pages(ctx context.Context, first, what string, page func(body []byte) error) error {
+	seen := map[string]bool{}
+	for n, next := 0, first; next != ""; n++ {
+		if n >= maxPages || seen[next] {
+			return fmt.Errorf("hub: pagination of %s does not end", what)
 		}
 		seen[next] = true
 		resp, err := c.fc.Get(ctx, fetch.Request{URL: next, Accept: "application/json"})
 		if err != nil {
-			return nil, c.explain(err, r, path)
+			return err
 		}
-		var items []Entry
-		if err := json.Unmarshal(resp.Body, &items); err != nil {
-			return nil, fmt.Errorf("hub: tree of %s: %v", r, err)
+		if err := page(resp.Body); err != nil {
+			return fmt.Errorf("hub: %s: %v", what, err)
 		}
-		out = append(out, items...)
-		next, err = fetch.NextLink(resp.Header.Get("Link"), resp.URL)
-		if err != nil {
-			return nil, fmt.Errorf("hub: tree of %s: %v", r, err)
+		if next, err = fetch.NextLink(resp.Header.Get("Link"), resp.URL); err != nil {
+			return fmt.Errorf("hub: %s: %v", what, err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // RepoNotFoundError says that the Hub does not know a repository, a

@@ -15,7 +15,7 @@ import (
 
 	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/fetch"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 	"github.com/zgpu/zgpu/lock"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/pypi"

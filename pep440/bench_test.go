@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // The benchmarks run on real data from ../shared/mirror: the versions of

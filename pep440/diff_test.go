@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // oracleRequest and oracleAnswer are the JSON exchanged with

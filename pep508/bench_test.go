@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // benchRequirements returns n requirement strings: every requirement line

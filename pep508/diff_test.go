@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 func TestLoadSpace(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/fetch"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 func benchPage(b *testing.B, file, contentType string) {

@@ -20,7 +20,7 @@ import (
 	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/index"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 func TestFilesFromTheMirror(t *testing.T) {

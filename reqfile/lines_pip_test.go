@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // trickyFiles are small requirements files on the edges of pip's reader.

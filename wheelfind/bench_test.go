@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/zgpu/zgpu/index"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // BenchmarkFind judges every real flash_attn filename (725 files) for a

@@ -237,7 +237,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return fmt.Errorf("%w: %v", ErrUnreachable, err)
+			return fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		if res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(res.Unsat) {
 			break

@@ -32,7 +32,7 @@ func (r *Report) Verify(ctx context.Context, c *catalog.Catalog, in *Input, lo L
 		// The check needs the platform's gradio from the index.
 		files, err := lo.Lister.Files(ctx, "gradio")
 		if err != nil && !errors.Is(err, index.ErrNotFound) {
-			return fmt.Errorf("%w: %v", ErrUnreachable, err)
+			return fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		found := false
 		if v, perr := pep440.Parse(in.SDKVersion); perr == nil {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // benchLatency is the latency the fakes add to every request, as the issue

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // pipReadsScript reads each file named on stdin (lines of "file<TAB>dir")

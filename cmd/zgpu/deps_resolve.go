@@ -143,7 +143,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "resolve [DIR|FILE]",
 		Short: "Write a ZeroGPU-safe requirements.txt",
-		Long:  depsResolveLong,
+		Long:  depsResolveLong + "\n\n" + spaceRefHelp,
 		Example: `  # In the Space folder: write requirements.txt
   zgpu deps resolve -o requirements.txt
 
@@ -156,6 +156,9 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
   # No network at all: the embedded catalog's snapshot of wheels
   zgpu deps resolve --offline testdata/spaces/flash-attn-sdist
 
+  # A Space on the Hub, by its name: the file is written here, never pushed
+  zgpu deps resolve alice/my-space -o requirements.txt
+
   # Try another torch, and see every decision
   zgpu deps resolve --torch 2.8.0 --json | jq .decisions`,
 		Args: rangeArgs(0, 1),
@@ -166,7 +169,12 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 				o.arg = args[0]
 			}
 			o.changed = cmd.Flags().Changed
-			return runDepsResolve(cmd.Context(), o, path)
+			dir, cleanup, err := localDir(cmd.Context(), g, &o.net, path)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			return runDepsResolve(cmd.Context(), o, dir)
 		},
 	}
 	fs := cmd.Flags()

@@ -295,6 +295,9 @@ func hasWord(s, w string) bool {
 // that --check compares like with like.
 func (o *depsResolveOptions) commandLine(target string) string {
 	parts := []string{"zgpu deps resolve"}
+	if _, ok := spaceRef(o.arg); ok {
+		parts = append(parts, o.arg) // a Space on the Hub: the same from any folder
+	}
 	add := func(flag string, on bool) {
 		if on {
 			parts = append(parts, flag)

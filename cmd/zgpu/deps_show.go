@@ -69,10 +69,11 @@ func newDepsShowCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show [DIR|FILE]",
 		Short: "Show the requirements, options and sources zgpu read, with their origins",
-		Long:  depsShowLong,
+		Long:  depsShowLong + "\n\n" + spaceRefHelp,
 		Example: `  zgpu deps show
   zgpu deps show path/to/space
   zgpu deps show path/to/space/pyproject.toml
+  zgpu deps show spaces/alice/my-space
   zgpu deps show --json | jq '.requirements[] | select(.name == "torch")'`,
 		Args: rangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -80,7 +81,12 @@ func newDepsShowCmd(g *globalOptions) *cobra.Command {
 			if len(args) == 1 {
 				target = args[0]
 			}
-			return runDepsShow(o, target)
+			dir, cleanup, err := localDir(cmd.Context(), g, defaultNet(), target)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			return runDepsShow(o, dir)
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print what was read as JSON (schema in the help above)")

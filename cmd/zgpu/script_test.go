@@ -9,7 +9,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/shared"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testscript scenarios (cmp with -update)")
@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	gh := fakes.GitHub(t, fakes.GitHubFixtures())
 	hf := fakes.Hub(t, fakes.HubFixtures())
+	addScriptSpaces(t, hf)
 	mirror := shared.Dir(t, "mirror")
 	pypi := fakes.PyPI(t, mirror)
 	isolateCatalog(t, pypi.Base)
@@ -53,6 +54,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("ZGPU_CATALOG", catalogFile)
 			e.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 			e.Setenv("HOME", e.WorkDir)
+			e.Setenv("PRIVATE_SPACE_TOKEN", privateSpaceToken)
 			return nil
 		},
 	})
