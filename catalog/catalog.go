@@ -47,6 +47,11 @@ type Catalog struct {
 	Packages     []Package      `toml:"packages" json:"packages"`
 	Blackwell    Blackwell      `toml:"blackwell" json:"blackwell"`
 	SDKRules     []SDKRule      `toml:"sdk_rules" json:"sdk_rules"`
+	// Builder is the platform's install step (builder.go).
+	Builder Builder `toml:"builder" json:"builder"`
+	// ExtensionABI says which torch minors load a CUDA extension built for
+	// another (builder.go).
+	ExtensionABI []ExtensionABIRow `toml:"extension_abi" json:"extension_abi"`
 	// Pairings tie side-cars whose metadata does not pin torch to the
 	// torch releases they are built for (pairing.go).
 	Pairings []Pairing `toml:"pairings" json:"pairings"`
@@ -55,15 +60,20 @@ type Catalog struct {
 	Family []FamilyRow `toml:"-" json:"torch_family"`
 	// Snapshot lists known prebuilt wheels (data/snapshot.tsv).
 	Snapshot []SnapshotWheel `toml:"-" json:"snapshot"`
-	// Origin names where the data came from: "embedded" or a file path.
+	// Origin names where the data came from: "embedded", "cache" or a file
+	// path.
 	Origin string `toml:"-" json:"origin"`
+	// OriginPath is the file the data was read from ("" when embedded).
+	OriginPath string `toml:"-" json:"origin_path,omitempty"`
 }
 
 // Meta names and dates the catalog.
 type Meta struct {
-	Name  string `toml:"name" json:"name"`
-	Date  string `toml:"date" json:"date"`
-	About string `toml:"about" json:"about"`
+	Name string `toml:"name" json:"name"`
+	// Format is the schema version of the file (FormatVersion).
+	Format int    `toml:"format" json:"format"`
+	Date   string `toml:"date" json:"date"`
+	About  string `toml:"about" json:"about"`
 }
 
 // Platform describes the machine a Space builds and runs on.
@@ -379,6 +389,9 @@ func (c *Catalog) validate() error {
 		}
 	}
 	if err := c.validatePairings(); err != nil {
+		return err
+	}
+	if err := c.validateBuilder(); err != nil {
 		return err
 	}
 	for i, rule := range c.SDKRules {

@@ -19,7 +19,7 @@ func TestDefaultParses(t *testing.T) {
 	for _, v := range c.AllowedTorch() {
 		got = append(got, v.String())
 	}
-	if diff := cmp.Diff([]string{"2.11.0", "2.10.0", "2.9.1", "2.8.0"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"2.13.0", "2.12.1", "2.11.0", "2.10.0", "2.9.1", "2.8.0"}, got); diff != "" {
 		t.Errorf("AllowedTorch (-want +got):\n%s", diff)
 	}
 	if c.Platform.GPUArch != "sm120" || c.Platform.GlibcVersion() != [2]int{2, 36} {
@@ -39,7 +39,8 @@ func TestTorchAllowed(t *testing.T) {
 		want bool
 	}{
 		{"2.8.0", true}, {"2.8.0+cu128", true}, {"2.9.1", true}, {"2.9.0", false},
-		{"2.6.0", false}, {"2.11.0", true}, {"2.12.1", false},
+		{"2.6.0", false}, {"2.11.0", true}, {"2.12.1", true}, {"2.12.0", false},
+		{"2.13.0", true}, {"2.13.0+cu130", true}, {"2.14.0", false},
 	} {
 		if got := c.TorchAllowed(pep440.MustParse(tc.v)); got != tc.want {
 			t.Errorf("TorchAllowed(%s) = %v, want %v", tc.v, got, tc.want)
@@ -55,8 +56,14 @@ func TestFamily(t *testing.T) {
 		{"2.9.1", "torchvision", "0.24.1"},
 		{"2.10.0", "triton", "3.6.0"},
 		{"2.11.0", "torchaudio", "2.11.0"},
-		{"2.11.0", "Torch_Vision", ""}, // not a side-car name
-		{"1.13.1", "torchvision", ""},  // not in the matrix
+		{"2.12.1", "torchvision", "0.27.1"},
+		{"2.12.1", "torchaudio", "2.11.0"}, // stable ABI: no torchaudio 2.12
+		{"2.13.0", "torchvision", "0.28.0"},
+		{"2.13.0", "torchaudio", "2.11.0"},
+		{"2.13.0", "triton", "3.7.1"},
+		{"2.10.0", "torchaudio", "2.10.0"}, // still the matching minor
+		{"2.11.0", "Torch_Vision", ""},     // not a side-car name
+		{"1.13.1", "torchvision", ""},      // not in the matrix
 	} {
 		if got := c.SidecarVersion(pep440.MustParse(tc.torch), tc.sidecar); got != tc.want {
 			t.Errorf("SidecarVersion(%s, %s) = %q, want %q", tc.torch, tc.sidecar, got, tc.want)
@@ -176,7 +183,7 @@ func TestLoadMergesTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Torch.Sidecars) == 0 || c.Torch.Preinstalled != "2.11.0" {
+	if len(c.Torch.Sidecars) == 0 || c.Torch.Preinstalled != "2.13.0" {
 		t.Errorf("keys absent from the override must stay: %+v", c.Torch)
 	}
 }

@@ -26,7 +26,10 @@
 //   - data.pyg.org: whl/torch-{X.Y}.0+{cuABC}/{file} (domain-facts.md §2.2,
 //     as in the corpus Space 071-pshuman-hf);
 //   - the Blackwell dataset: wheels/{cell}/{file}, every cell shipping the
-//     same packages (zerogpu-rules.md).
+//     same packages (zerogpu-rules.md);
+//   - mjun0812/flash-attention-prebuild-wheels, FlashAttention-2 for torch
+//     2.12 and 2.13 (linux_x86_64 names): the releases zerogpu-rules.md
+//     (Update 2026-12-07) names, v0.9.17 for torch 2.12 and v0.9.47 for 2.13.
 //
 // The note column says where the filename and the URL come from.
 package main
@@ -67,7 +70,9 @@ var githubRepos = map[string]string{
 var (
 	officialLabel = regexp.MustCompile(`\+cu\d+torch\d+\.\d+cxx11abi(TRUE|FALSE)-`)
 	// torch_scatter-2.1.2+pt28cu126-cp310-cp310-linux_x86_64.whl
-	pygName = regexp.MustCompile(`^(torch_scatter|torch_sparse|torch_cluster|torch_spline_conv|pyg_lib)-[^-+]+\+pt(\d)(\d+)(cu\d+|cpu)-[^-]+-[^-]+-linux_x86_64\.whl$`)
+	// flash_attn-2.8.3+cu130torch2.13-cp312-cp312-linux_x86_64.whl
+	mjunName = regexp.MustCompile(`^flash_attn-[^-+]+\+cu\d+torch2\.(12|13)-cp\d+-cp\d+-linux_x86_64\.whl$`)
+	pygName  = regexp.MustCompile(`^(torch_scatter|torch_sparse|torch_cluster|torch_spline_conv|pyg_lib)-[^-+]+\+pt(\d)(\d+)(cu\d+|cpu)-[^-]+-[^-]+-linux_x86_64\.whl$`)
 )
 
 // blackwellCells are the cells of the dataset (zerogpu-rules.md).
@@ -80,7 +85,17 @@ const blackwellRepo = "datasets/multimodalart/zerogpu-blackwell-wheels"
 var documented = []struct{ url, where string }{
 	{"https://github.com/mjun0812/flash-attention-prebuild-wheels/releases/download/v0.9.4/flash_attn-2.8.3+cu130torch2.11-cp310-cp310-linux_x86_64.whl",
 		"domain-facts.md §2.1 (mjun0812 example URL)"},
+	{"https://github.com/mjun0812/flash-attention-prebuild-wheels/releases/download/v0.9.47/flash_attn-2.8.3+cu130torch2.13-cp312-cp312-linux_x86_64.whl",
+		"zerogpu-rules.md Update 2026-12-07 (mjun0812 example URL)"},
+	{"https://github.com/mjun0812/flash-attention-prebuild-wheels/releases/download/v0.9.17/flash_attn-2.8.3+cu130torch2.12-cp310-cp310-linux_x86_64.whl",
+		"zerogpu-rules.md Update 2026-12-07 (mjun0812 example URL)"},
 }
+
+// mjunTags are the mjun0812 releases of the torch 2.12 and 2.13 wheels
+// (zerogpu-rules.md Update 2026-12-07, from its doc/packages.md).
+var mjunTags = map[string]string{"12": "v0.9.17", "13": "v0.9.47"}
+
+const mjunRepo = "mjun0812/flash-attention-prebuild-wheels"
 
 func main() {
 	sharedDir := flag.String("shared", filepath.Join("..", "..", "shared"), "the shared reference folder")
@@ -116,6 +131,15 @@ func main() {
 				url:  fmt.Sprintf("https://github.com/%s/releases/download/%s/%s", repo, tag, name),
 				kind: "github", location: repo, path: tag, confidence: "inf",
 				note: "filename in " + realList + "; URL: release tag v{version} per setup.py BASE_WHEEL_URL (domain-facts.md §1.1)",
+			})
+		}
+		if m := mjunName.FindStringSubmatch(name); m != nil {
+			tag := mjunTags[m[1]]
+			add(row{
+				pkg: "flash-attn", file: name,
+				url:  fmt.Sprintf("https://github.com/%s/releases/download/%s/%s", mjunRepo, tag, name),
+				kind: "github", location: mjunRepo, path: tag, confidence: "inf",
+				note: "filename in " + realList + "; URL: release " + tag + " for torch 2." + m[1] + " (zerogpu-rules.md Update 2026-12-07)",
 			})
 		}
 		if m := pygName.FindStringSubmatch(name); m != nil {

@@ -109,6 +109,9 @@ func TestSnapshotLister(t *testing.T) {
 		{"torch_scatter", "torch_scatter-2.1.2+pt21cu121-cp310-cp310-linux_x86_64.whl", "data.pyg.org (catalog snapshot "},
 		{"flash-attn", "flash_attn-2.8.3+cu130torch2.11-cp310-cp310-linux_x86_64.whl", "github.com/mjun0812/flash-attention-prebuild-wheels@v0.9.4 (catalog snapshot "},
 		{"flash-attn", "flash_attn-2.8.3-cp310-cp310-linux_x86_64.whl", "hf.co/datasets/multimodalart/zerogpu-blackwell-wheels (catalog snapshot "},
+		{"flash-attn", "flash_attn-2.8.3+cu130torch2.13-cp312-cp312-linux_x86_64.whl", "github.com/mjun0812/flash-attention-prebuild-wheels@v0.9.47 (catalog snapshot 2026-12-07, URL from a cited source)"},
+		{"flash-attn", "flash_attn-2.8.3+cu130torch2.12-cp312-cp312-linux_x86_64.whl", "github.com/mjun0812/flash-attention-prebuild-wheels@v0.9.17 (catalog snapshot 2026-12-07, inferred"},
+		{"flash-attn", "flash_attn-2.7.4+cu126torch2.13-cp310-cp310-linux_x86_64.whl", "github.com/mjun0812/flash-attention-prebuild-wheels@v0.9.47 (catalog snapshot "},
 		{"pytorch3d", "", ""},
 	}
 	for _, tt := range tests {

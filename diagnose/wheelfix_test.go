@@ -45,7 +45,7 @@ func TestTorchFromLog(t *testing.T) {
 		{"installed wins over later metadata", "Successfully installed torch-2.9.1\n  Downloading torch-2.10.0-cp312-cp312-manylinux_2_28_x86_64.whl.metadata (30 kB)\n",
 			want{"2.9.1", "3.12", "flash_attn-2.7.3+cu12torch2.9cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", "2.9.1", "zgpu wheel find flash-attn --python 3.12 --torch 2.9", ""}},
 		{"no torch in the log", "",
-			want{"", "", "flash_attn-2.7.3+cu12torch2.11cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", "2.11.0", "zgpu wheel find flash-attn --python 3.10 --torch 2.11", "preinstalled"}},
+			want{"", "", "flash_attn-2.7.3+cu12torch2.13cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", "2.13.0", "zgpu wheel find flash-attn --python 3.10 --torch 2.13", "preinstalled"}},
 	}
 	c := testCatalog()
 	for _, tt := range tests {

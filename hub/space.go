@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/fetch"
+	"github.com/zgpu/zgpu/index"
 )
 
 // A Space reference names a Space on the Hub, in any of the forms a user
@@ -62,7 +63,7 @@ func ParseSpaceRef(s string) (Repo, error) {
 		}
 		parts = parts[:2]
 	}
-	if len(parts) != 2 || !validPart(parts[0]) || !validPart(parts[1]) {
+	if len(parts) != 2 || !index.ValidRepoPart(parts[0]) || !index.ValidRepoPart(parts[1]) {
 		return Repo{}, bad
 	}
 	if rev == "" {

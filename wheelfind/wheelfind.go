@@ -17,6 +17,10 @@
 //   - PyPI torch 2.7 and later use the C++11 ABI, 2.6 and earlier the old
 //     one: when the query names a torch but no ABI, the ABI follows.
 //
+// A wheel built for another torch minor fits when Query.ExtensionRunsOn says
+// that minor's extension ABI carries over (it ranks after the wheels built
+// for the query's own minor).
+//
 // The Blackwell dataset's cells are torch-minor tolerant (zerogpu-rules.md:
 // a pt212 cell runs on the torch-2.11 runtime): for the Hub repositories
 // named in Query.TorchMinorTolerant, a wheel whose filename names no torch
@@ -88,6 +92,12 @@ type Query struct {
 	// as the ZeroGPU catalog records it): a wheel listed there under a cell
 	// built for the next torch minor also fits Torch (cudalabel.TolerantCell).
 	TorchMinorTolerant []string
+	// ExtensionRunsOn, when set, says whether a CUDA extension built for
+	// torch built (major, minor) loads on torch target of another minor
+	// (the ZeroGPU catalog's extension ABI rule, catalog.ExtensionRunsOn:
+	// wheels for 2.10-2.12 load on 2.11/2.12, nothing else on 2.13). Unset,
+	// a wheel that states a torch fits that torch minor only.
+	ExtensionRunsOn func(built, target [2]int) bool
 }
 
 // tolerates reports whether f was listed by a Hub repository of
@@ -324,6 +334,11 @@ func needsReasons(w wheeltags.Wheel, n cudalabel.Needs, q Query) []string {
 	cuda := q.CUDA[0]
 	if cuda == 0 {
 		cuda = n.CUDAMajor
+	}
+	if n.HasTorch() && q.Torch[0] != 0 && q.ExtensionRunsOn != nil &&
+		q.ExtensionRunsOn([2]int{n.TorchMajor, n.TorchMinor}, q.Torch) {
+		// Built for another torch minor of the same extension ABI.
+		tm, tn = n.TorchMajor, n.TorchMinor
 	}
 	_, reasons := n.Fits(tm, tn, cuda, q.abi(), q.GPUArch)
 	arch := archNumber(q.GPUArch)

@@ -201,7 +201,11 @@ func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string)
 			needs = n
 		}
 	}
-	ok, reasons := needs.Fits(q.Torch[0], q.Torch[1], q.CUDA[0], q.ABI, q.GPUArch)
+	tm, tn := q.Torch[0], q.Torch[1]
+	if needs.HasTorch() && p.c.ExtensionRunsOn([2]int{needs.TorchMajor, needs.TorchMinor}, q.Torch) {
+		tm, tn = needs.TorchMajor, needs.TorchMinor // same extension ABI
+	}
+	ok, reasons := needs.Fits(tm, tn, q.CUDA[0], q.ABI, q.GPUArch)
 	if _, paired := p.c.Pairing(e.name); paired {
 		if spec, source, known := p.c.SidecarSpec(t, e.name); known && !spec.Contains(e.wheel.Version, true) {
 			ok = false

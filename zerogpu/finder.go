@@ -126,6 +126,7 @@ func (f *SourceFinder) wheelQuery(q WheelQuery) wheelfind.Query {
 		Platform: wheeltags.Target{Python: q.Python, Glibc: glibc, Arch: f.Catalog.Platform.Arch},
 		Torch:    q.Torch, CUDA: q.CUDA, ABI: q.ABI, GPUArch: q.GPUArch,
 		TorchMinorTolerant: TorchMinorTolerant(f.Catalog),
+		ExtensionRunsOn:    f.Catalog.ExtensionRunsOn,
 	}
 }
 

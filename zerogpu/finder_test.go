@@ -44,16 +44,27 @@ func TestOfflineSnapshot(t *testing.T) {
 	const bw = "hf.co/datasets/multimodalart/zerogpu-blackwell-wheels"
 	// "pkg cpXY torch" -> the chosen wheel: its Hub cell, or its filename.
 	want := map[string]string{
-		"flash-attn cp310 2.8.0":    "pt28-cu128-cp310",
-		"flash-attn cp310 2.9.1":    "pt291-cu128-cp310",
-		"flash-attn cp310 2.10.0":   "pt210-cu128-cp310",
-		"flash-attn cp310 2.11.0":   "pt212-cu130-cp310", // torch-minor tolerant
-		"flash-attn cp312 2.8.0":    "pt28-cu128-cp312",
-		"flash-attn cp312 2.9.1":    "flash_attn-2.8.3+cu12torch2.9cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
-		"flash-attn cp312 2.10.0":   "flash_attn-2.8.1+cu12torch2.10cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
-		"flash-attn cp312 2.11.0":   "pt211-cu130-cp312", // the exact cell before pt212
+		"flash-attn cp310 2.8.0":  "pt28-cu128-cp310",
+		"flash-attn cp310 2.9.1":  "pt291-cu128-cp310",
+		"flash-attn cp310 2.10.0": "pt210-cu128-cp310",
+		"flash-attn cp310 2.11.0": "pt212-cu130-cp310", // torch-minor tolerant
+		"flash-attn cp312 2.8.0":  "pt28-cu128-cp312",
+		"flash-attn cp312 2.9.1":  "flash_attn-2.8.3+cu12torch2.9cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
+		"flash-attn cp312 2.10.0": "flash_attn-2.8.1+cu12torch2.10cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
+		"flash-attn cp312 2.11.0": "pt211-cu130-cp312", // the exact cell before pt212
+		"flash-attn cp310 2.12.1": "pt212-cu130-cp310",
+		"flash-attn cp312 2.12.1": "pt212-cu130-cp312",
+		// No pt213 cell: the mjun0812 wheel built for 2.13 (v0.9.47).
+		"flash-attn cp310 2.13.0":   "flash_attn-2.8.3+cu130torch2.13-cp310-cp310-linux_x86_64.whl",
+		"flash-attn cp312 2.13.0":   "flash_attn-2.8.3+cu130torch2.13-cp312-cp312-linux_x86_64.whl",
 		"causal-conv1d cp312 2.9.1": "causal_conv1d-1.6.2.post1+cu12torch2.9cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
-		"nvdiffrast cp312 2.11.0":   "nvdiffrast-0.4.0+torch2.11.0.cu130-cp312-cp312-linux_x86_64.whl",
+		// Built for torch 2.10: loads on 2.11 and 2.12 (extension ABI), not 2.13.
+		"causal-conv1d cp312 2.11.0": "causal_conv1d-1.7.0+cu13torch2.10cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
+		"causal-conv1d cp312 2.12.1": "causal_conv1d-1.7.0+cu13torch2.10cxx11abiTRUE-cp312-cp312-linux_x86_64.whl",
+		"mamba-ssm cp310 2.11.0":     "mamba_ssm-2.3.2.post1+cu13torch2.10cxx11abiTRUE-cp310-cp310-linux_x86_64.whl",
+		"mamba-ssm cp310 2.12.1":     "mamba_ssm-2.3.2.post1+cu13torch2.10cxx11abiTRUE-cp310-cp310-linux_x86_64.whl",
+		"nvdiffrast cp312 2.11.0":    "nvdiffrast-0.4.0+torch2.11.0.cu130-cp312-cp312-linux_x86_64.whl",
+		"nvdiffrast cp312 2.12.1":    "nvdiffrast-0.4.0+torch2.11.0.cu130-cp312-cp312-linux_x86_64.whl",
 	}
 	// What a failure must name among its nearest wheels (has), and must not
 	// (hasNot).
@@ -69,6 +80,8 @@ func TestOfflineSnapshot(t *testing.T) {
 		"torch-sparse cp310 2.9.1": {has: "torch_sparse-0.6.18+pt26cu124-cp310-cp310-linux_x86_64.whl: built for torch 2.6", hasNot: "knows no"},
 		// No source in the catalog: nothing was left unsearched.
 		"simple-knn cp310 2.11.0": {hasNot: "catalog snapshot"},
+		// The extension ABI break: the torch 2.10 wheel does not load on 2.13.
+		"mamba-ssm cp310 2.13.0": {has: "mamba_ssm-2.3.2.post1+cu13torch2.10cxx11abiTRUE-cp310-cp310-linux_x86_64.whl: built for torch 2.10, target has torch 2.13"},
 	}
 	var pkgs []string
 	for _, p := range c.Packages {

@@ -46,6 +46,8 @@ func sidecarIndex() *memIndex {
 	m := &memIndex{}
 	m.add("torch", "2.10.0")
 	m.add("torch", "2.11.0")
+	m.add("torch", "2.12.1")
+	m.add("torch", "2.13.0")
 	m.add("torchaudio", "2.10.0", "torch==2.10.0")
 	m.add("torchaudio", "2.11.0")
 	m.add("torchcodec", "0.10.0")
@@ -139,7 +141,7 @@ func TestLockSidecarMissing(t *testing.T) {
 		t.Fatalf("Lock succeeded: %v", r.Lines)
 	}
 	got := r.Problems[0].Fixes[0]
-	want := "the index has no torchaudio built for torch 2.10.0 (torchaudio==2.10.0; it has 2.11.0): pin torch==2.11.0, whose torchaudio it has (or `zgpu deps resolve --torch 2.11.0`)"
+	want := "the index has no torchaudio built for torch 2.10.0 (torchaudio==2.10.0; it has 2.11.0): pin torch==2.13.0, whose torchaudio it has (or `zgpu deps resolve --torch 2.13.0`)"
 	if got != want {
 		t.Errorf("first fix:\n got %s\nwant %s", got, want)
 	}

@@ -124,13 +124,15 @@ func TestPlan(t *testing.T) {
 			torchIs: "2.8.0",
 		},
 		{
-			// torch 2.11 has no wheel; the cu13 wheel for torch 2.10 does
-			// not fit torch 2.10's PyPI build, which is CUDA 12.8.
+			// No wheel for torch 2.13 or 2.12 here; the cu13 wheel for torch
+			// 2.10 loads on 2.12 (same extension ABI, catalog extension_abi)
+			// and 2.12's PyPI build is CUDA 13.0; it does not fit torch
+			// 2.10's own PyPI build, which is CUDA 12.8.
 			name:    "unpinned torch: the highest allowed that a wheel fits",
 			lines:   []string{"torch", "flash-attn"},
 			python:  "3.12",
-			want:    []string{"flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.9cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", "torch==2.9.1"},
-			torchIs: "2.9.1",
+			want:    []string{"flash-attn @ " + ghFA + "flash_attn-2.8.3+cu13torch2.10cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", "torch==2.12.1"},
+			torchIs: "2.12.1",
 		},
 		{
 			name:    "the user's own wheel fits: kept, torch follows it",

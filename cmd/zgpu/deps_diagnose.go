@@ -20,6 +20,7 @@ type depsDiagnoseOptions struct {
 	g       *globalOptions
 	catalog catalogOptions
 	JSON    bool
+	space   spaceLogOptions // for a Space reference
 }
 
 const depsDiagnoseLong = `Explain a failed Hugging Face Space build (or a crashed app) from its log: the
@@ -89,15 +90,18 @@ the log cannot be read; 2 on a usage error.
 func newDepsDiagnoseCmd(g *globalOptions) *cobra.Command {
 	o := &depsDiagnoseOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "diagnose [BUILD_LOG]",
+		Use:   "diagnose [BUILD_LOG|SPACE]",
 		Short: "Explain a failed Space build or runtime log",
-		Long:  depsDiagnoseLong,
+		Long:  depsDiagnoseLong + "\n\n" + depsDiagnoseSpaceHelp,
 		Example: `  # A log saved from the Space's Build tab
   zgpu deps diagnose build.log
 
   # From the clipboard or a pipe
   pbpaste | zgpu deps diagnose
   docker build . 2>&1 | zgpu deps diagnose -
+
+  # A Space on the Hub: its runtime, then its build or run log
+  zgpu deps diagnose alice/my-space
 
   # The first error's kind and commands
   zgpu deps diagnose --json build.log | jq '.findings[0] | {kind, commands}'`,
@@ -107,11 +111,15 @@ func newDepsDiagnoseCmd(g *globalOptions) *cobra.Command {
 			if len(args) == 1 {
 				path = args[0]
 			}
+			if r, ok := spaceRef(path); ok {
+				return runDiagnoseSpace(cmd.Context(), o, r)
+			}
 			return runDepsDiagnose(o, path)
 		},
 	}
 	o.catalog.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON (schema in the help above)")
+	o.space.addFlags(cmd.Flags())
 	return cmd
 }
 

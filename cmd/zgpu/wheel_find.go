@@ -247,6 +247,7 @@ func (o *wheelFindOptions) query(c *catalog.Catalog) (wheelfind.Query, error) {
 		GPUArch:  c.Platform.GPUArch,
 	}
 	q.TorchMinorTolerant = zerogpu.TorchMinorTolerant(c)
+	q.ExtensionRunsOn = c.ExtensionRunsOn
 	py := o.Python
 	if py == "" {
 		py = c.Python.Recommended

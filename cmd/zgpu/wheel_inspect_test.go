@@ -107,7 +107,7 @@ func TestWheelInspectJSON(t *testing.T) {
 func TestWheelInspectTorchWarnings(t *testing.T) {
 	const (
 		cuda11 = "built for CUDA 11, but torch 2.4's PyPI build uses CUDA 12 (cu121): it fails to load with undefined symbols"
-		no24   = "torch 2.4 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0): a Space cannot install the torch this wheel is built for"
+		no24   = "torch 2.4 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0, 2.12.1, 2.13.0): a Space cannot install the torch this wheel is built for"
 	)
 	tests := []struct {
 		name, arg string
@@ -119,7 +119,7 @@ func TestWheelInspectTorchWarnings(t *testing.T) {
 			[]string{"built with the pre-C++11 ABI (cxx11abiFALSE), but torch 2.8's PyPI build uses the C++11 ABI (cxx11abiTRUE): it fails to load with undefined symbols"}},
 		{"C++11 ABI for torch 2.6", "flash_attn-2.7.4.post1+cu12torch2.6cxx11abiTRUE-cp310-cp310-linux_x86_64.whl", []string{
 			"built with the C++11 ABI (cxx11abiTRUE), but torch 2.6's PyPI build uses the pre-C++11 ABI (cxx11abiFALSE): it fails to load with undefined symbols",
-			"torch 2.6 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0): a Space cannot install the torch this wheel is built for"}},
+			"torch 2.6 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0, 2.12.1, 2.13.0): a Space cannot install the torch this wheel is built for"}},
 		{"CUDA 13 for torch 2.11", "flash_attn-2.8.3+cu130torch2.11-cp312-cp312-linux_x86_64.whl", nil},
 		{"CUDA 12 for torch 2.11", "flash_attn-2.8.3+cu128torch2.11-cp312-cp312-linux_x86_64.whl",
 			[]string{"built for CUDA 12, but torch 2.11's PyPI build uses CUDA 13 (cu130): it fails to load with undefined symbols"}},
@@ -131,7 +131,7 @@ func TestWheelInspectTorchWarnings(t *testing.T) {
 			[]string{cuda11, no24}},
 		{"CPU build", "torch_scatter-2.1.2+pt28cpu-cp310-cp310-linux_x86_64.whl", []string{"a CPU-only build: its extensions do not use the GPU"}},
 		{"torch not in the matrix", "flash_attn-1.0.0+cu117torch1.13cxx11abiFALSE-cp310-cp310-linux_x86_64.whl",
-			[]string{"torch 1.13 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0): a Space cannot install the torch this wheel is built for"}},
+			[]string{"torch 1.13 is not on the ZeroGPU allow-list (2.8.0, 2.9.1, 2.10.0, 2.11.0, 2.12.1, 2.13.0): a Space cannot install the torch this wheel is built for"}},
 		{"torch wheel itself", "torch-2.4.0+cu118-cp310-cp310-linux_x86_64.whl", nil},
 		{"no label", "six-1.16.0-py2.py3-none-any.whl", nil},
 	}

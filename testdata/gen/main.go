@@ -229,6 +229,12 @@ func githubRepos(names []string) map[string][]ghRelease {
 		fmt.Sscanf(strings.SplitN(n, "+cu", 2)[1], "%d", &cu)
 		manylinux := strings.Contains(n, "manylinux")
 		switch {
+		case strings.Contains(n, "torch2.12"):
+			// zerogpu-rules.md Update 2026-12-07: torch 2.12 wheels in v0.9.17.
+			add("v0.9.17", "2026-06-10", n)
+		case strings.Contains(n, "torch2.13"):
+			// and torch 2.13 wheels in v0.9.47.
+			add("v0.9.47", "2026-08-20", n)
 		case isFA3:
 			add("v0.8.2", "2026-01-20", n)
 		case v == "2.7.4.post1":
