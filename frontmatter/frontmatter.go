@@ -21,12 +21,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/zgpu/zgpu/internal/inputfile"
 )
 
 // Frontmatter is the metadata block of a Space README.
@@ -75,7 +76,7 @@ func (f *Frontmatter) Get(key string) (Field, bool) {
 // README without frontmatter gives nil and no error. Errors are prefixed
 // with path:line:column.
 func ReadFile(path string) (*Frontmatter, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

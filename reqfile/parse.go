@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/pep508"
 )
 
@@ -84,7 +85,7 @@ type ParseOptions struct {
 	Getenv func(name string) (string, bool)
 	// NoIncludes records -r/-c lines without reading the files.
 	NoIncludes bool
-	// ReadFile reads included files; nil means os.ReadFile.
+	// ReadFile reads included files; nil means inputfile.ReadFile.
 	ReadFile func(path string) ([]byte, error)
 	// KeepGoing records a line pip rejects in File.Errors and reads on,
 	// instead of failing at the first one, so that a report can show
@@ -97,7 +98,7 @@ type ParseOptions struct {
 func ParseFile(path string, opts ParseOptions) (*File, error) {
 	read := opts.ReadFile
 	if read == nil {
-		read = os.ReadFile
+		read = inputfile.ReadFile
 	}
 	data, err := read(path)
 	if err != nil {
@@ -111,7 +112,7 @@ func ParseFile(path string, opts ParseOptions) (*File, error) {
 func Parse(name string, data []byte, opts ParseOptions) (*File, error) {
 	p := &parser{opts: opts, f: &File{}, seen: map[string]bool{}}
 	if p.opts.ReadFile == nil {
-		p.opts.ReadFile = os.ReadFile
+		p.opts.ReadFile = inputfile.ReadFile
 	}
 	if err := p.parse(name, data, false); err != nil {
 		return nil, err

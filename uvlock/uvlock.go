@@ -22,10 +22,10 @@ package uvlock
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
@@ -206,7 +206,7 @@ type rawFile struct {
 
 // Read reads and parses the uv.lock at path.
 func Read(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

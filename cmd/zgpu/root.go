@@ -200,11 +200,17 @@ func newRootCmd() *cobra.Command {
 	for _, f := range subcommands[""] {
 		root.AddCommand(f(g))
 	}
-	// "zgpu help foo" is a usage error too, not the root's help.
+	// "zgpu help foo" is a usage error too, not the root's help; so is
+	// "zgpu completion tcsh" (a shell cobra cannot write a script for).
 	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		if c.Name() == "help" {
+		switch c.Name() {
+		case "help":
 			c.Args = helpTopic
+		case "completion":
+			c.Args = unknownCommand
+			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		}
 	}
 	return root
