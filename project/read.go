@@ -113,7 +113,7 @@ func (p *Project) read(kind Kind, path string, opts LoadOptions) error {
 		}
 		p.addPyproject(f)
 	case Requirements, RequirementsIn, PreRequirements:
-		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv, KeepGoing: opts.KeepGoing})
+		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv, KeepGoing: opts.KeepGoing, Dir: p.Dir})
 		if err != nil {
 			return err
 		}
