@@ -31,7 +31,14 @@ const (
 	KindFlashAttnMissing Kind = "flash-attn-missing"    // flash_attn_varlen_func import error
 	KindNoKernelImage    Kind = "no-kernel-image"       // a kernel without sm_120 code (FA3 on Blackwell)
 	KindJinja2Unhashable Kind = "jinja2-dict-unhashable"
-	KindWeightsOnly      Kind = "weights-only-load" // torch.load weights_only; a code change
+	KindWeightsOnly      Kind = "weights-only-load"           // torch.load weights_only; a code change
+	KindABIBreak         Kind = "torch-extension-abi-break"   // a wheel built for an older torch on torch 2.13
+	KindTorchvisionOp    Kind = "torchvision-torch-mismatch"  // operator torchvision::nms does not exist
+	KindCusparseLt       Kind = "cusparselt-missing"          // libcusparseLt.so.0 not found
+	KindNoSpaces         Kind = "spaces-not-installed"        // No module named 'spaces'
+	KindNoGPUFunction    Kind = "no-gpu-function"             // No @spaces.GPU function detected during startup
+	KindTorchCodec       Kind = "torchaudio-needs-torchcodec" // torchaudio >= 2.9 load/save without TorchCodec or FFmpeg
+	KindPydanticMCPCap   Kind = "pydantic-above-mcp-cap"      // a pydantic pin above gradio[mcp]'s cap
 )
 
 // Report is the diagnosis of one log.
@@ -51,6 +58,13 @@ type Report struct {
 	Facts Facts `json:"facts"`
 	// Catalog is the date of the catalog the report was checked against.
 	Catalog string `json:"catalog"`
+	// LogAllowed is the torch allow-list the platform printed in the log
+	// ("Supported versions: 2.13.0, 2.12.1, ..."), newest first as printed;
+	// nil when the log prints none. When present it is used for the fix.
+	LogAllowed []string `json:"log_allowed,omitempty"`
+	// CatalogAllowed is the catalog's allow-list, set only when it differs
+	// from LogAllowed (the catalog is out of date: `zgpu catalog update`).
+	CatalogAllowed []string `json:"catalog_allowed,omitempty"`
 }
 
 // Explained reports whether at least one known failure was recognized.
@@ -121,11 +135,17 @@ func Diagnose(log []byte, c *catalog.Catalog) *Report {
 		c = catalog.Default()
 	}
 	lines := splitLines(log)
+	r := &Report{Lines: countLines(log), Catalog: c.Meta.Date}
+	c = trustLog(lines, c, r)
 	s := newScan(lines, c)
 	s.run()
-	r := &Report{Lines: countLines(log), Facts: s.facts(), Catalog: c.Meta.Date}
+	r.Facts = s.facts()
 	for _, g := range s.groups() {
-		r.Findings = append(r.Findings, explain(g, s, c))
+		f := explain(g, s, c)
+		if f.Kind == KindTorchNotAllowed {
+			f.Fix += staleNote(r)
+		}
+		r.Findings = append(r.Findings, f)
 	}
 	if e, ok := s.firstError(); ok {
 		r.FirstError = &e

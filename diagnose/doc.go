@@ -31,6 +31,11 @@
 // variable is not set") means a source build of an extension during the
 // build and a JIT compilation at run time.
 //
+// The platform's own list of allowed torch versions, when the log prints it
+// ("CONFIG_ERROR: ... Supported versions: 2.13.0, 2.12.1, ..."), is trusted
+// over the catalog's for the whole report (the catalog is dated and may lag);
+// when the two differ the fix says so and names `zgpu catalog update`.
+//
 // Some lines only add evidence ("Guessing wheel URL:" is printed by every
 // flash-attn build, also the successful ones); some are symptoms that rank
 // after any error (pip's backtracking notices). The first error in the log is

@@ -75,6 +75,15 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 			req, inFile := s.reqs["gradio"]
 			gradioVars(vars, cl.gradio, s.sdkGradio, req, inFile)
 		case KindSDKConflict:
+			if cap, pin, ok := pydanticAboveCap(cs, s.packages); ok {
+				f.Kind = KindPydanticMCPCap
+				vars["cap"], vars["pin"] = cap, pin
+				vars["sdk_version"] = s.sdkGradio
+				if vars["sdk_version"] == "" {
+					vars["sdk_version"] = "<sdk_version>"
+				}
+				break
+			}
 			// zerogpu-rules.md: gradio[mcp] needs uvicorn>=0.31.1 and
 			// pydantic>=2.11.10; worth saying only when one is the pin.
 			if slices.Contains(cl.offenders, "uvicorn") || slices.Contains(cl.offenders, "pydantic") {
@@ -98,6 +107,17 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 			}
 		}
 		explainSymbol(g.pkg, vars, s, c)
+	case KindABIBreak:
+		explainABIBreak(g, vars, s, c)
+	case KindTorchvisionOp:
+		explainTorchvision(vars, s, c)
+	case KindNoSpaces:
+		vars["spaces_version"] = c.Spaces.Version
+	case KindTorchCodec:
+		vars["torchaudio_version"] = s.packages["torchaudio"]
+		if vars["torchaudio_version"] == "" {
+			vars["torchaudio_version"] = ">= 2.9"
+		}
 	case KindTorchDowngraded:
 		if s.torch != "" {
 			vars["torch_note"] = " (this log installs torch " + s.torch + ")"

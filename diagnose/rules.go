@@ -32,6 +32,8 @@ const (
 	srcSetupPy   = "domain-facts.md §1.1 (Dao-AILab/flash-attention setup.py v2.5.0..v2.8.3.post1, 2026-08)"
 	srcPip       = "pip 24 resolver and build output (pip/_internal, 2024-2026)"
 	srcRulesReqs = "zerogpu-rules.md, What the platform installs itself (huggingface/skills references/requirements.md, 2026-07)"
+	srcUpdate    = "zerogpu-rules.md, Update 2026-12-07 (public Space build logs of 2026-09, pytorch/pytorch RELEASE.md)"
+	srcAudio     = "pytorch/audio installation docs and PR #4212 (torchaudio 2.9 moved load/save to TorchCodec); meta-pytorch/torchcodec README (FFmpeg 4-7 required)"
 )
 
 // rule is one row of the table of known log patterns: the text that appears,
@@ -45,6 +47,9 @@ type rule struct {
 	phase phase
 	// any: the line matches when it contains one of these strings.
 	any []string
+	// not: the line does not match when it also contains one of these (a
+	// more precise rule explains it).
+	not []string
 	// pkgOnly: the line counts only when the package being installed at that
 	// point (see scanner.pkg) needs a prebuilt CUDA wheel.
 	pkgOnly bool
@@ -111,7 +116,18 @@ var rules = []rule{
 		"pip is still looking at multiple versions of",
 	}},
 	// Runtime errors caused by dependencies.
-	{kind: KindUndefinedSymbol, level: levelError, any: []string{"undefined symbol"}},
+	{kind: KindABIBreak, level: levelError, any: []string{"materialize_cow_storage", "c10_cuda_check_implementation"}},
+	{kind: KindUndefinedSymbol, level: levelError, any: []string{"undefined symbol"},
+		not: []string{"materialize_cow_storage", "c10_cuda_check_implementation"}},
+	{kind: KindTorchvisionOp, level: levelError, any: []string{"operator torchvision::nms does not exist", "operator torchvision::"},
+		not: []string{"(torchvision::"}},
+	{kind: KindCusparseLt, level: levelError, any: []string{"libcusparseLt.so.0: cannot open shared object file"}},
+	{kind: KindNoSpaces, level: levelError, any: []string{"No module named 'spaces'", `No module named "spaces"`}},
+	{kind: KindNoGPUFunction, level: levelError, any: []string{"No @spaces.GPU function detected during startup"}},
+	{kind: KindTorchCodec, level: levelError, any: []string{
+		"TorchCodec is required for", "Could not load libtorchcodec", "torchcodec is not installed",
+		"No module named 'torchcodec'",
+	}},
 	{kind: KindHfFolder, level: levelError, any: []string{"cannot import name 'HfFolder'"}},
 	{kind: KindTorchDowngraded, level: levelError, any: []string{"cannot import name 'is_traceable_wrapper_subclass'"}},
 	{kind: KindFlashAttnMissing, level: levelError, any: []string{
@@ -252,6 +268,54 @@ var templates = map[Kind]template{
 		fix:      "Pin jinja2<3.2 and starlette<0.40, or raise sdk_version in README.md to a newer gradio.",
 		commands: []string{"zgpu deps resolve -o requirements.txt"},
 		source:   srcRules,
+	},
+	KindABIBreak: {
+		title:    "{library} was built for an older torch; torch 2.13 broke the extension ABI",
+		cause:    "{library} ({pkg}) needs a symbol that torch 2.13 no longer exports (materialize_cow_storage / c10_cuda_check_implementation): CUDA wheels built for torch 2.10-2.12 load on 2.11 and 2.12 but not on 2.13{wheel_label}.",
+		fix:      "Install a {pkg} wheel built for torch 2.13, or pin torch==2.12.1 (the wheels built for 2.10-2.12 load on it).{suggestion}",
+		commands: []string{"zgpu deps resolve -o requirements.txt", "zgpu wheel find {pkg} --python {python} --torch 2.13", "zgpu deps resolve --torch 2.12.1 -o requirements.txt"},
+		source:   srcUpdate + "; catalog [[extension_abi]]",
+	},
+	KindTorchvisionOp: {
+		title:    "torchvision is built for another torch minor",
+		cause:    "torchvision's C++ operators (torchvision::nms) failed to register: the installed torchvision{tv_version} is built for another torch minor than the installed torch{torch_note}. Each torchvision release is built for exactly one torch release.",
+		fix:      "Pin torchvision to the release built for your torch{tv_fix} (zgpu pins side-cars with torch).",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcUpdate + "; catalog torch-matrix.csv",
+	},
+	KindCusparseLt: {
+		title:    "torch cannot find its CUDA library libcusparseLt",
+		cause:    "torch's CUDA build links libcusparseLt.so.0, which the nvidia-cusparselt package (-cu12 for CUDA 12 builds, -cu13 for CUDA 13) installs as a dependency of the PyPI torch wheel: torch came from a direct wheel URL or another index without its nvidia dependencies, was installed with --no-deps, or a pin of an nvidia-* package or another torch build replaced it.",
+		fix:      "Pin torch from PyPI to an allowed version (no +cuXXX URL, no --no-deps) so that pip installs its nvidia-* dependencies, and drop pins of nvidia-* packages.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   "domain-facts.md §3 (torch 2.11+ requires nvidia-cusparselt-cu13; CUDA 12 builds nvidia-cusparselt-cu12)",
+	},
+	KindNoSpaces: {
+		title:    "the app imports spaces, which is not installed",
+		cause:    "the spaces package is installed by the platform's builder in Gradio SDK Spaces (spaces=={spaces_version}, in the same pip call as requirements.txt). It is missing in a Docker or Streamlit Space, in a local run, or when the build image predates it.",
+		fix:      "For a Gradio SDK Space on ZeroGPU, nothing to pin: check that README.md says sdk: gradio. Elsewhere (Docker, local), add spaces to the requirements (zgpu deps resolve --emit-preinstalled keeps it), or guard the import.",
+		commands: []string{"zgpu deps resolve --emit-preinstalled -o requirements.txt"},
+		source:   "zerogpu-rules.md, Update 2026-12-07 (the builder installs spaces==0.51.3); catalog [builder]",
+	},
+	KindNoGPUFunction: {
+		title:  "ZeroGPU found no @spaces.GPU function at startup",
+		cause:  "a ZeroGPU Space must decorate at least one function with @spaces.GPU before the app starts; the platform stops the app (RUNTIME_ERROR) when it finds none: the decorator is missing, applied inside a function that never ran at import, or the module that defines it was not imported.",
+		fix:    "A code change, outside zgpu's reach: import spaces and decorate the function that uses the GPU with @spaces.GPU at module level (or switch the Space's hardware away from ZeroGPU).",
+		source: srcUpdate,
+	},
+	KindTorchCodec: {
+		title:    "torchaudio {torchaudio_version} loads and saves audio through TorchCodec",
+		cause:    "since torchaudio 2.9, torchaudio.load and torchaudio.save call TorchCodec, which needs the torchcodec package (built for your torch minor) and the FFmpeg libraries on the system; one of them is missing.",
+		fix:      "Add torchcodec (the release built for your torch: >= 0.12 for torch >= 2.11) to requirements.txt and ffmpeg to packages.txt; or load audio with soundfile/librosa instead.",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcAudio + "; catalog [[pairings]] torchcodec",
+	},
+	KindPydanticMCPCap: {
+		title:    "pydantic is pinned above the cap of gradio[mcp]",
+		cause:    "{conflict_summary} The builder installs gradio[oauth,mcp]=={sdk_version} in the same pip call as requirements.txt, and gradio's mcp extra caps pydantic ({cap}); the pin {pin} is above it.",
+		fix:      "Unpin pydantic, or pin a version within {cap} (the SDK brings a compatible one).",
+		commands: []string{"zgpu deps resolve -o requirements.txt"},
+		source:   srcUpdate + "; catalog [builder]",
 	},
 	KindWeightsOnly: {
 		title:  "torch.load refuses a full pickle (weights_only)",

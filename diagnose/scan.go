@@ -89,7 +89,7 @@ func (s *scan) match(i int, ln line) {
 		if r.phase == buildPhase && s.phase == runtimePhase || r.phase == runtimePhase && s.phase != runtimePhase {
 			continue
 		}
-		if !containsAny(ln.text, r.any) {
+		if !containsAny(ln.text, r.any) || containsAny(ln.text, r.not) {
 			continue
 		}
 		pkgs := []string{s.pkgFor(r.kind, ln.text)}
@@ -130,7 +130,7 @@ func (s *scan) pkgFor(k Kind, text string) string {
 		if m := reNoDist.FindStringSubmatch(text); m != nil {
 			return pep508.NormalizeName(m[1])
 		}
-	case KindUndefinedSymbol:
+	case KindUndefinedSymbol, KindABIBreak:
 		if m := reSO.FindStringSubmatch(text); m != nil {
 			return soPackage(m[1])
 		}

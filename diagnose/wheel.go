@@ -10,6 +10,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
+	ztarget "github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -73,6 +74,16 @@ type target struct {
 	torchKnown bool
 }
 
+// of returns the target as the one target type: the GPU architecture is not
+// checked (the catalog's minimum versions for the GPU are).
+func (t target) of(c *catalog.Catalog) ztarget.Target {
+	tg := ztarget.For(c, t.python)
+	tg.GPUArch = ""
+	tm, tn := t.torch.MajorMinor()
+	tg.Torch, tg.CUDA, tg.ABI = [2]int{tm, tn}, [2]int{t.cudaMajor, 0}, t.abi
+	return tg
+}
+
 func (t target) String() string {
 	tm, tn := t.torch.MajorMinor()
 	return fmt.Sprintf("Python %s, torch %d.%d, CUDA %d, %s ABI", t.python, tm, tn, t.cudaMajor, t.abi)
@@ -82,20 +93,15 @@ func (t target) String() string {
 // the catalog's family matrix states them; the ABI falls back to PyPI's rule
 // (C++11 ABI from torch 2.7) and CUDA to 12.
 func torchFacts(c *catalog.Catalog, v pep440.Version) (major, minor int, abi cudalabel.ABI) {
-	major, minor = 12, 8
-	abi = cudalabel.ABIFalse
-	if maj, mn := v.MajorMinor(); maj > 2 || maj == 2 && mn >= 7 {
-		abi = cudalabel.ABITrue
+	abi, cuda := ztarget.TorchBuild(c, v)
+	if abi == cudalabel.ABIUnknown {
+		maj, mn := v.MajorMinor()
+		abi = ztarget.PyPIABI([2]int{maj, mn})
 	}
-	if row, ok := c.FamilyOf(v); ok {
-		if m, n := row.CUDA(); m > 0 {
-			major, minor = m, n
-		}
-		if a := row.ABI(); a != cudalabel.ABIUnknown {
-			abi = a
-		}
+	if cuda[0] > 0 {
+		return cuda[0], cuda[1], abi
 	}
-	return major, minor, abi
+	return 12, 8, abi
 }
 
 // defaultAllowed returns the torch to pin when nothing points at one: the
@@ -362,16 +368,15 @@ func (f fitting) suggestion() *Suggestion {
 // GitHub releases, then other hosts; newer versions first; only versions at
 // or above the catalog's minimum for the ZeroGPU GPU when it states one.
 func fittingWheels(pkg string, t target, c *catalog.Catalog) []fitting {
-	cpTag := ""
-	if tag, err := pythonTag(t.python); err == nil {
-		cpTag = tag
-	}
-	tmaj, tmin := t.torch.MajorMinor()
+	tg := t.of(c)
 	minV := minVersionForGPU(pkg, c)
 	var cands []fitting
 	for _, sw := range c.SnapshotFor(pkg) {
 		w, err := wheeltags.ParseWheelFilename(sw.Filename)
-		if err != nil || !installsOn(w, cpTag) {
+		if err != nil {
+			continue
+		}
+		if _, bad := tg.FitsTags(w); bad != nil && tg.Python != [2]int{} {
 			continue
 		}
 		n := cudalabel.FromWheel(w)
@@ -387,7 +392,7 @@ func fittingWheels(pkg string, t target, c *catalog.Catalog) []fitting {
 		if !n.HasTorch() || !n.HasCUDA() && rank != 0 {
 			continue
 		}
-		if ok, _ := n.Fits(tmaj, tmin, t.cudaMajor, t.abi, ""); !ok {
+		if len(tg.Label(n)) > 0 {
 			continue
 		}
 		if rank != 0 {
@@ -430,24 +435,4 @@ func minVersionForGPU(pkg string, c *catalog.Catalog) pep440.Version {
 		v, _ = pep440.Parse(p.MinVersionForGPU)
 	}
 	return v
-}
-
-// installsOn reports whether a wheel installs on CPython cpTag on Linux x86_64.
-func installsOn(w wheeltags.Wheel, cpTag string) bool {
-	for _, tag := range w.Tags {
-		if tag.Platform != "linux_x86_64" && !strings.HasSuffix(tag.Platform, "_x86_64") || strings.HasPrefix(tag.Platform, "musllinux") {
-			continue
-		}
-		if cpTag == "" || tag.Interpreter == cpTag {
-			return true
-		}
-		if tag.ABI == "abi3" {
-			have, ok1 := cpMinor(tag.Interpreter)
-			want, ok2 := cpMinor(cpTag)
-			if ok1 && ok2 && have <= want {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -5,17 +5,10 @@
 //
 // It reads sources only through index.Lister (package pypi, github, hub
 // listers), so it has no network code of its own. Each file is judged by
-// its filename (PEP 427 tags through wheeltags), by the local version label
-// and the Hub cell it was listed under (cudalabel), and by a few facts that
-// no label states (domain-facts.md §1.2-1.3):
-//
-//   - FlashAttention 3 (flash-attn-3) runs on Hopper (sm90) only;
-//   - CUDA can compile for sm100 and sm120 (Blackwell) only from 12.8 on,
-//     so a wheel built with an older CUDA has no kernels for them; official
-//     flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older
-//     (their "cu12" label does not say);
-//   - PyPI torch 2.7 and later use the C++11 ABI, 2.6 and earlier the old
-//     one: when the query names a torch but no ABI, the ABI follows.
+// target.Target.Fits: its filename (PEP 427 tags through wheeltags), the local
+// version label and the Hub cell it was listed under (cudalabel), and the
+// facts that no label states (target.BuiltinRules: FlashAttention 3 on
+// Hopper only, no Blackwell kernels before CUDA 12.8, PyPI torch's C++ ABI).
 //
 // A wheel built for another torch minor fits when Query.ExtensionRunsOn says
 // that minor's extension ABI carries over (it ranks after the wheels built
@@ -57,13 +50,12 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/index"
-	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 	"golang.org/x/sync/errgroup"
 )
@@ -75,34 +67,13 @@ type Source struct {
 	Lister index.Lister
 }
 
-// Query describes the target a wheel must fit.
-type Query struct {
-	Python   [2]int           // {3, 12}; required
-	Platform wheeltags.Target // platform and glibc; its Python is replaced by Python
-	Torch    [2]int           // {2, 8}; {0, 0}: any torch
-	// CUDA is the CUDA version of the target's torch build, {12, 8}; {0, 0}:
-	// any CUDA. A minor of -1 means unknown. Only the major decides whether a
-	// wheel fits (the label of a wheel names the CUDA it was compiled with,
-	// and any torch of the same CUDA major runs it); the minor ranks.
-	CUDA    [2]int
-	ABI     cudalabel.ABI // ABIUnknown: follows Torch (see the package documentation), or unchecked
-	GPUArch string        // "sm120"; "": not checked
-	// TorchMinorTolerant names the Hub repositories whose cells are
-	// torch-minor tolerant ("datasets/multimodalart/zerogpu-blackwell-wheels",
-	// as the ZeroGPU catalog records it): a wheel listed there under a cell
-	// built for the next torch minor also fits Torch (cudalabel.TolerantCell).
-	TorchMinorTolerant []string
-	// ExtensionRunsOn, when set, says whether a CUDA extension built for
-	// torch built (major, minor) loads on torch target of another minor
-	// (the ZeroGPU catalog's extension ABI rule, catalog.ExtensionRunsOn:
-	// wheels for 2.10-2.12 load on 2.11/2.12, nothing else on 2.13). Unset,
-	// a wheel that states a torch fits that torch minor only.
-	ExtensionRunsOn func(built, target [2]int) bool
-}
+// Query describes the target a wheel must fit: the one target type, whose
+// Fits judges every file.
+type Query = target.Target
 
 // tolerates reports whether f was listed by a Hub repository of
 // q.TorchMinorTolerant: its resolve URL or its origin names one.
-func (q Query) tolerates(f index.File) bool {
+func tolerates(q Query, f index.File) bool {
 	for _, repo := range q.TorchMinorTolerant {
 		repo = strings.Trim(repo, "/")
 		if repo == "" {
@@ -115,25 +86,6 @@ func (q Query) tolerates(f index.File) bool {
 		}
 	}
 	return false
-}
-
-// target returns the platform with the query's Python.
-func (q Query) target() wheeltags.Target {
-	t := q.Platform
-	t.Python = q.Python
-	return t
-}
-
-// abi returns the C++ ABI the target torch uses: the query's, else the one
-// PyPI torch of that version uses.
-func (q Query) abi() cudalabel.ABI {
-	if q.ABI != cudalabel.ABIUnknown || q.Torch[0] == 0 {
-		return q.ABI
-	}
-	if q.Torch[0] > 2 || q.Torch[0] == 2 && q.Torch[1] >= 7 {
-		return cudalabel.ABITrue
-	}
-	return cudalabel.ABIFalse
 }
 
 // Found is a wheel that fits.
@@ -293,7 +245,7 @@ func judge(f index.File, source int, sourceName, want string, q Query) (c candid
 		if cell, ok := cudalabel.FromHubPath(f.Path); ok {
 			c.cell = inCell
 			tolerant := false
-			if q.Torch != [2]int{} && q.tolerates(f) {
+			if q.Torch != [2]int{} && tolerates(q, f) {
 				c.needs, tolerant = cudalabel.TolerantCell(c.needs, cell, q.Torch[0], q.Torch[1])
 			} else {
 				c.needs = c.needs.Or(cell)
@@ -310,61 +262,14 @@ func judge(f index.File, source int, sourceName, want string, q Query) (c candid
 		}
 		c.reasons = append(c.reasons, r)
 	}
-	t := q.target()
-	if rk, ok := t.Rank(w.Tags); ok {
+	rk, tags := q.FitsTags(w)
+	if tags == nil {
 		c.tagRank = rk
 	} else {
-		c.reasons = append(c.reasons, t.Explain(w.Tags))
+		c.reasons = append(c.reasons, tags.Reason)
 	}
-	c.reasons = append(c.reasons, needsReasons(w, c.needs, q)...)
+	c.reasons = append(c.reasons, target.Reasons(q.Build(w, c.needs))...)
 	return c, true
-}
-
-// fa2Blackwell is the first official flash-attn release built with CUDA
-// 12.8 or newer (12.9), so the first with sm100 and sm120 kernels.
-var fa2Blackwell = pep440.MustParse("2.8.0.post2")
-
-// needsReasons says why a wheel with needs n does not run on q's torch and
-// GPU.
-func needsReasons(w wheeltags.Wheel, n cudalabel.Needs, q Query) []string {
-	tm, tn := q.Torch[0], q.Torch[1]
-	if tm == 0 {
-		tm, tn = n.TorchMajor, n.TorchMinor
-	}
-	cuda := q.CUDA[0]
-	if cuda == 0 {
-		cuda = n.CUDAMajor
-	}
-	if n.HasTorch() && q.Torch[0] != 0 && q.ExtensionRunsOn != nil &&
-		q.ExtensionRunsOn([2]int{n.TorchMajor, n.TorchMinor}, q.Torch) {
-		// Built for another torch minor of the same extension ABI.
-		tm, tn = n.TorchMajor, n.TorchMinor
-	}
-	_, reasons := n.Fits(tm, tn, cuda, q.abi(), q.GPUArch)
-	arch := archNumber(q.GPUArch)
-	switch {
-	case arch == 0:
-	case w.Name == "flash-attn-3" && arch != 90:
-		reasons = append(reasons, fmt.Sprintf("FlashAttention 3 runs on Hopper (sm90) only, target GPU is sm%d", arch))
-	case arch >= 100 && len(n.GPUArchs) == 0 && n.CUDAMinor >= 0 &&
-		(n.CUDAMajor < 12 || n.CUDAMajor == 12 && n.CUDAMinor < 8) && n.CUDAMajor > 0:
-		reasons = append(reasons, fmt.Sprintf("built with CUDA %s, which cannot compile for sm%d (CUDA 12.8 or newer can)", n.CUDA(), arch))
-	case arch >= 100 && w.Name == "flash-attn" && n.Dialect == "flash-attn" && n.CUDAMajor == 12 && n.CUDAMinor < 0 &&
-		w.Version.Compare(fa2Blackwell) < 0:
-		reasons = append(reasons, fmt.Sprintf("official flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older: no sm%d kernels", arch))
-	}
-	return reasons
-}
-
-// archNumber reads "sm120", "sm_120", "120" as 120; 0 when empty or
-// unreadable.
-func archNumber(s string) int {
-	s = strings.TrimPrefix(strings.ReplaceAll(strings.ToLower(s), "_", ""), "sm")
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0
-	}
-	return n
 }
 
 // sortKey orders fitting wheels; see the package documentation.
@@ -384,7 +289,7 @@ func keyOf(c candidate, q Query) sortKey {
 		k.torchMiss = 0
 	}
 	if q.GPUArch != "" && len(n.GPUArchs) > 0 && slices.ContainsFunc(n.GPUArchs, func(a string) bool {
-		return archNumber(a) == archNumber(q.GPUArch)
+		return target.ArchNumber(a) == target.ArchNumber(q.GPUArch)
 	}) {
 		k.archMiss = 0
 	}

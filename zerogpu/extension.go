@@ -9,6 +9,7 @@ import (
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -106,7 +107,7 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 			}
 			rc := req
 			e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
-			if ok, tags := pythonTagFits(w, p.py); !ok && (req.Comment == "" || !inRegistry) {
+			if ok, tags := p.tg.FitsPython(w); !ok && (req.Comment == "" || !inRegistry) {
 				// (A wheel zgpu chose earlier, "# zgpu:" comment kept, is
 				// chosen again for the new Python instead.)
 				p.r.problem(Problem{
@@ -170,7 +171,7 @@ func tagPython(tags string) string {
 
 // query builds the wheel query for an extension at torch version t.
 func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
-	abi, cuda := p.torchFamily(t)
+	abi, cuda := target.TorchBuild(p.c, t)
 	maj, min := t.MajorMinor()
 	q := WheelQuery{
 		Package: e.name, Specifiers: e.spec, Python: p.py, Torch: [2]int{maj, min}, TorchVersion: t.String(),
@@ -190,7 +191,7 @@ func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
 
 // userWheelFits reports whether the user's own wheel fits torch t.
 func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string) {
-	if ok, tags := pythonTagFits(e.wheel, p.py); !ok {
+	if ok, tags := p.tg.FitsPython(e.wheel); !ok {
 		return false, []string{fmt.Sprintf("built for %s, the Space runs cp%d%d", tags, p.py[0], p.py[1])}
 	}
 	q := p.query(e, t)
@@ -201,11 +202,10 @@ func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string)
 			needs = n
 		}
 	}
-	tm, tn := q.Torch[0], q.Torch[1]
-	if needs.HasTorch() && p.c.ExtensionRunsOn([2]int{needs.TorchMajor, needs.TorchMinor}, q.Torch) {
-		tm, tn = needs.TorchMajor, needs.TorchMinor // same extension ABI
-	}
-	ok, reasons := needs.Fits(tm, tn, q.CUDA[0], q.ABI, q.GPUArch)
+	// The catalog's min_version_for_gpu below says what BuiltinRules would.
+	tq := p.tg.WithTorch(p.c, t)
+	ms := append(tq.Label(needs), tq.Extra(e.wheel, needs)...)
+	ok, reasons := len(ms) == 0, target.Reasons(ms)
 	if _, paired := p.c.Pairing(e.name); paired {
 		if spec, source, known := p.c.SidecarSpec(t, e.name); known && !spec.Contains(e.wheel.Version, true) {
 			ok = false

@@ -10,8 +10,8 @@ import (
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheelfind"
-	"github.com/zgpu/zgpu/wheeltags"
 )
 
 // ListerFor turns a catalog source into a lister of files, or reports false
@@ -120,24 +120,9 @@ func (f *SourceFinder) Prefetch(ctx context.Context, pkgs []string) {
 
 // wheelQuery converts a zerogpu query for wheelfind.
 func (f *SourceFinder) wheelQuery(q WheelQuery) wheelfind.Query {
-	glibc := f.Catalog.Platform.GlibcVersion()
-	return wheelfind.Query{
-		Python:   q.Python,
-		Platform: wheeltags.Target{Python: q.Python, Glibc: glibc, Arch: f.Catalog.Platform.Arch},
-		Torch:    q.Torch, CUDA: q.CUDA, ABI: q.ABI, GPUArch: q.GPUArch,
-		TorchMinorTolerant: TorchMinorTolerant(f.Catalog),
-		ExtensionRunsOn:    f.Catalog.ExtensionRunsOn,
-	}
-}
-
-// TorchMinorTolerant returns the Hub repositories whose cells the catalog
-// records as torch-minor tolerant (the Blackwell dataset's
-// torch_minor_tolerant), for wheelfind.Query.TorchMinorTolerant.
-func TorchMinorTolerant(c *catalog.Catalog) []string {
-	if c.Blackwell.Repo == "" || !c.Blackwell.TorchMinorTolerant {
-		return nil
-	}
-	return []string{c.Blackwell.Repo}
+	t := target.For(f.Catalog, fmt.Sprintf("%d.%d", q.Python[0], q.Python[1]))
+	t.Torch, t.CUDA, t.ABI, t.GPUArch = q.Torch, q.CUDA, q.ABI, q.GPUArch
+	return t
 }
 
 // FindWheel implements WheelFinder.
@@ -258,7 +243,7 @@ func Alternatives(c *catalog.Catalog, q wheelfind.Query) []wheelfind.Alternative
 	}
 	var pythons [][2]int
 	for _, s := range c.Python.Supported {
-		pythons = append(pythons, pyMajorMinor(s))
+		pythons = append(pythons, target.MajorMinor(s))
 	}
 	var alts []wheelfind.Alternative
 	if q.Torch != [2]int{} {

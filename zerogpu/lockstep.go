@@ -15,6 +15,7 @@ import (
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/resolver"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -109,9 +110,8 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 
 // lockOnce locks the plan as it is.
 func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
-	env := pep508.LinuxEnv(r.Target.Python)
-	py := pyMajorMinor(r.Target.Python)
-	target := wheeltags.Target{Python: py, Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch}
+	tg := target.For(c, r.Target.Python)
+	env, tags := tg.Env(), tg.Tags()
 
 	req := resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
 	// The platform installs its own spaces: prefer the catalog's version of
@@ -206,7 +206,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 
 	meta := &directMeta{inner: lo.Meta, direct: direct}
 	lister := index.Lister(noCUDASdists{inner: lo.Lister, c: c})
-	lockOpts := lock.Options{Target: target, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}
+	lockOpts := lock.Options{Target: tags, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}
 
 	// torch must stay on the allow-list even when only a dependency asks
 	// for it: a constraint on the plan's torch (the preinstalled one when
@@ -248,19 +248,19 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 			r.problem(Problem{
 				Subject: "lock",
 				Message: "the exported pins cannot be installed on the target together with what the platform installs (gradio " + orAny(in.SDKVersion) + ", spaces):\n" + res.Unsat.Derivation,
-				Fixes:   exportFixes(ctx, lister, target, in, res.Unsat),
+				Fixes:   exportFixes(ctx, lister, tags, in, res.Unsat),
 			})
 			return nil
 		}
 		r.problem(Problem{
 			Subject: "lock",
 			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
-			Fixes:   unsatFixes(ctx, lister, c, target, r.Target.Torch, in, res.Unsat),
+			Fixes:   unsatFixes(ctx, lister, c, tags, r.Target.Torch, in, res.Unsat),
 		})
 		return nil
 	}
 	if lo.verify {
-		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with gradio %s and spaces on %s", orAny(in.SDKVersion), target), "")
+		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with gradio %s and spaces on %s", orAny(in.SDKVersion), tags), "")
 		return nil
 	}
 	for _, pin := range res.Pins {
@@ -325,7 +325,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
 	}
 	r.decide("lock", fmt.Sprintf("%d packages pinned", len(lines)),
-		fmt.Sprintf("resolved for %s with wheels only, co-resolving gradio %s and spaces (not written); %d versions tried, %d conflicts", target, orAny(in.SDKVersion), res.Stats.Decisions, res.Stats.Conflicts), "")
+		fmt.Sprintf("resolved for %s with wheels only, co-resolving gradio %s and spaces (not written); %d versions tried, %d conflicts", tags, orAny(in.SDKVersion), res.Stats.Decisions, res.Stats.Conflicts), "")
 	return nil
 }
 

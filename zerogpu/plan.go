@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -22,6 +22,7 @@ type planner struct {
 	opts Options
 	in   *Input
 	r    *Report
+	tg   target.Target // the target before torch is chosen
 	env  map[string]string
 	py   [2]int
 
@@ -59,8 +60,9 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	if !ok {
 		return r, nil
 	}
-	p.env = pep508.LinuxEnv(full)
-	p.py = pyMajorMinor(full)
+	p.tg = target.For(c, full)
+	p.env = p.tg.Env()
+	p.py = p.tg.Python
 	if in.RequiresPython != "" {
 		if rp, err := pep440.ParseSpecifiers(in.RequiresPython); err == nil && !rp.Contains(pep440.MustParse(full), true) {
 			if in.Locked {
@@ -249,46 +251,6 @@ func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) {
 		return wheeltags.Wheel{}, "", false
 	}
 	return w, file, true
-}
-
-// pythonTagFits reports whether a wheel's tags include one the target
-// interpreter accepts, ignoring the platform.
-func pythonTagFits(w wheeltags.Wheel, py [2]int) (bool, string) {
-	want := fmt.Sprintf("cp%d%d", py[0], py[1])
-	var seen []string
-	for _, t := range w.Tags {
-		seen = append(seen, t.Interpreter)
-		switch {
-		case t.Interpreter == want:
-			return true, ""
-		case t.ABI == "abi3" && strings.HasPrefix(t.Interpreter, "cp") && cpMinor(t.Interpreter) <= py[1]:
-			return true, ""
-		case t.Interpreter == "py3" || t.Interpreter == fmt.Sprintf("py%d%d", py[0], py[1]) || t.Interpreter == "py2.py3":
-			return true, ""
-		}
-	}
-	sort.Strings(seen)
-	return false, strings.Join(seen, ",")
-}
-
-func cpMinor(tag string) int {
-	var maj, min int
-	if len(tag) >= 4 {
-		fmt.Sscanf(tag[2:3], "%d", &maj)
-		fmt.Sscanf(tag[3:], "%d", &min)
-	}
-	return min
-}
-
-// torchFamily returns the C++ ABI and CUDA version of a torch release's PyPI
-// build, from the catalog's matrix.
-func (p *planner) torchFamily(v pep440.Version) (cudalabel.ABI, [2]int) {
-	row, ok := p.c.FamilyOf(v)
-	if !ok {
-		return cudalabel.ABIUnknown, [2]int{}
-	}
-	maj, min := row.CUDA()
-	return row.ABI(), [2]int{maj, min}
 }
 
 func abiWord(a cudalabel.ABI) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/reqfile"
 )
 
 // checkPlatformConstraints reports user pins that conflict with what the
@@ -116,18 +117,7 @@ func exactPin(text string) (pep440.Version, bool) {
 	if err != nil {
 		return pep440.Version{}, false
 	}
-	return PinnedVersion(req)
-}
-
-// PinnedVersion returns the version a requirement pins exactly
-// ("name==V" or "name===V", no wildcard, no URL).
-func PinnedVersion(req pep508.Requirement) (pep440.Version, bool) {
-	s := req.Specifiers
-	if req.URL != "" || len(s) != 1 || (s[0].Op != "==" && s[0].Op != "===") || strings.HasSuffix(s[0].Version, ".*") {
-		return pep440.Version{}, false
-	}
-	v, err := pep440.Parse(s[0].Version)
-	return v, err == nil
+	return reqfile.Pinned(req)
 }
 
 // suggestVersion names the version a specifier set points at, for messages.
@@ -167,7 +157,7 @@ func (p *planner) checkUserConstraints() {
 		if err != nil {
 			continue
 		}
-		v, ok := PinnedVersion(req)
+		v, ok := reqfile.Pinned(req)
 		if !ok {
 			continue
 		}
@@ -250,7 +240,7 @@ func (p *planner) dropLocalLabels() {
 		if err != nil {
 			continue
 		}
-		v, ok := PinnedVersion(req)
+		v, ok := reqfile.Pinned(req)
 		if !ok || v.Local() == "" || p.servesLocal(v.Local()) {
 			continue
 		}
@@ -354,7 +344,7 @@ func (p *planner) applySDKRules() {
 				})
 				continue
 			}
-			if v, ok := PinnedVersion(user); ok && req.Specifiers.Contains(v, true) {
+			if v, ok := reqfile.Pinned(user); ok && req.Specifiers.Contains(v, true) {
 				continue // already one of the rule's versions
 			}
 			line := name + user.Specifiers.And(req.Specifiers).String()

@@ -12,6 +12,7 @@ import (
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/pylock"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/uvlock"
 )
 
@@ -36,16 +37,10 @@ type ExportOptions struct {
 // (the same rule as Plan: --python, README python_version, platform
 // default), or the platform default when the asked one is not supported.
 func TargetPython(c *catalog.Catalog, p *project.Project, override string) string {
-	for _, v := range []string{override, p.PythonVersion} {
-		if v == "" {
-			continue
-		}
-		if full, ok := c.PythonFull(v); ok {
-			return full
-		}
-		break
+	if full, _, ok := target.Python(c, override, p.PythonVersion); ok {
+		return full
 	}
-	full, _ := c.PythonFull(c.Python.Default)
+	full, _, _ := target.Python(c, "", "")
 	return full
 }
 
@@ -296,7 +291,7 @@ func fromLock(in *Input, p *project.Project, c *catalog.Catalog, python string, 
 	}
 	sel, err := p.UVLock.Export(uvlock.ExportOptions{
 		DefaultGroups: defaultGroups,
-		Env:           pep508.LinuxEnv(python), NoDev: ex.NoDev, Groups: ex.Groups, OnlyGroups: ex.OnlyGroups,
+		Env:           target.Env(python), NoDev: ex.NoDev, Groups: ex.Groups, OnlyGroups: ex.OnlyGroups,
 		AllGroups: ex.AllGroups, Extras: ex.Extras, AllExtras: ex.AllExtras,
 		NoEmitPackage: ex.NoEmitPackage, Prune: ex.Prune, NoEmitProject: ex.NoEmitProject,
 	})
@@ -526,7 +521,7 @@ func addOption(in *Input, line string) {
 }
 
 func pylockSelect(python string, extras, groups []string) pylock.SelectOptions {
-	return pylock.SelectOptions{Env: pep508.LinuxEnv(python), Extras: extras, Groups: groups}
+	return pylock.SelectOptions{Env: target.Env(python), Extras: extras, Groups: groups}
 }
 
 // applyOverrides applies [tool.uv] override-dependencies as far as a

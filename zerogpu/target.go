@@ -5,28 +5,28 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/target"
 )
 
 // pickPython decides the target interpreter: --python, else the README's
 // python_version, else the platform default with a warning.
 func pickPython(c *catalog.Catalog, in *Input, opts Options, r *Report) (full string, ok bool) {
 	src := c.Python.Source + " (" + c.Python.Date + ")"
-	want, origin := opts.Python, "--python"
-	if want == "" {
-		want, origin = in.PythonVersion, in.PythonVersionOrigin
+	origin := "--python"
+	if opts.Python == "" {
+		origin = in.PythonVersionOrigin
 		if origin == "" {
 			origin = "README.md"
 		}
 	}
+	full, want, ok := target.Python(c, opts.Python, in.PythonVersion)
 	if want == "" {
-		full, _ = c.PythonFull(c.Python.Default)
 		r.Target.Python, r.Target.PythonSource = full, "platform default"
 		r.warnf("README.md has no python_version: assuming the platform default, Python %s. Pin it: add `python_version: \"%s\"` to the README frontmatter (ZeroGPU runs %s)",
 			full, c.Python.Recommended, strings.Join(c.Python.Supported, " and "))
 		r.decide("python", full, "no python_version in README.md; the platform default applies", c.Python.DefaultSource)
 		return full, true
 	}
-	full, ok = c.PythonFull(want)
 	if !ok {
 		r.problem(Problem{
 			Subject: "python",
@@ -39,11 +39,4 @@ func pickPython(c *catalog.Catalog, in *Input, opts Options, r *Report) (full st
 	r.Target.Python, r.Target.PythonSource = full, origin
 	r.decide("python", full, "python_version "+want+" from "+origin, src)
 	return full, true
-}
-
-// pyMajorMinor returns {3, 12} for "3.12.12".
-func pyMajorMinor(full string) [2]int {
-	var v [2]int
-	fmt.Sscanf(full, "%d.%d", &v[0], &v[1])
-	return v
 }

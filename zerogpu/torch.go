@@ -8,6 +8,8 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/reqfile"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -241,7 +243,7 @@ func fitsSpec(user, want pep440.Specifiers) bool {
 	if len(user) == 0 {
 		return true
 	}
-	if v, ok := PinnedVersion(pep508.Requirement{Specifiers: user}); ok {
+	if v, ok := reqfile.Pinned(pep508.Requirement{Specifiers: user}); ok {
 		return want.Contains(v, true)
 	}
 	probes := []pep440.Version{pep440.MustParse("0")}
@@ -403,7 +405,7 @@ func (p *planner) noWheelProblem(e *extension, q WheelQuery, nearest []WheelMiss
 func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []string) {
 	r := p.r
 	t := a.torch
-	abi, cuda := p.torchFamily(t)
+	abi, cuda := target.TorchBuild(p.c, t)
 	r.Target.Torch, r.Target.TorchSource = t.String(), source
 	if cuda[0] > 0 {
 		r.Target.CUDA = fmt.Sprintf("%d.%d", cuda[0], cuda[1])
@@ -501,7 +503,7 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 
 // pinsExactly reports whether a torch requirement already pins exactly t.
 func pinsExactly(req Requirement, t pep440.Version) bool {
-	v, ok := PinnedVersion(req.Req)
+	v, ok := reqfile.Pinned(req.Req)
 	return ok && v.Public().Compare(t) == 0
 }
 
@@ -527,7 +529,7 @@ func (p *planner) pinSidecars(t pep440.Version) {
 			continue
 		}
 		if len(reqs) == 1 && reqs[0].Req.URL == "" {
-			if v, ok := PinnedVersion(reqs[0].Req); ok && want.Contains(v, true) {
+			if v, ok := reqfile.Pinned(reqs[0].Req); ok && want.Contains(v, true) {
 				p.keep(reqs[0])
 				continue
 			}
@@ -543,7 +545,7 @@ func (p *planner) pinSidecars(t pep440.Version) {
 			user = user.And(q.Req.Specifiers)
 		}
 		spec := want
-		exact, isExact := PinnedVersion(pep508.Requirement{Specifiers: want})
+		exact, isExact := reqfile.Pinned(pep508.Requirement{Specifiers: want})
 		if fits && !isExact && len(user) > 0 {
 			spec = user.And(want)
 		}

@@ -32,6 +32,7 @@ import (
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/pypi"
 	"github.com/zgpu/zgpu/resolver"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -69,7 +70,7 @@ func run(indexURL, cacheDir, python, glibc string, concurrency int, offline bool
 	if _, err := fmt.Sscanf(glibc, "%d.%d", &t.Glibc[0], &t.Glibc[1]); err != nil {
 		return fmt.Errorf("-glibc %q: expected X.Y", glibc)
 	}
-	req := resolver.Request{Env: pep508.LinuxEnv(python), NoSuggestions: true}
+	req := resolver.Request{Env: target.Env(python), NoSuggestions: true}
 	for i, s := range reqs {
 		r, err := pep508.ParseRequirement(s)
 		if err != nil {

@@ -453,7 +453,7 @@ func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *z
 // locked (or, under --check, pass it as up to date) with different,
 // unlocked content: that is an error, and nothing is written.
 func (o *depsResolveOptions) keepRanges(why error, target string, data []byte) error {
-	if target != "" && lockedByZgpu(target) {
+	if target != "" && reqfile.LockedByZgpu(target) {
 		if old, err := os.ReadFile(target); err != nil || !bytes.Equal(old, data) {
 			what := "it is left as it was, not replaced by an unlocked file"
 			if o.Check {
@@ -505,7 +505,7 @@ func pinsOf(path string) map[string]pep440.Version {
 	}
 	out := map[string]pep440.Version{}
 	for _, r := range f.Requirements {
-		if v, ok := zerogpu.PinnedVersion(r.Req); ok && r.Req.Name != "" {
+		if v, ok := reqfile.Pinned(r.Req); ok && r.Req.Name != "" {
 			out[pep508.NormalizeName(r.Req.Name)] = v
 		}
 	}

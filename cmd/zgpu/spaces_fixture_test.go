@@ -44,7 +44,7 @@ var safeSpaceFiles = map[string]string{
 //	alice/torch-config  CONFIG_ERROR: torch outside the allow-list (errorMessage only)
 //	alice/cpu-demo      RUNNING on cpu-basic
 //	alice/building      BUILDING, its build log never ends
-//	auditorg/...        200 Spaces of mixed outcomes (addAuditSpaces)
+//	auditorg/...        199 Spaces of mixed outcomes (addAuditSpaces)
 func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 	hf.AddSpace("alice/flash-demo", fakes.Space{
 		Files: flashSpaceFiles, Stage: "BUILD_ERROR", Hardware: "zero-a10g",
@@ -73,7 +73,7 @@ func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 		Files: safeSpaceFiles, Stage: "BUILDING", Hardware: "zero-a10g",
 		BuildLog: "===== Build Queued =====\nCollecting torch==2.8.0\n", Hang: true,
 	})
-	addAuditSpaces(tb, hf, "auditorg", 200)
+	addAuditSpaces(tb, hf, "auditorg", 199)
 }
 
 // addAuditSpaces serves n Spaces of owner, of mixed outcomes by index:

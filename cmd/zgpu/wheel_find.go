@@ -15,8 +15,8 @@ import (
 	"github.com/zgpu/zgpu/hub"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pypi"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheelfind"
-	"github.com/zgpu/zgpu/wheeltags"
 	"github.com/zgpu/zgpu/zerogpu"
 )
 
@@ -242,12 +242,7 @@ func parseVersion2(flag, s string, minorOpt bool) ([2]int, error) {
 
 // query builds the target from the flags and the catalog.
 func (o *wheelFindOptions) query(c *catalog.Catalog) (wheelfind.Query, error) {
-	q := wheelfind.Query{
-		Platform: wheeltags.Target{Glibc: c.Platform.GlibcVersion(), Arch: c.Platform.Arch},
-		GPUArch:  c.Platform.GPUArch,
-	}
-	q.TorchMinorTolerant = zerogpu.TorchMinorTolerant(c)
-	q.ExtensionRunsOn = c.ExtensionRunsOn
+	q := target.For(c, "")
 	py := o.Python
 	if py == "" {
 		py = c.Python.Recommended
@@ -263,14 +258,8 @@ func (o *wheelFindOptions) query(c *catalog.Catalog) (wheelfind.Query, error) {
 			return q, err
 		}
 		q.Torch = t
-		if row, ok := familyRow(c, t); ok {
-			maj, mnr := row.CUDA()
-			if maj > 0 {
-				q.CUDA = [2]int{maj, mnr}
-			}
-			if abi := row.ABI(); abi != cudalabel.ABIUnknown {
-				q.ABI = abi
-			}
+		if v, ok := target.NewestOfMinor(c, t); ok {
+			q.ABI, q.CUDA = target.TorchBuild(c, v)
 		}
 	}
 	if o.CUDA != "" {
@@ -300,26 +289,6 @@ func (o *wheelFindOptions) query(c *catalog.Catalog) (wheelfind.Query, error) {
 		q.GPUArch = o.GPU
 	}
 	return q, nil
-}
-
-// familyRow returns the newest family row of torch major.minor, preferring a
-// version the platform allows.
-func familyRow(c *catalog.Catalog, mm [2]int) (catalog.FamilyRow, bool) {
-	var best catalog.FamilyRow
-	found := false
-	for _, r := range c.Family {
-		v, err := pep440.Parse(r.Torch)
-		if err != nil {
-			continue
-		}
-		if maj, mnr := v.MajorMinor(); maj != mm[0] || mnr != mm[1] {
-			continue
-		}
-		if !found || c.TorchAllowed(v) {
-			best, found = r, true
-		}
-	}
-	return best, found
 }
 
 // warnOffTarget warns (on stderr) when --python or --torch names something

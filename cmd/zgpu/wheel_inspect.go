@@ -13,6 +13,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -23,24 +24,19 @@ func init() { register("wheel", newWheelInspectCmd) }
 // the GPU architecture of the hardware, the torch allow-list and the torch
 // family matrix (the CUDA and C++ ABI of each torch's PyPI build).
 type zeroGPUTarget struct {
-	pythons [][2]int
-	glibc   [2]int
-	arch    string
+	pythons []target.Target // one per supported Python, oldest first
 	gpuArch string
 	allowed []pep440.Version // highest first
 	family  []catalog.FamilyRow
 }
 
 func targetOf(c *catalog.Catalog) zeroGPUTarget {
-	t := zeroGPUTarget{glibc: c.Platform.GlibcVersion(), arch: c.Platform.Arch, gpuArch: c.Platform.GPUArch,
-		allowed: c.AllowedTorch(), family: c.Family}
+	t := zeroGPUTarget{gpuArch: c.Platform.GPUArch, allowed: c.AllowedTorch(), family: c.Family}
 	for _, s := range c.Python.Supported {
-		var v [2]int
-		fmt.Sscanf(s, "%d.%d", &v[0], &v[1])
-		t.pythons = append(t.pythons, v)
+		t.pythons = append(t.pythons, target.For(c, s))
 	}
 	sort.Slice(t.pythons, func(i, j int) bool {
-		a, b := t.pythons[i], t.pythons[j]
+		a, b := t.pythons[i].Python, t.pythons[j].Python
 		return a[0] < b[0] || a[0] == b[0] && a[1] < b[1]
 	})
 	return t
@@ -231,20 +227,20 @@ func inspectOne(arg string, tg zeroGPUTarget) inspection {
 		in.Warnings = append(in.Warnings, fmt.Sprintf("a %s (AMD) build; ZeroGPU has an NVIDIA GPU", needs.ROCm))
 	}
 	if len(needs.GPUArchs) > 0 {
-		if ok, _ := needs.Fits(needs.TorchMajor, needs.TorchMinor, needs.CUDAMajor, cudalabel.ABIUnknown, tg.gpuArch); !ok {
+		if len((target.Target{GPUArch: tg.gpuArch}).Label(needs)) > 0 {
 			in.Warnings = append(in.Warnings, fmt.Sprintf("built for GPU %s only; ZeroGPU's GPU is %s (Blackwell): \"no kernel image is available\" at run time",
 				strings.Join(needs.GPUArchs, ", "), tg.gpuArch))
 		}
 	}
 	in.Warnings = append(in.Warnings, torchWarnings(needs, tg)...)
-	for _, py := range tg.pythons {
-		t := wheeltags.Target{Python: py, Glibc: tg.glibc, Arch: tg.arch}
+	for _, pt := range tg.pythons {
+		t, py := pt.Tags(), pt.Python
 		fit := inspectFit{Python: fmt.Sprintf("%d.%d", py[0], py[1]), Target: t.String()}
-		if rank, ok := t.Rank(w.Tags); ok {
+		if rank, bad := pt.FitsTags(w); bad == nil {
 			fit.Installs, fit.Rank = true, &rank
 			fit.Tag = t.SupportedTags()[rank].String()
 		} else {
-			fit.Reason = t.Explain(w.Tags)
+			fit.Reason = bad.Reason
 		}
 		in.ZeroGPU = append(in.ZeroGPU, fit)
 	}
