@@ -386,6 +386,9 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	case o.Check:
 		return o.check(target, data)
 	case target != "":
+		if err := checkLinkedOutput(target, proj.Dir); err != nil {
+			return err
+		}
 		if err := writeOutput(target, data); err != nil {
 			return err
 		}

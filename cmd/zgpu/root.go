@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; it falls
@@ -97,7 +99,7 @@ func (g *globalOptions) Logf(format string, args ...any) {
 	if g.Quiet {
 		return
 	}
-	fmt.Fprintf(g.Stderr, format+"\n", args...)
+	fmt.Fprintln(g.Stderr, redact.Terminal(redact.Text(fmt.Sprintf(format, args...))))
 }
 
 // Debugf prints a line to stderr only with --verbose.
@@ -105,7 +107,7 @@ func (g *globalOptions) Debugf(format string, args ...any) {
 	if !g.Verbose {
 		return
 	}
-	fmt.Fprintf(g.Stderr, format+"\n", args...)
+	fmt.Fprintln(g.Stderr, redact.Terminal(redact.Text(fmt.Sprintf(format, args...))))
 }
 
 // subcommand constructors, registered by init functions in the files that
