@@ -2,6 +2,10 @@ package spacediag
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/zgpu/zgpu/hub"
@@ -87,16 +91,28 @@ func Audit(ctx context.Context, h Hub, repos []hub.Repo, opts AuditOptions) []En
 	return out
 }
 
-// auditOne diagnoses one Space and checks its requirements.
+// auditOne diagnoses one Space and checks its requirements. With a
+// check, the Space's files are downloaded first and its README.md is read
+// from them, not fetched twice.
 func auditOne(ctx context.Context, h Hub, r hub.Repo, opts AuditOptions) Entry {
 	e := Entry{Repo: r}
 	if err := ctx.Err(); err != nil {
 		e.Error = err.Error()
 		return e
 	}
+	dir := ""
+	if opts.Check != nil && opts.Files != nil {
+		d, cleanup, err := opts.Files(ctx, r)
+		if err != nil {
+			e.CheckError = err.Error()
+		} else {
+			defer cleanup()
+			dir, h = d, localFiles{Hub: h, dir: d}
+		}
+	}
 	rep, err := Diagnose(ctx, h, r, opts.Options)
 	if err != nil {
-		e.Error = err.Error()
+		e.Error, e.CheckError = err.Error(), ""
 		return e
 	}
 	e.Report = rep
@@ -104,20 +120,29 @@ func auditOne(ctx context.Context, h Hub, r hub.Repo, opts AuditOptions) Entry {
 		e.Skipped = true
 		return e
 	}
-	if opts.Check == nil || opts.Files == nil {
+	if dir == "" {
 		return e
 	}
-	dir, cleanup, err := opts.Files(ctx, r)
-	if err != nil {
-		e.CheckError = err.Error()
-		return e
-	}
-	defer cleanup()
 	if e.Check, err = opts.Check(ctx, dir); err != nil {
 		e.CheckError = err.Error()
 		e.Check = nil
 	}
 	return e
+}
+
+// localFiles reads the Space's files from the folder they were downloaded
+// to; a file not there is not in the Space.
+type localFiles struct {
+	Hub
+	dir string
+}
+
+func (l localFiles) File(ctx context.Context, r hub.Repo, path string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(path)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &hub.RepoNotFoundError{Repo: r, Path: path, Status: 404}
+	}
+	return b, err
 }
 
 // OK reports whether the Space was read, does not fail, and its

@@ -41,6 +41,9 @@ type Hub interface {
 type Options struct {
 	Catalog *catalog.Catalog
 	Limits  hub.LogLimits
+	// FailedLogsOnly reads a log only in a failure stage: a Space that
+	// builds or starts has nothing to explain yet (audits set it).
+	FailedLogsOnly bool
 }
 
 // Report is the diagnosis of one Space.
@@ -120,7 +123,7 @@ func Diagnose(ctx context.Context, h Hub, r hub.Repo, opts Options) (*Report, er
 		return nil, err
 	}
 	var text []byte
-	if kind := logFor(rt.Stage); kind != "" {
+	if kind := logFor(rt.Stage); kind != "" && (!opts.FailedLogsOnly || rep.Failed()) {
 		rep.Log = &LogRead{Kind: kind}
 		log, err := h.Logs(ctx, r, kind, opts.Limits)
 		if err != nil {

@@ -67,6 +67,9 @@ type Input struct {
 	Files []string
 	// Locked reports that Requirements come from a lock export.
 	Locked bool
+	// SystemPackages are the lines of packages.txt (Debian packages); nil
+	// when the Space has none.
+	SystemPackages []string
 }
 
 // Options steer Plan.

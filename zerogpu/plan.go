@@ -55,7 +55,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	r.Target.Platform = fmt.Sprintf("%s_%s, glibc %s", c.Platform.OS, c.Platform.Arch, c.Platform.Glibc)
 	r.Target.GPUArch = c.Platform.GPUArch
 	r.Target.SDKVersion = in.SDKVersion
-	r.Target.Catalog = c.Origin + " " + c.Meta.Date
+	r.Target.Catalog = c.Label()
 	full, ok := pickPython(c, in, opts, r)
 	if !ok {
 		return r, nil
@@ -105,6 +105,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.dropStaleTorchDeps()
 	p.finish()
 	p.checkUserConstraints()
+	p.checkTorchaudio()
 	planned := opts
 	r.planned = &planned
 	return r, nil

@@ -52,7 +52,7 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 	in := &Input{
 		PythonVersion: p.PythonVersion, PythonVersionOrigin: p.PythonVersionOrigin.String(),
 		SDK: p.SDK, SDKVersion: p.SDKVersion, SDKVersionOrigin: p.SDKVersionOrigin.String(),
-		RequiresPython: p.RequiresPython,
+		RequiresPython: p.RequiresPython, SystemPackages: p.SystemPackages,
 	}
 	if p.PythonVersion == "" {
 		in.PythonVersionOrigin = ""

@@ -39,6 +39,9 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 			target += " (CUDA " + t.CUDA + ")"
 		}
 	}
+	if t.Catalog != "" {
+		target += "; catalog " + t.Catalog
+	}
 	doc.Header = append(doc.Header, "For "+target+".")
 	if left := append(append([]string(nil), o.LeftOut...), r.Preinstalled...); len(left) > 0 {
 		verb := " is"

@@ -83,7 +83,7 @@ type Target struct {
 	CUDA         string `json:"cuda,omitempty"`     // CUDA of the chosen torch's PyPI build, "12.8"
 	CXX11ABI     string `json:"cxx11abi,omitempty"` // "TRUE" or "FALSE"
 	SDKVersion   string `json:"sdk_version,omitempty"`
-	Catalog      string `json:"catalog"` // "embedded 2026-11-25" or a file
+	Catalog      string `json:"catalog"` // catalog.Label: "2026-12-07, embedded", "2027-02-01, updated in the cache", "2026-12-07, file FILE"
 }
 
 // Line is one requirement line of the output.

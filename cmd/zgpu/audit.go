@@ -47,8 +47,11 @@ pre-requirements.txt, pyproject.toml, uv.lock, pylock.toml and packages.txt and
 applying zgpu's ZeroGPU rules with the catalog's snapshot of wheels (no
 package index is read): "safe" means zgpu deps resolve would change nothing.
 
-Up to --jobs Spaces are audited at once, through one HTTP cache. Log streams
-are bounded by --log-idle and --log-timeout. A Space that cannot be read (not
+Up to --jobs Spaces are audited at once, through one HTTP cache. Only Spaces
+in a failure stage (BUILD_ERROR, RUNTIME_ERROR, CONFIG_ERROR) have a log read:
+a Space that builds or starts has nothing to explain yet (zgpu deps diagnose
+SPACE reads its live log). Log streams the Hub keeps open are cut at
+--log-idle without a line, or --log-timeout in all. A Space that cannot be read (not
 found, private without HF_TOKEN, unreachable) is a row with its error: the
 others are still audited. A progress bar is drawn on a terminal only.
 
@@ -120,7 +123,7 @@ func runAudit(ctx context.Context, o *auditOptions, args []string) error {
 	}
 	add, stop := o.g.progressBar(len(repos), "auditing Spaces")
 	entries := spacediag.Audit(ctx, hc, repos, spacediag.AuditOptions{
-		Options:     spacediag.Options{Catalog: c, Limits: o.space.limits()},
+		Options:     spacediag.Options{Catalog: c, Limits: o.space.limits(), FailedLogsOnly: true},
 		Concurrency: o.net.Jobs, ZeroGPUOnly: o.ZeroGPUOnly,
 		Check: requirementsCheck(c),
 		Files: func(ctx context.Context, r hub.Repo) (string, func(), error) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -273,6 +274,9 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	c, err := o.catalog.load()
 	if err != nil {
 		return err
+	}
+	for _, w := range o.catalog.warnings(c, time.Now()) {
+		o.g.Logf("warning: %s", w)
 	}
 	if err := o.validate(c); err != nil {
 		return err

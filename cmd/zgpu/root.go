@@ -137,7 +137,9 @@ Environment:
   GITHUB_API_URL, GITHUB_TOKEN GitHub REST endpoint and token
   XDG_CACHE_HOME               the HTTP cache lives in $XDG_CACHE_HOME/zgpu
   ZGPU_CATALOG                 a TOML file overriding the embedded catalog (like --catalog;
-                               the flag wins)
+                               the flag wins); the newest-dated catalog of embedded,
+                               cached update and this file is used
+  ZGPU_CATALOG_URL             where zgpu catalog update downloads from
   ZGPU_ALLOW_HOSTS             comma-separated hosts zgpu may reach; a request to any
                                other host fails at once (for sandboxes and tests)
   NO_COLOR                     no colour in output`
@@ -185,11 +187,12 @@ func newRootCmd() *cobra.Command {
 	}
 
 	groups := map[string]*cobra.Command{
-		"deps":   {Use: "deps", Short: "Read, resolve and diagnose a Space's dependencies"},
-		"wheel":  {Use: "wheel", Short: "Inspect and find prebuilt wheels"},
-		"target": {Use: "target", Short: "Show the ZeroGPU target and its catalog"},
+		"deps":    {Use: "deps", Short: "Read, resolve and diagnose a Space's dependencies"},
+		"wheel":   {Use: "wheel", Short: "Inspect and find prebuilt wheels"},
+		"target":  {Use: "target", Short: "Show the ZeroGPU target and its catalog"},
+		"catalog": {Use: "catalog", Short: "Update the ZeroGPU catalog without a new zgpu release"},
 	}
-	for _, name := range []string{"deps", "wheel", "target"} {
+	for _, name := range []string{"deps", "wheel", "target", "catalog"} {
 		grp := groups[name]
 		grp.Args = unknownCommand
 		grp.SuggestionsMinimumDistance = 2

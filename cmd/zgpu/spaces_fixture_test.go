@@ -78,7 +78,8 @@ func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 
 // addAuditSpaces serves n Spaces of owner, of mixed outcomes by index:
 // i%10 == 0 a failed flash-attn build, 1 a runtime error, 2 a Space on
-// cpu-basic, 3 a build whose log never ends, 4 a config error; the rest
+// cpu-basic, 3 a runtime error whose log stream never ends, 4 a config
+// error, 5 a Space still building (its log never ends either); the rest
 // run on ZeroGPU with safe requirements.
 func addAuditSpaces(tb testing.TB, hf *fakes.HubServer, owner string, n int) {
 	build := diagnoseLog(tb, "flash_attn_404.log")
@@ -94,9 +95,11 @@ func addAuditSpaces(tb testing.TB, hf *fakes.HubServer, owner string, n int) {
 		case 2:
 			sp.Hardware = "cpu-basic"
 		case 3:
-			sp.Stage, sp.BuildLog, sp.Hang = "BUILDING", "Collecting torch==2.8.0\n", true
+			sp.Stage, sp.RunLog, sp.Hang = "RUNTIME_ERROR", run, true
 		case 4:
 			sp.Stage, sp.ErrorMessage = "CONFIG_ERROR", "CONFIG_ERROR: torch version in requirements.txt is not compatible with ZeroGPU\ntorch==2.6.0"
+		case 5:
+			sp.Stage, sp.BuildLog, sp.Hang = "BUILDING", "Collecting torch==2.8.0\n", true
 		}
 		hf.AddSpace(id, sp)
 	}

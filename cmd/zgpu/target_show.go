@@ -5,32 +5,53 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/fetch"
 )
 
 func init() { register("target", newTargetShowCmd) }
 
-// catalogOptions selects the catalog: the embedded one, or a user file that
-// overrides it (--catalog, or ZGPU_CATALOG).
-type catalogOptions struct{ Path string }
+// catalogOptions selects the catalog: the newest (by date) of the embedded
+// one, the update `zgpu catalog update` stored in the cache folder, and a
+// user file that overrides sections of the embedded one (--catalog, or
+// ZGPU_CATALOG).
+type catalogOptions struct {
+	Path string
+	// Note says why the --catalog file was passed over for a newer one;
+	// set by load.
+	Note string
+}
 
 func (o *catalogOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Path, "catalog", os.Getenv("ZGPU_CATALOG"), "a TOML `file` overriding sections of the embedded ZeroGPU catalog (env ZGPU_CATALOG)")
 }
 
 func (o *catalogOptions) load() (*catalog.Catalog, error) {
-	if o.Path == "" {
-		return catalog.Default(), nil
-	}
-	c, err := catalog.Load(o.Path)
+	c, note, err := catalog.Select(o.Path, fetch.DefaultCacheDir())
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
+	o.Note = note
 	return c, nil
+}
+
+// warnings returns what a command should say on stderr about catalog c, once
+// per run: a --catalog file passed over, and a catalog older than
+// catalog.StaleAfter at now.
+func (o *catalogOptions) warnings(c *catalog.Catalog, now time.Time) []string {
+	var out []string
+	if o.Note != "" {
+		out = append(out, o.Note)
+	}
+	if s := c.Stale(now); s != "" {
+		out = append(out, s)
+	}
+	return out
 }
 
 type targetShowOptions struct {
@@ -87,14 +108,26 @@ func runTargetShow(o *targetShowOptions) error {
 }
 
 func writeTarget(w io.Writer, c *catalog.Catalog) {
-	fmt.Fprintf(w, "ZeroGPU catalog %s (%s)\n\n", c.Meta.Date, c.Origin)
+	fmt.Fprintf(w, "ZeroGPU catalog %s (format %d)\n", c.Label(), c.Meta.Format)
+	if c.OriginPath != "" {
+		fmt.Fprintf(w, "           read from %s\n", c.OriginPath)
+	}
+	fmt.Fprintln(w)
 	p := c.Platform
 	fmt.Fprintf(w, "Platform   %s %s, glibc %s, GPU %s (%s); nvcc at build: %v\n", p.OS, p.Arch, p.Glibc, p.GPU, p.GPUArch, p.NvccAtBuild)
 	fmt.Fprintf(w, "           source: %s (%s)\n", p.GPUSource, p.GPUDate)
 	fmt.Fprintf(w, "Python     %s (default %s when README has no python_version; recommended %s)\n", strings.Join(c.Python.Supported, ", "), c.Python.Default, c.Python.Recommended)
 	fmt.Fprintf(w, "           source: %s (%s)\n", c.Python.Source, c.Python.Date)
 	fmt.Fprintf(w, "torch      allowed %s; preinstalled %s; side-cars %s\n", strings.Join(c.Torch.Allowed, ", "), c.Torch.Preinstalled, strings.Join(c.Torch.Sidecars, ", "))
-	fmt.Fprintf(w, "           source: %s (%s)\n\n", c.Torch.Source, c.Torch.Date)
+	fmt.Fprintf(w, "           source: %s (%s)\n", c.Torch.Source, c.Torch.Date)
+	b := c.Builder
+	fmt.Fprintf(w, "Builder    %s\n", b.Command)
+	fmt.Fprintf(w, "           source: %s (%s)\n", b.Source, b.Date)
+	for _, r := range c.ExtensionABI {
+		fmt.Fprintf(w, "Ext. ABI   built for torch %s loads on torch %s: %s\n", r.Built, r.Runs, r.Why)
+		fmt.Fprintf(w, "           source: %s (%s)\n", r.Source, r.Date)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "torch family (allowed versions):")
 	fmt.Fprintf(w, "  %-8s %-12s %-11s %-7s %-6s %-6s %s\n", "torch", "torchvision", "torchaudio", "triton", "cuda", "abi", "python")
 	for _, v := range c.AllowedTorch() {
