@@ -56,7 +56,8 @@ type Report struct {
 	FirstError *Evidence `json:"first_error,omitempty"`
 	// Facts are the versions read in the log.
 	Facts Facts `json:"facts"`
-	// Catalog is the date of the catalog the report was checked against.
+	// Catalog names the catalog the report was checked against, with its
+	// date (catalog.Label: "2026-12-07, embedded").
 	Catalog string `json:"catalog"`
 	// LogAllowed is the torch allow-list the platform printed in the log
 	// ("Supported versions: 2.13.0, 2.12.1, ..."), newest first as printed;
@@ -135,7 +136,7 @@ func Diagnose(log []byte, c *catalog.Catalog) *Report {
 		c = catalog.Default()
 	}
 	lines := splitLines(log)
-	r := &Report{Lines: countLines(log), Catalog: c.Meta.Date}
+	r := &Report{Lines: countLines(log), Catalog: c.Label()}
 	c = trustLog(lines, c, r)
 	s := newScan(lines, c)
 	s.run()

@@ -17,7 +17,9 @@ import (
 // of auditorg that the paged listing returns (failed builds, runtime
 // errors, cpu-basic Spaces, 20 runtime errors whose log stream never ends,
 // config errors, builds in progress, healthy ones) and one that does not
-// exist. Flags are the defaults (--log-idle 3s) but --jobs. The Hub fake adds 20
+// exist. Flags are the defaults (--jobs 8, --log-idle 3s), then more
+// Spaces at once (--jobs 32), then a shorter wait on the 20 streams that
+// never end (--log-idle 500ms), to show what they cost. The Hub fake adds 20
 // ms to every request; each run starts with an empty cache. It reports
 // the wall time per run, the child's peak RSS (peak-RSS-MiB, from
 // getrusage) and the requests the fake received per run. A run must
@@ -36,12 +38,12 @@ func BenchmarkAudit200(b *testing.B) {
 	if err := os.Symlink(exe, bin); err != nil {
 		b.Fatal(err)
 	}
-	for _, bc := range []struct{ name, jobs string }{{"jobs8", "8"}, {"jobs32", "32"}} {
+	for _, bc := range []struct{ name, jobs, idle string }{{"jobs8", "8", "3s"}, {"jobs32", "32", "3s"}, {"jobs8-idle500ms", "8", "500ms"}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var rss int64
 			hf.ResetLog()
 			for i := 0; i < b.N; i++ {
-				cmd := exec.Command(bin, "audit", "--author", "auditorg", "auditorg/space-404", "--jobs", bc.jobs, "--json")
+				cmd := exec.Command(bin, "audit", "--author", "auditorg", "auditorg/space-404", "--jobs", bc.jobs, "--log-idle", bc.idle, "--json")
 				cmd.Env = append(os.Environ(), "HF_ENDPOINT="+hf.URL, "ZGPU_ALLOW_HOSTS=127.0.0.1,localhost",
 					"XDG_CACHE_HOME="+b.TempDir(), "HF_TOKEN=")
 				var stdout, stderr bytes.Buffer

@@ -24,7 +24,7 @@ func requirementsCheck(c *catalog.Catalog) spacediag.Checker {
 			return nil, err
 		}
 		python := zerogpu.TargetPython(c, proj, "")
-		in, err := zerogpu.FromProject(proj, c, python, zerogpu.ExportOptions{NoEmitProject: true, NoEmitPackage: leftOut(c, false)})
+		in, err := zerogpu.FromProject(proj, c, python, zerogpu.ExportOptions{NoEmitProject: true, NoEmitPackage: zerogpu.LeftOut(c, false)})
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -170,12 +169,11 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 				o.arg = args[0]
 			}
 			o.changed = cmd.Flags().Changed
-			dir, cleanup, err := localDir(cmd.Context(), g, &o.net, path)
+			dir, done, err := localDir(cmd.Context(), g, &o.net, path)
 			if err != nil {
 				return err
 			}
-			defer cleanup()
-			return runDepsResolve(cmd.Context(), o, dir)
+			return done(runDepsResolve(cmd.Context(), o, dir))
 		},
 	}
 	fs := cmd.Flags()
@@ -270,59 +268,10 @@ func fullPython(c *catalog.Catalog, v string) string {
 	return v
 }
 
+// runDepsResolve reads the project, calls the engine (zerogpu.Resolve),
+// prints the report and writes the file.
 func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) error {
-	c, err := o.catalog.load()
-	if err != nil {
-		return err
-	}
-	for _, w := range o.catalog.warnings(c, time.Now()) {
-		o.g.Logf("warning: %s", w)
-	}
-	if err := o.validate(c); err != nil {
-		return err
-	}
-	// A wrong -o fails before any work.
-	if err := checkOutput(o.Output); err != nil {
-		return err
-	}
-	proj, err := project.Load(path, project.LoadOptions{Getenv: os.LookupEnv})
-	if err != nil {
-		return err
-	}
-	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
-		withFolder(proj)
-	}
-	// -o naming an input file, or a read-only one, fails before any work.
-	if err := o.checkTarget(proj); err != nil {
-		return err
-	}
-	for _, w := range proj.Warnings {
-		o.g.Logf("warning: %s", w)
-	}
-	if err := o.checkInput(proj); err != nil {
-		return err
-	}
-	python := zerogpu.TargetPython(c, proj, o.Python)
-	ex := o.export
-	if o.EmitProject {
-		ex.NoEmitProject = false
-	}
-	ex.NoEmitPackage = append(append([]string(nil), ex.NoEmitPackage...), leftOut(c, o.EmitPreinstalled)...)
-	in, err := zerogpu.FromProject(proj, c, python, ex)
-	if err != nil {
-		return err
-	}
-	warned := map[string]bool{}
-	finder := &zerogpu.SourceFinder{Catalog: c, ListerFor: o.listerFor(), Warn: func(f string, a ...any) {
-		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.net.Offline {
-			warned[msg] = true
-			o.g.Logf("warning: wheel source failed: %s", msg)
-		}
-	}}
-	report, err := zerogpu.Plan(ctx, in, zerogpu.Options{
-		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
-		NoEmit: append(append([]string(nil), o.export.NoEmitPackage...), o.export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
-	})
+	c, proj, err := o.load(path)
 	if err != nil {
 		return err
 	}
@@ -336,53 +285,114 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 			return err
 		}
 	}
-	if len(o.export.Prune) > 0 && ((o.NoLock && proj.UVLock == nil) || (proj.UVLock == nil && in.Locked)) {
-		o.g.Logf("warning: --prune %s: nothing to prune: %s", strings.Join(o.export.Prune, ", "), pruneWhy(proj, o.NoLock))
+	res, err := zerogpu.Resolve(ctx, proj, o.resolveOptions(c, proj, target))
+	if res == nil {
+		return err
 	}
-	var unlocked error // why --offline could not lock
-	if report.OK() && !o.NoLock && !in.Locked {
-		if unlocked, err = o.lock(ctx, c, in, report, proj.Dir, target); err != nil {
-			return err
-		}
-	}
-	if report.OK() && !o.NoLock && in.Locked {
-		if err := o.verify(ctx, c, in, report); err != nil {
-			return err
-		}
-	}
-	o.emitIndexes(report)
 	if o.JSON {
-		if err := newJSONEncoder(o.g.Stdout).Encode(report); err != nil {
+		if err := newJSONEncoder(o.g.Stdout).Encode(res.Report); err != nil {
 			return err
 		}
 	}
 	noReadme := !hasReadme(proj)
-	for _, w := range report.Warnings {
+	for _, w := range res.Warnings {
 		if noReadme {
 			w = strings.Replace(w, "README.md has no python_version", "no README.md with a python_version", 1)
 		}
 		o.g.Logf("warning: %s", w)
 	}
-	if !report.OK() {
-		return fmt.Errorf("no ZeroGPU-safe requirements for %s:\n%s", path, indent(report.Error()))
+	if !res.OK() {
+		return fmt.Errorf("no ZeroGPU-safe requirements for %s:\n%s", path, indent(res.Error()))
+	}
+	if err != nil {
+		return err
+	}
+	return o.write(res, target, proj.Dir)
+}
+
+// load reads the catalog and the project and checks the flags, the output
+// and the input before any work: their errors come first.
+func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Project, error) {
+	c, err := o.catalog.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range o.catalog.warnings(c, time.Now()) {
+		o.g.Logf("warning: %s", w)
+	}
+	if err := o.validate(c); err != nil {
+		return nil, nil, err
+	}
+	// A wrong -o fails before any work.
+	if err := checkOutput(o.Output); err != nil {
+		return nil, nil, err
+	}
+	proj, err := project.Load(path, project.LoadOptions{Getenv: os.LookupEnv})
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		withFolder(proj)
+	}
+	// -o naming an input file, or a read-only one, fails before any work.
+	if err := o.checkTarget(proj); err != nil {
+		return nil, nil, err
+	}
+	for _, w := range proj.Warnings {
+		o.g.Logf("warning: %s", w)
+	}
+	if err := o.checkInput(proj); err != nil {
+		return nil, nil, err
+	}
+	return c, proj, nil
+}
+
+// resolveOptions turns the flags into the engine's options; target is the
+// file to write ("" for stdout).
+func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Project, target string) zerogpu.ResolveOptions {
+	ex := o.export
+	if o.EmitProject {
+		ex.NoEmitProject = false
+	}
+	// A re-lock keeps the pins of the file it rewrites, or of the Space's
+	// requirements.txt when printing to stdout.
+	prefs := target
+	if prefs == "" {
+		prefs = filepath.Join(proj.Dir, "requirements.txt")
 	}
 	outDir := proj.Dir
 	if target != "" {
 		outDir = filepath.Dir(target)
 	}
-	data, err := report.Render(zerogpu.RenderOptions{
-		Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
-		InPlace: rewritesInput(proj, target),
-		LeftOut: leftOut(c, o.EmitPreinstalled),
-	})
-	if err != nil {
-		return err
+	return zerogpu.ResolveOptions{
+		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
+		NoLock: o.NoLock, Offline: o.net.Offline,
+		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
+			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs)},
+		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {
+			fc := fetch.New(o.net.fetchConfig(o.g))
+			srcs := o.withFileIndexes(lines)
+			return srcs.sources(fc), pypi.NewReader(fc), srcs.describe()
+		},
+		ListerFor:    o.listerFor(),
+		IndexOptions: o.indexLines(),
+		Render: zerogpu.RenderOptions{
+			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
+			InPlace: rewritesInput(proj, target),
+		},
+		Logf: o.g.Logf, Progress: o.g.progress,
 	}
+}
+
+// write writes the file to target, checks it (--check), or prints it; dir
+// is the Space folder (a link at target may not lead out of it).
+func (o *depsResolveOptions) write(res *zerogpu.Result, target, dir string) error {
+	data := res.File
 	if o.NoHeader {
 		data = withoutHeader(data)
 	}
-	if unlocked != nil {
-		if err := o.keepRanges(unlocked, target, data); err != nil {
+	if res.Unlocked != nil {
+		if err := o.keepRanges(res.Unlocked, target, data); err != nil {
 			return err
 		}
 	}
@@ -390,69 +400,19 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	case o.Check:
 		return o.check(target, data)
 	case target != "":
-		if err := checkLinkedOutput(target, proj.Dir); err != nil {
+		if err := checkLinkedOutput(target, dir); err != nil {
 			return err
 		}
 		if err := writeOutput(target, data); err != nil {
 			return err
 		}
-		o.g.Logf("wrote %s (%d requirements; Python %s, torch %s)", target, len(report.Lines), report.Target.Python, orDash(report.Target.Torch))
+		o.g.Logf("wrote %s (%d requirements; Python %s, torch %s)", target, len(res.Lines), res.Target.Python, orDash(res.Target.Torch))
 		return nil
 	case !o.JSON:
 		_, err := o.g.Stdout.Write(data)
 		return err
 	}
 	return nil
-}
-
-// leftOut names the packages the platform installs that are never written
-// (the catalog's emit = "never": spaces, gradio), none with
-// --emit-preinstalled.
-func leftOut(c *catalog.Catalog, emitPreinstalled bool) []string {
-	if emitPreinstalled {
-		return nil
-	}
-	var names []string
-	for _, p := range c.Preinstalled {
-		if p.Emit == "never" {
-			names = append(names, p.Name)
-		}
-	}
-	return names
-}
-
-// lock pins every package for the target (issue: full lock). An index
-// that cannot be reached is an error: nothing is written. Only under
-// --offline, when the cache cannot answer, the unlocked plan is kept: lock
-// then returns why, for keepRanges.
-func (o *depsResolveOptions) lock(ctx context.Context, c *catalog.Catalog, in *zerogpu.Input, report *zerogpu.Report, dir, target string) (unlocked, err error) {
-	fc := fetch.New(o.net.fetchConfig(o.g))
-	srcs := o.withFileIndexes(report.Options)
-	lo := zerogpu.LockOptions{
-		Lister: srcs.sources(fc), Meta: pypi.NewReader(fc), Pre: o.Pre, AllowSdist: o.AllowSdist,
-		Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages, Concurrency: o.net.Jobs,
-		Prune: o.export.Prune, EmitPreinstalled: o.EmitPreinstalled,
-	}
-	// A re-lock keeps the pins of the file it rewrites, or of the Space's
-	// requirements.txt when printing to stdout.
-	prefs := target
-	if prefs == "" {
-		prefs = filepath.Join(dir, "requirements.txt")
-	}
-	lo.Preferences = pinsOf(prefs)
-	stop := o.g.progress("locking for Python " + report.Target.Python)
-	err = report.Lock(ctx, c, in, lo)
-	stop()
-	switch {
-	case !errors.Is(err, zerogpu.ErrUnreachable):
-		return nil, err
-	case !o.net.Offline:
-		// Issue 6: locking is the default when the sources are reachable
-		// or cached; otherwise the ranges are kept (keepRanges guards
-		// a locked file).
-		return fmt.Errorf("%v (%s)", err, srcs.describe()), nil
-	}
-	return err, nil
 }
 
 // keepRanges lets an --offline run that could not lock go on with the

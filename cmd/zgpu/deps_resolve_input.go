@@ -133,17 +133,6 @@ func listOrNone(set map[string]bool) string {
 	return strings.Join(slices.Sorted(maps.Keys(set)), ", ")
 }
 
-// pruneWhy says why --prune cannot apply to this run.
-func pruneWhy(p *project.Project, noLock bool) string {
-	if p.Pylock != nil && p.UVLock == nil {
-		return "a pylock.toml is exported as it is, with no dependency graph to prune"
-	}
-	if noLock {
-		return "--no-lock keeps your requirements as written, with no dependency graph to prune (it applies to a uv.lock export and to locking)"
-	}
-	return "nothing is locked"
-}
-
 // hasReadme reports whether the Space has a README.md that zgpu read.
 func hasReadme(p *project.Project) bool {
 	for _, f := range p.Files {

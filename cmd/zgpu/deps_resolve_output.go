@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/zgpu/zgpu/internal/textdiff"
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/pypi"
-	"github.com/zgpu/zgpu/zerogpu"
 )
 
 // This file holds where `deps resolve` writes: the -o checks made before
@@ -345,14 +343,12 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// emitIndexes writes the index options given on the command line into the
-// output, as pip-compile does (--emit-index-url, --emit-find-links): pip on
-// the Space must read the indexes the lock was made from. The environment's
-// PIP_INDEX_URL is the user's machine's business and is not written; nor is
-// a URL that carries credentials (they would be committed with the file).
-func (o *depsResolveOptions) emitIndexes(report *zerogpu.Report) {
+// indexLines are the index options given on the command line (--index-url
+// other than the default, --extra-index-url, --find-links), written to the
+// file as pip-compile writes them.
+func (o *depsResolveOptions) indexLines() []string {
 	if o.changed == nil {
-		return
+		return nil
 	}
 	var lines []string
 	if o.changed("index-url") && o.net.IndexURL != pypi.DefaultIndexURL {
@@ -368,21 +364,7 @@ func (o *depsResolveOptions) emitIndexes(report *zerogpu.Report) {
 			lines = append(lines, "--find-links "+f)
 		}
 	}
-	have := map[string]bool{}
-	for _, l := range report.Options {
-		have[l] = true
-	}
-	for _, l := range lines {
-		if have[l] {
-			continue
-		}
-		if u, err := url.Parse(strings.Fields(l)[1]); err == nil && u.User != nil {
-			o.g.Logf("warning: %s carries credentials and is not written to the file: give it to the Space as a secret (PIP_EXTRA_INDEX_URL)", strings.Fields(l)[0])
-			continue
-		}
-		have[l] = true
-		report.Options = append(report.Options, l)
-	}
+	return lines
 }
 
 // withoutCommand returns a generated file without the command line of its

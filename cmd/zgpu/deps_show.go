@@ -81,12 +81,11 @@ func newDepsShowCmd(g *globalOptions) *cobra.Command {
 			if len(args) == 1 {
 				target = args[0]
 			}
-			dir, cleanup, err := localDir(cmd.Context(), g, defaultNet(), target)
+			dir, done, err := localDir(cmd.Context(), g, defaultNet(), target)
 			if err != nil {
 				return err
 			}
-			defer cleanup()
-			return runDepsShow(o, dir)
+			return done(runDepsShow(o, dir))
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print what was read as JSON (schema in the help above)")

@@ -51,15 +51,41 @@ func defaultNet() *netOptions {
 
 // localDir returns a folder holding the project arg names: arg itself when
 // it is a local path, or, for a Space reference, a temporary folder with
-// the Space's dependency files downloaded from the Hub. cleanup removes
-// what localDir made; call it when done.
-func localDir(ctx context.Context, g *globalOptions, n *netOptions, arg string) (dir string, cleanup func(), err error) {
+// the Space's dependency files downloaded from the Hub. Pass the command's
+// result through done: it removes what localDir made and names the Space's
+// files in errors as hf.co/spaces/OWNER/NAME/FILE, not by the temporary
+// folder.
+func localDir(ctx context.Context, g *globalOptions, n *netOptions, arg string) (dir string, done func(error) error, err error) {
 	r, ok := spaceRef(arg)
 	if !ok {
-		return arg, func() {}, nil
+		return arg, func(err error) error { return err }, nil
 	}
-	return downloadSpace(ctx, g, hubClient(g, n), r)
+	dir, cleanup, err := downloadSpace(ctx, g, hubClient(g, n), r)
+	if err != nil {
+		return "", nil, err
+	}
+	label := r.Origin()
+	if r.Revision != "main" {
+		label += "@" + r.Revision
+	}
+	return dir, func(err error) error {
+		cleanup()
+		if err == nil {
+			return nil
+		}
+		return &spaceError{err: err, dir: dir, label: label}
+	}, nil
 }
+
+// spaceError is an error about files downloaded from a Space, the
+// temporary folder replaced by the Space's name.
+type spaceError struct {
+	err        error
+	dir, label string
+}
+
+func (e *spaceError) Error() string { return strings.ReplaceAll(e.err.Error(), e.dir, e.label) }
+func (e *spaceError) Unwrap() error { return e.err }
 
 // downloadSpace writes the dependency files of the Space r into a new
 // temporary folder named after it.

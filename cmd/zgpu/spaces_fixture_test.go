@@ -44,6 +44,7 @@ var safeSpaceFiles = map[string]string{
 //	alice/torch-config  CONFIG_ERROR: torch outside the allow-list (errorMessage only)
 //	alice/cpu-demo      RUNNING on cpu-basic
 //	alice/building      BUILDING, its build log never ends
+//	alice/bad-line      a requirements.txt pip rejects
 //	auditorg/...        199 Spaces of mixed outcomes (addAuditSpaces)
 func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 	hf.AddSpace("alice/flash-demo", fakes.Space{
@@ -72,6 +73,10 @@ func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 	hf.AddSpace("alice/building", fakes.Space{
 		Files: safeSpaceFiles, Stage: "BUILDING", Hardware: "zero-a10g",
 		BuildLog: "===== Build Queued =====\nCollecting torch==2.8.0\n", Hang: true,
+		Revisions: map[string]map[string]string{"empty": {"app.py": "print(1)\n"}},
+	})
+	hf.AddSpace("alice/bad-line", fakes.Space{
+		Files: map[string]string{"requirements.txt": "torch==2.8.0\nflash-attn (>=2\n"},
 	})
 	addAuditSpaces(tb, hf, "auditorg", 199)
 }

@@ -338,6 +338,7 @@ type findReport struct {
 	// sources that failed, in either case.
 	snapshot string
 	failed   []wheelfind.SourceError
+	catalog  string // catalog.Label of the catalog in use
 }
 
 // everySourceFailed reports whether no source could be listed at all.
@@ -377,7 +378,7 @@ func runWheelFind(ctx context.Context, o *wheelFindOptions, pkg string) error {
 		sources = append(sources, s)
 	}
 	res, findErr := wheelfind.Find(ctx, pkg, q, sources)
-	rep := findReport{q: q, specs: specs, all: o.All, failed: res.Errors}
+	rep := findReport{q: q, specs: specs, all: o.All, failed: res.Errors, catalog: c.Label()}
 	allFailed := everySourceFailed(res, findErr, sources)
 	if allFailed {
 		// Nothing could be listed (offline with a cold cache, no network, a

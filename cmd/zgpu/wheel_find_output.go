@@ -90,7 +90,7 @@ func (s safeWriter) Write(p []byte) (int, error) {
 func writeWheelFindText(w io.Writer, r findReport) {
 	w = safeWriter{w}
 	res, all := r.res, r.all
-	fmt.Fprintf(w, "%s for %s\n", res.Package, describeTarget(r.q))
+	fmt.Fprintf(w, "%s for %s (catalog %s)\n", res.Package, describeTarget(r.q), r.catalog)
 	if r.snapshot != "" {
 		var names []string
 		for _, e := range r.failed {

@@ -113,7 +113,7 @@ func TestWheelFindTextCountsReasons(t *testing.T) {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
 	checkContains(t, "output", out,
-		"flash-attn for cp312 linux x86_64 glibc 2.36, torch 2.8 (CUDA 12.8, cxx11 ABI), GPU sm120\n",
+		"flash-attn for cp312 linux x86_64 glibc 2.36, torch 2.8 (CUDA 12.8, cxx11 ABI), GPU sm120 (catalog "+catalog.Default().Label()+")\n",
 		"   1  flash_attn-2.8.3.post1+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl\n",
 		"other files do not fit; reasons, most frequent first:",
 		"built with the pre-cxx11 C++ ABI, target torch uses the cxx11 ABI",

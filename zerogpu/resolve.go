@@ -1,0 +1,202 @@
+package zerogpu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/project"
+)
+
+// ResolveOptions are the choices of one `zgpu deps resolve` run, read from
+// the command line by the caller; Resolve does the rest.
+type ResolveOptions struct {
+	Catalog          *catalog.Catalog
+	Python           string // --python ("" for the README's, else the default)
+	Torch            string // --torch
+	Export           ExportOptions
+	EmitPreinstalled bool // write spaces and gradio too
+	NoLock           bool // keep the user's ranges
+	Offline          bool // only the cache is read: source failures are not warned about
+	// Lock carries the resolver's choices (Pre, AllowSdist, Upgrade,
+	// UpgradePackages, Concurrency, Preferences); Resolve fills in the
+	// sources, Prune and EmitPreinstalled.
+	Lock LockOptions
+	// Sources returns the package index sources for the index lines the
+	// plan keeps (the input's --index-url, --extra-index-url, --find-links
+	// and IndexOptions), and how to name them in messages.
+	Sources func(indexLines []string) (index.Lister, index.MetadataReader, string)
+	// ListerFor builds the listers of catalog wheel sources.
+	ListerFor ListerFor
+	// IndexOptions are the index lines of the command line, written to the
+	// file after the input's; one with credentials is not (a warning says so).
+	IndexOptions []string
+	// Render is how the file is written; LeftOut is filled in.
+	Render RenderOptions
+	// Logf prints a warning or a note as it happens; Progress shows a step
+	// and returns the function that ends it. Both may be nil.
+	Logf     func(format string, a ...any)
+	Progress func(what string) (stop func())
+}
+
+// Result is what one Resolve run decided and the file to write.
+type Result struct {
+	// Report holds the target, the lines, every decision, change, warning
+	// and problem (the --json schema).
+	*Report
+	Input *Input
+	// File is the requirements file, nil when the report has problems.
+	File []byte
+	// Unlocked is why the index could not be read to lock (the ranges
+	// were kept); nil otherwise.
+	Unlocked error
+}
+
+// Resolve applies the ZeroGPU rules to proj and returns the file to write:
+// the Python choice (target.Python), the input (FromProject), the plan with
+// the torch choice and the wheels (Plan), the lock or, for a lock export,
+// its check against the platform's Gradio (Lock, Verify), and the file
+// (Render). A plan with problems is a Result with a nil File and a nil
+// error; an index that cannot be read keeps the ranges (Result.Unlocked says
+// why). The error is for failed wheel sources, bad input and cancellation,
+// with a nil Result, or for a file that cannot be rendered
+// (--generate-hashes without hashes), with the Result.
+func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Result, error) {
+	c := o.Catalog
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	logf := o.Logf
+	leftOut := LeftOut(c, o.EmitPreinstalled)
+	ex := o.Export
+	ex.NoEmitPackage = append(append([]string(nil), ex.NoEmitPackage...), leftOut...)
+	in, err := FromProject(proj, c, TargetPython(c, proj, o.Python), ex)
+	if err != nil {
+		return nil, err
+	}
+	warned := map[string]bool{}
+	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, Warn: func(f string, a ...any) {
+		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.Offline {
+			warned[msg] = true
+			logf("warning: wheel source failed: %s", msg)
+		}
+	}}
+	report, err := Plan(ctx, in, Options{
+		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
+		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Report: report, Input: in}
+	if len(o.Export.Prune) > 0 && ((o.NoLock && proj.UVLock == nil) || (proj.UVLock == nil && in.Locked)) {
+		logf("warning: --prune %s: nothing to prune: %s", strings.Join(o.Export.Prune, ", "), pruneWhy(proj, o.NoLock))
+	}
+	if report.OK() && !o.NoLock {
+		if err := o.lockOrVerify(ctx, res); err != nil {
+			return nil, err
+		}
+	}
+	report.addIndexOptions(o.IndexOptions, logf)
+	if !report.OK() {
+		return res, nil
+	}
+	ro := o.Render
+	ro.LeftOut = leftOut
+	res.File, err = report.Render(ro)
+	return res, err // a Render error comes with the report
+}
+
+// lockOrVerify pins every package for the target, or, for a lock export,
+// checks it against what the platform installs.
+func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
+	c, in, report := o.Catalog, res.Input, res.Report
+	lister, meta, describe := o.Sources(report.Options)
+	lo := o.Lock
+	lo.Lister, lo.Meta = lister, meta
+	if in.Locked {
+		lo = LockOptions{Lister: lister, Meta: meta, Concurrency: o.Lock.Concurrency, Pre: true, AllowSdist: true}
+		stop := o.progress("checking the export against gradio " + in.SDKVersion)
+		err := report.Verify(ctx, c, in, lo)
+		stop()
+		if errors.Is(err, ErrUnreachable) {
+			o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", err, describe)
+			return nil
+		}
+		return err
+	}
+	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
+	stop := o.progress("locking for Python " + report.Target.Python)
+	err := report.Lock(ctx, c, in, lo)
+	stop()
+	switch {
+	case !errors.Is(err, ErrUnreachable):
+		return err
+	case !o.Offline:
+		// Issue 6: locking is the default when the sources are reachable
+		// or cached; otherwise the ranges are kept (the caller guards a
+		// file zgpu locked), and the warning names the sources.
+		res.Unlocked = fmt.Errorf("%v (%s)", err, describe)
+	default:
+		res.Unlocked = err
+	}
+	return nil
+}
+
+func (o *ResolveOptions) progress(what string) func() {
+	if o.Progress == nil {
+		return func() {}
+	}
+	return o.Progress(what)
+}
+
+// addIndexOptions adds the command line's index lines to the file's, each
+// once; a URL with credentials is left out with a warning.
+func (r *Report) addIndexOptions(lines []string, logf func(string, ...any)) {
+	have := map[string]bool{}
+	for _, l := range r.Options {
+		have[l] = true
+	}
+	for _, l := range lines {
+		if have[l] {
+			continue
+		}
+		if u, err := url.Parse(strings.Fields(l)[1]); err == nil && u.User != nil {
+			logf("warning: %s carries credentials and is not written to the file: give it to the Space as a secret (PIP_EXTRA_INDEX_URL)", strings.Fields(l)[0])
+			continue
+		}
+		have[l] = true
+		r.Options = append(r.Options, l)
+	}
+}
+
+// LeftOut names the packages the platform installs that are never written
+// (the catalog's emit = "never": spaces, gradio), none with
+// emitPreinstalled.
+func LeftOut(c *catalog.Catalog, emitPreinstalled bool) []string {
+	if emitPreinstalled {
+		return nil
+	}
+	var names []string
+	for _, p := range c.Preinstalled {
+		if p.Emit == "never" {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// pruneWhy says why --prune has nothing to prune.
+func pruneWhy(p *project.Project, noLock bool) string {
+	if p.Pylock != nil && p.UVLock == nil {
+		return "a pylock.toml is exported as it is, with no dependency graph to prune"
+	}
+	if noLock {
+		return "--no-lock keeps your requirements as written, with no dependency graph to prune (it applies to a uv.lock export and to locking)"
+	}
+	return "nothing is locked"
+}
