@@ -30,3 +30,20 @@ func TestPathLinesNeedTheirFolder(t *testing.T) {
 		t.Errorf("without Dir: %v", err)
 	}
 }
+
+// A file that is not a requirements file (-r /proc/self/environ) is quoted
+// in the error only in part, and URL credentials in it are redacted.
+func TestErrorQuotesAWindow(t *testing.T) {
+	dir := t.TempDir()
+	env := "HF_TOKEN=hf_s3cr3t\x00INDEX=https://user:pw-s3cr3t@host/simple\x00" + strings.Repeat("PATH=/usr/bin\x00", 50)
+	os.WriteFile(filepath.Join(dir, "environ"), []byte("x y z "+env+"\n"), 0o644)
+	req := filepath.Join(dir, "requirements.txt")
+	os.WriteFile(req, []byte("-r environ\n"), 0o644)
+	_, err := ParseFile(req, ParseOptions{Dir: dir})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if strings.Contains(err.Error(), "pw-s3cr3t") || len(err.Error()) > 600 {
+		t.Errorf("error quotes too much (%d bytes): %s", len(err.Error()), err)
+	}
+}

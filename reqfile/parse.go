@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/internal/inputfile"
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/pep508"
 )
 
@@ -350,7 +351,7 @@ func (p *parser) checkFolder(r Requirement) error {
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		return nil
 	}
-	return &reqError{msg: fmt.Sprintf("invalid requirement: it looks like a path, and no folder %q exists (pip rejects the line)", r.Req.URL)}
+	return &reqError{msg: fmt.Sprintf("invalid requirement: it looks like a path, and no folder %q exists (pip rejects the line)", redact.Quote(r.Req.URL))}
 }
 
 var schemeRE = regexp.MustCompile(`(?i)^(http|https|file):`)

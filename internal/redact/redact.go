@@ -9,6 +9,7 @@
 package redact
 
 import (
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,8 +43,35 @@ func userinfo(raw string) string {
 // text is, so that one that does not parse is redacted too).
 func URL(raw string) string { return Text(raw) }
 
-// Text rewrites the userinfo of every "scheme://userinfo@" in s.
+// secretAssign matches an assignment to a variable whose name says it
+// holds a secret (HF_TOKEN=..., PASSWORD=...), as in an environment dump.
+var secretAssign = regexp.MustCompile(`(?i)\b([A-Z0-9_]*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_KEY)[A-Z0-9_]*=)[^\s\x00"']+`)
+
+// secretVars are the environment variables whose values Text masks
+// wherever they appear: the tokens zgpu and the tools around it read.
+var secretVars = []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "PIP_PASSWORD", "UV_INDEX_PASSWORD", "TWINE_PASSWORD"}
+
+// envSecrets returns the values (8 characters or more) of secretVars.
+func envSecrets() []string {
+	var out []string
+	for _, k := range secretVars {
+		if v := os.Getenv(k); len(v) >= 8 && !placeholder.MatchString(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Text rewrites the userinfo of every "scheme://userinfo@" in s, masks
+// the values of secret-named assignments (HF_TOKEN=...) and of the
+// environment's secret-named variables.
 func Text(s string) string {
+	for _, v := range envSecrets() {
+		s = strings.ReplaceAll(s, v, Mask)
+	}
+	if strings.Contains(s, "=") {
+		s = secretAssign.ReplaceAllString(s, "${1}"+Mask)
+	}
 	if !strings.Contains(s, "@") {
 		return s
 	}

@@ -18,6 +18,9 @@ func TestText(t *testing.T) {
 		{"a@b http://host/a@b", "a@b http://host/a@b"},
 		{"git+https://u:p@github.com/o/r@v1", "git+https://u:****@github.com/o/r@v1"},
 		{"x https://a:b@h y ftp://c@d", "x https://a:****@h y ftp://****@d"},
+		{"HF_TOKEN=hf_abcdef123\x00PATH=/usr/bin", "HF_TOKEN=****\x00PATH=/usr/bin"},
+		{"my_api_key=xyz and password=hunter22", "my_api_key=**** and password=****"},
+		{"HF_TOKEN=${HF_TOKEN}", "HF_TOKEN=****"},
 	}
 	for _, tt := range tests {
 		if got := Text(tt.in); got != tt.want {
@@ -81,5 +84,12 @@ func TestAround(t *testing.T) {
 	}
 	if got := Around(long, 0); !strings.HasPrefix(got, "((") || !strings.HasSuffix(got, "...") || len(got) != Window+3 {
 		t.Errorf("Around(long, 0) = %q", got)
+	}
+}
+
+func TestEnvSecrets(t *testing.T) {
+	t.Setenv("HF_TOKEN", "tok-1234567890")
+	if got := Text("sent tok-1234567890 to h"); got != "sent **** to h" {
+		t.Errorf("Text = %q", got)
 	}
 }
