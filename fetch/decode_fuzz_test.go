@@ -49,4 +49,3 @@ func FuzzHeaders(f *testing.F) {
 		parseCacheControl(cc)
 	})
 }
-
