@@ -193,3 +193,15 @@ func TestManylinux(t *testing.T) {
 		}
 	}
 }
+
+func TestWheelOfURL(t *testing.T) {
+	w, file, ok := WheelOfURL("https://h/x/flash_attn-2.8.3%2Bcu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl#sha256=00")
+	if !ok || file != "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl" || w.Name != "flash-attn" {
+		t.Errorf("WheelOfURL = %+v %q %v", w, file, ok)
+	}
+	for _, bad := range []string{"", "https://h/x/a-1.tar.gz", "https://h/x/notawheel.whl"} {
+		if _, _, ok := WheelOfURL(bad); ok {
+			t.Errorf("WheelOfURL(%q) ok", bad)
+		}
+	}
+}

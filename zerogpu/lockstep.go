@@ -112,8 +112,8 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	tg := target.For(c, r.Target.Python)
 	env, tags := tg.Env(), tg.Tags()
-
-	req := resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
+	s := &lockStep{r: r, c: c, in: in, lo: lo, byName: map[string]Line{}, direct: map[string]bool{}, omit: map[string]bool{}}
+	s.req = resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
 	// The platform installs its own spaces: prefer the catalog's version of
 	// it over the index's newest.
 	if v, err := pep440.Parse(c.Spaces.Version); err == nil {
@@ -121,127 +121,16 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		for k, pv := range lo.Preferences {
 			prefs[k] = pv
 		}
-		req.Preferences = prefs
+		s.req.Preferences = prefs
 	}
-	var verbatim []Line
-	byName := map[string]Line{}
-	direct := map[string]bool{}
-	for _, l := range r.Lines {
-		pr, err := pep508.ParseRequirement(l.Text)
-		if err != nil || pr.Name == "" {
-			verbatim = append(verbatim, l) // -e, paths
-			continue
-		}
-		if pr.URL != "" {
-			if _, _, ok := wheelOf(pr.URL); !ok {
-				verbatim = append(verbatim, l) // VCS, sdist and folder URLs
-				continue
-			}
-			direct[strings.SplitN(pr.URL, "#", 2)[0]] = true
-		}
-		byName[l.Name] = l
-		origin := l.Origin
-		if l.Reason != "" {
-			origin = "zgpu's rewrite of " + orDash(l.Origin)
-			if l.Origin == "" {
-				origin = "added by zgpu"
-			}
-		}
-		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: origin})
-	}
-	omit := map[string]bool{}
-	// The Gradio SDK's rules constrain the lock, and what they name is
-	// written even when preinstalled (gradio<5 needs hub<1.0).
-	ruled := map[string]bool{}
-	for _, rule := range c.SDKRulesFor(in.SDKVersion) {
-		for _, cs := range rule.Constraints {
-			if cr, err := pep508.ParseRequirement(cs); err == nil {
-				ruled[pep508.NormalizeName(cr.Name)] = true
-				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: cr, Origin: "the Gradio " + in.SDKVersion + " SDK rule"})
-			}
-		}
-		r.decide("gradio "+in.SDKVersion, strings.Join(rule.Constraints, ", "), rule.Why, rule.Source+" ("+rule.Date+")")
-	}
-	for _, pre := range c.Preinstalled {
-		name := pep508.NormalizeName(pre.Name)
-		switch {
-		case lo.EmitPreinstalled:
-		case pre.Emit == "never":
-			omit[name] = true
-		case pre.Emit == "user":
-			// Preinstalled: written only where the user asked for it, or
-			// where the SDK's rules pin it (gradio<5 needs hub<1.0).
-			if _, asked := byName[name]; !asked && !ruled[name] {
-				omit[name] = true
-			}
-		}
-	}
-	for _, ch := range r.Changes {
-		if ch.After == "" {
-			omit[ch.Name] = true
-			// --no-emit-package leaves the package out of the file, not
-			// out of the resolution: what it needs is still written (uv
-			// export); --prune is the flag that drops that too.
-			if _, pre := c.PreinstalledPackage(ch.Name); !pre && strings.HasSuffix(ch.Reason, "--no-emit-package") {
-				if pr, err := pep508.ParseRequirement(ch.Before); err == nil && pr.Name != "" {
-					req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: orDash(ch.Origin)})
-				}
-			}
-		}
-	}
-	// What the platform installs after requirements.txt is resolved with it.
-	if in.SDKVersion != "" {
-		if g, err := pep508.ParseRequirement("gradio==" + in.SDKVersion); err == nil {
-			req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: g, Origin: "README.md sdk_version (installed by the platform)"})
-		}
-	}
-	if s, err := pep508.ParseRequirement("spaces"); err == nil {
-		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: s, Origin: "the platform's spaces"})
-	}
-	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
-		if p.Req.Name != "" && p.Req.URL == "" {
-			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
-		}
-	}
+	s.roots()
+	s.platform()
 
-	meta := &directMeta{inner: lo.Meta, direct: direct}
+	meta := &directMeta{inner: lo.Meta, direct: s.direct}
 	lister := index.Lister(noCUDASdists{inner: lo.Lister, c: c})
-	lockOpts := lock.Options{Target: tags, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env}
-
-	// torch must stay on the allow-list even when only a dependency asks
-	// for it: a constraint on the plan's torch (the preinstalled one when
-	// the user named none). With nothing tied to that torch, lower allowed
-	// versions are tried in turn.
-	torches := []string{r.Target.Torch}
-	_, torchPlanned := byName["torch"]
-	if !torchPlanned && len(byName) > 0 {
-		for _, v := range c.AllowedTorch() {
-			if v.String() != r.Target.Torch {
-				torches = append(torches, v.String())
-			}
-		}
-	}
-	base := req.Constraints
-	var res *lock.Result
-	for i, tv := range torches {
-		req.Constraints = base
-		if tv != "" {
-			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
-				req.Constraints = append(append([]resolver.Requirement(nil), base...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
-				req.Constraints = append(req.Constraints, sidecarConstraints(c, pep440.MustParse(tv), byName)...)
-			}
-		}
-		var err error
-		res, err = lock.Lock(ctx, lister, meta, lockOpts, req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return fmt.Errorf("%w: %w", ErrUnreachable, err)
-		}
-		if res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(res.Unsat) {
-			break
-		}
+	res, err := s.resolve(ctx, lister, meta, lock.Options{Target: tags, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env})
+	if err != nil {
+		return err
 	}
 	if res.Unsat != nil {
 		if lo.verify {
@@ -263,25 +152,191 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with gradio %s and spaces on %s", orAny(in.SDKVersion), tags), "")
 		return nil
 	}
-	for _, pin := range res.Pins {
-		if pep508.NormalizeName(pin.Name) == "torch" && pin.Version != r.Target.Torch {
-			old := r.Target.Torch
-			r.Target.Torch, r.Target.TorchSource = pin.Version, "the lock (a dependency requires torch; the highest allowed version that resolves)"
-			r.Target.CUDA, r.Target.CXX11ABI = "", ""
-			if v, err := pep440.Parse(pin.Version); err == nil {
-				if row, ok := c.FamilyOf(v); ok {
-					if maj, min := row.CUDA(); maj > 0 {
-						r.Target.CUDA = fmt.Sprintf("%d.%d", maj, min)
-					}
-					r.Target.CXX11ABI = row.CXX11ABI
-				}
+	s.adoptTorch(res.Pins)
+	r.Lines = s.lines(res.Pins)
+	r.Locked = true
+	r.unpinned = meta.names()
+	if len(meta.skipped) > 0 {
+		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
+	}
+	r.decide("lock", fmt.Sprintf("%d packages pinned", len(r.Lines)),
+		fmt.Sprintf("resolved for %s with wheels only, co-resolving gradio %s and spaces (not written); %d versions tried, %d conflicts", tags, orAny(in.SDKVersion), res.Stats.Decisions, res.Stats.Conflicts), "")
+	return nil
+}
+
+// lockStep is the state of one lockOnce: the resolver request it builds
+// and what the plan's lines say about the pins.
+type lockStep struct {
+	r   *Report
+	c   *catalog.Catalog
+	in  *Input
+	lo  LockOptions
+	req resolver.Request
+
+	byName   map[string]Line // the plan's lines the resolver takes, by name
+	verbatim []Line          // -e, paths, VCS, sdist and folder URLs: written as they are
+	direct   map[string]bool // direct wheel URLs (without #fragment)
+	omit     map[string]bool // resolved but not written
+}
+
+// roots turns the plan's lines into the resolver's requirements.
+func (s *lockStep) roots() {
+	for _, l := range s.r.Lines {
+		pr, err := pep508.ParseRequirement(l.Text)
+		if err != nil || pr.Name == "" {
+			s.verbatim = append(s.verbatim, l) // -e, paths
+			continue
+		}
+		if pr.URL != "" {
+			if _, _, ok := wheelOf(pr.URL); !ok {
+				s.verbatim = append(s.verbatim, l) // VCS, sdist and folder URLs
+				continue
 			}
-			if old != "" {
-				r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", old, pin.Version)
+			s.direct[strings.SplitN(pr.URL, "#", 2)[0]] = true
+		}
+		s.byName[l.Name] = l
+		origin := l.Origin
+		if l.Reason != "" {
+			origin = "zgpu's rewrite of " + orDash(l.Origin)
+			if l.Origin == "" {
+				origin = "added by zgpu"
+			}
+		}
+		s.req.Requirements = append(s.req.Requirements, resolver.Requirement{Requirement: pr, Origin: origin})
+	}
+}
+
+// platform adds what the platform installs and rules: the Gradio SDK's
+// constraints, gradio and spaces themselves, the packages left out of the
+// file (omit), pre-requirements and -c constraints.
+func (s *lockStep) platform() {
+	c, in, req := s.c, s.in, &s.req
+	// The Gradio SDK's rules constrain the lock, and what they name is
+	// written even when preinstalled (gradio<5 needs hub<1.0).
+	ruled := map[string]bool{}
+	for _, rule := range c.SDKRulesFor(in.SDKVersion) {
+		for _, cs := range rule.Constraints {
+			if cr, err := pep508.ParseRequirement(cs); err == nil {
+				ruled[pep508.NormalizeName(cr.Name)] = true
+				req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: cr, Origin: "the Gradio " + in.SDKVersion + " SDK rule"})
+			}
+		}
+		s.r.decide("gradio "+in.SDKVersion, strings.Join(rule.Constraints, ", "), rule.Why, rule.Source+" ("+rule.Date+")")
+	}
+	for _, pre := range c.Preinstalled {
+		name := pep508.NormalizeName(pre.Name)
+		switch {
+		case s.lo.EmitPreinstalled:
+		case pre.Emit == "never":
+			s.omit[name] = true
+		case pre.Emit == "user":
+			// Preinstalled: written only where the user asked for it, or
+			// where the SDK's rules pin it (gradio<5 needs hub<1.0).
+			if _, asked := s.byName[name]; !asked && !ruled[name] {
+				s.omit[name] = true
 			}
 		}
 	}
-	pruned := prunedBy(res.Pins, lo.Prune)
+	for _, ch := range s.r.Changes {
+		if ch.After == "" {
+			s.omit[ch.Name] = true
+			// --no-emit-package leaves the package out of the file, not
+			// out of the resolution: what it needs is still written (uv
+			// export); --prune is the flag that drops that too.
+			if _, pre := c.PreinstalledPackage(ch.Name); !pre && strings.HasSuffix(ch.Reason, "--no-emit-package") {
+				if pr, err := pep508.ParseRequirement(ch.Before); err == nil && pr.Name != "" {
+					req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: pr, Origin: orDash(ch.Origin)})
+				}
+			}
+		}
+	}
+	// What the platform installs after requirements.txt is resolved with it.
+	if in.SDKVersion != "" {
+		if g, err := pep508.ParseRequirement("gradio==" + in.SDKVersion); err == nil {
+			req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: g, Origin: "README.md sdk_version (installed by the platform)"})
+		}
+	}
+	if sp, err := pep508.ParseRequirement("spaces"); err == nil {
+		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: sp, Origin: "the platform's spaces"})
+	}
+	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
+		if p.Req.Name != "" && p.Req.URL == "" {
+			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
+		}
+	}
+}
+
+// resolve runs the resolver. torch must stay on the allow-list even when
+// only a dependency asks for it: a constraint on the plan's torch (the
+// preinstalled one when the user named none). With nothing tied to that
+// torch, lower allowed versions are tried in turn.
+func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.MetadataReader, opts lock.Options) (*lock.Result, error) {
+	torches := []string{s.r.Target.Torch}
+	_, torchPlanned := s.byName["torch"]
+	if !torchPlanned && len(s.byName) > 0 {
+		for _, v := range s.c.AllowedTorch() {
+			if v.String() != s.r.Target.Torch {
+				torches = append(torches, v.String())
+			}
+		}
+	}
+	req := s.req
+	base := req.Constraints
+	var res *lock.Result
+	for i, tv := range torches {
+		req.Constraints = base
+		if tv != "" {
+			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
+				req.Constraints = append(append([]resolver.Requirement(nil), base...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
+				req.Constraints = append(req.Constraints, sidecarConstraints(s.c, pep440.MustParse(tv), s.byName)...)
+			}
+		}
+		var err error
+		res, err = lock.Lock(ctx, lister, meta, opts, req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		if res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(res.Unsat) {
+			break
+		}
+	}
+	return res, nil
+}
+
+// adoptTorch makes the torch the lock pinned the target's, when a
+// dependency's torch moved it.
+func (s *lockStep) adoptTorch(pins []lock.Pin) {
+	r := s.r
+	for _, pin := range pins {
+		if pep508.NormalizeName(pin.Name) != "torch" || pin.Version == r.Target.Torch {
+			continue
+		}
+		old := r.Target.Torch
+		r.Target.Torch, r.Target.TorchSource = pin.Version, "the lock (a dependency requires torch; the highest allowed version that resolves)"
+		r.Target.CUDA, r.Target.CXX11ABI = "", ""
+		if v, err := pep440.Parse(pin.Version); err == nil {
+			if row, ok := s.c.FamilyOf(v); ok {
+				if maj, min := row.CUDA(); maj > 0 {
+					r.Target.CUDA = fmt.Sprintf("%d.%d", maj, min)
+				}
+				r.Target.CXX11ABI = row.CXX11ABI
+			}
+		}
+		if old != "" {
+			r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", old, pin.Version)
+		}
+	}
+}
+
+// lines are the file's lines from the pins: the plan's reason and direct
+// URL kept, what is omitted or pruned left out, the verbatim lines added,
+// sorted by name.
+func (s *lockStep) lines(pins []lock.Pin) []Line {
+	r := s.r
+	pruned := prunedBy(pins, s.lo.Prune)
 	// The file a line zgpu added counts as coming from, for "# via -r".
 	primary := "requirements.txt"
 	for _, l := range r.Lines {
@@ -291,16 +346,16 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		}
 	}
 	var lines []Line
-	for _, pin := range res.Pins {
+	for _, pin := range pins {
 		name := pep508.NormalizeName(pin.Name)
-		if pre, ok := c.PreinstalledPackage(name); ok && pre.Emit == "user" && omit[name] {
+		if pre, ok := s.c.PreinstalledPackage(name); ok && pre.Emit == "user" && s.omit[name] {
 			r.Preinstalled = append(r.Preinstalled, name)
 			r.decide(name, "not written ("+pin.Version+" resolved)", "installed by the platform: "+pre.Rule+"; list it in requirements to pin it", pre.Source+" ("+pre.Date+")")
 		}
-		if omit[name] || pruned[name] {
+		if s.omit[name] || pruned[name] {
 			continue
 		}
-		plan, planned := byName[name]
+		plan, planned := s.byName[name]
 		l := Line{Name: name, Text: pin.Requirement(), Hashes: pin.Hashes, Via: viaOf(pin.Via, primary)}
 		if planned {
 			l.Origin, l.Reason = plan.Origin, plan.Reason
@@ -311,22 +366,14 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, verbatim...)
+	lines = append(lines, s.verbatim...)
 	sort.SliceStable(lines, func(i, j int) bool {
 		if lines[i].Name != lines[j].Name {
 			return lines[i].Name < lines[j].Name
 		}
 		return lines[i].Text < lines[j].Text
 	})
-	r.Lines = lines
-	r.Locked = true
-	r.unpinned = meta.names()
-	if len(meta.skipped) > 0 {
-		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
-	}
-	r.decide("lock", fmt.Sprintf("%d packages pinned", len(lines)),
-		fmt.Sprintf("resolved for %s with wheels only, co-resolving gradio %s and spaces (not written); %d versions tried, %d conflicts", tags, orAny(in.SDKVersion), res.Stats.Decisions, res.Stats.Conflicts), "")
-	return nil
+	return lines
 }
 
 // sidecarConstraints keep the side-cars on the releases built for torch t

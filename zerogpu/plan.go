@@ -3,8 +3,6 @@ package zerogpu
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"path"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -238,21 +236,7 @@ func (p *planner) isSidecar(name string, req Requirement) bool {
 }
 
 // wheelOf parses the wheel filename at the end of a direct URL.
-func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return wheeltags.Wheel{}, "", false
-	}
-	file, err := url.PathUnescape(path.Base(u.Path))
-	if err != nil || !strings.HasSuffix(file, ".whl") {
-		return wheeltags.Wheel{}, "", false
-	}
-	w, err := wheeltags.ParseWheelFilename(file)
-	if err != nil {
-		return wheeltags.Wheel{}, "", false
-	}
-	return w, file, true
-}
+func wheelOf(rawURL string) (wheeltags.Wheel, string, bool) { return wheeltags.WheelOfURL(rawURL) }
 
 func abiWord(a cudalabel.ABI) string {
 	switch a {

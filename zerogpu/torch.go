@@ -107,45 +107,7 @@ func (p *planner) decideTorch() error {
 			}
 		}
 		if len(in) == 0 {
-			best := p.bestTorch(allowed)
-			var fixes []string
-			if best != "" {
-				fixes = []string{
-					fmt.Sprintf("pin torch==%s (the highest allowed version that every CUDA wheel here fits)", best),
-					fmt.Sprintf("or run `zgpu deps resolve --torch %s` to rewrite the pin", best),
-				}
-			} else {
-				fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
-				defer p.reportExtensions(allowed[0])
-			}
-			origin := p.torch[0].Origin
-			for _, t := range p.torch { // the line that rules the allow-list out
-				if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
-					origin = t.Origin
-					break
-				}
-			}
-			if p.in.Locked {
-				// An export: the torch pin is the lock's; the fix is uv's.
-				x := orBest(best, p.c.Torch.Preinstalled)
-				fixes = []string{
-					fmt.Sprintf("require torch==%s in pyproject.toml (or add it to [tool.uv] constraint-dependencies) and run `uv lock`", x),
-					fmt.Sprintf("or export with `zgpu deps resolve --torch %s` (torch's own dependencies are then left to pip)", x),
-				}
-			} else if strings.Contains(origin, "pre-requirements") {
-				// --torch cannot change pre-requirements.txt.
-				fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
-			} else {
-				fixes = append([]string{"write `torch` without a version: zgpu then pins the highest allowed version that resolves with your dependencies"}, fixes...)
-				if len(fixes) > 1 {
-					fixes[1] = "or " + fixes[1]
-				}
-			}
-			r.problem(Problem{
-				Subject: "torch", Origin: origin,
-				Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
-				Fixes:   fixes,
-			})
+			p.torchOutsideAllowList(allowed, texts, allowedList)
 			return nil
 		}
 		cands, source = in, "highest allowed version within "+strings.Join(texts, ", ")
@@ -168,6 +130,61 @@ func (p *planner) decideTorch() error {
 	if p.opts.Torch == "" {
 		r.torchCands = cands // what a lock may fall back to, highest first
 	}
+	return p.tryCandidates(cands, source, torchFact, texts)
+}
+
+// torchOutsideAllowList is the problem of torch requirements that no
+// allowed version satisfies, with the fixes that apply to where they come
+// from (a lock export, pre-requirements.txt, a requirements file).
+func (p *planner) torchOutsideAllowList(allowed []pep440.Version, texts []string, allowedList string) {
+	r := p.r
+	best := p.bestTorch(allowed)
+	var fixes []string
+	if best != "" {
+		fixes = []string{
+			fmt.Sprintf("pin torch==%s (the highest allowed version that every CUDA wheel here fits)", best),
+			fmt.Sprintf("or run `zgpu deps resolve --torch %s` to rewrite the pin", best),
+		}
+	} else {
+		fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
+		defer p.reportExtensions(allowed[0])
+	}
+	origin := p.torch[0].Origin
+	for _, t := range p.torch { // the line that rules the allow-list out
+		if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
+			origin = t.Origin
+			break
+		}
+	}
+	if p.in.Locked {
+		// An export: the torch pin is the lock's; the fix is uv's.
+		x := orBest(best, p.c.Torch.Preinstalled)
+		fixes = []string{
+			fmt.Sprintf("require torch==%s in pyproject.toml (or add it to [tool.uv] constraint-dependencies) and run `uv lock`", x),
+			fmt.Sprintf("or export with `zgpu deps resolve --torch %s` (torch's own dependencies are then left to pip)", x),
+		}
+	} else if strings.Contains(origin, "pre-requirements") {
+		// --torch cannot change pre-requirements.txt.
+		fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
+	} else {
+		fixes = append([]string{"write `torch` without a version: zgpu then pins the highest allowed version that resolves with your dependencies"}, fixes...)
+		if len(fixes) > 1 {
+			fixes[1] = "or " + fixes[1]
+		}
+	}
+	r.problem(Problem{
+		Subject: "torch", Origin: origin,
+		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
+		Fixes:   fixes,
+	})
+}
+
+// tryCandidates tries the torch candidates, highest first, first keeping
+// the user's CUDA wheels, then replacing them; the first that every CUDA
+// package fits is committed. When none is, the first candidate's failures
+// are the problems.
+func (p *planner) tryCandidates(cands []pep440.Version, source, torchFact string, texts []string) error {
+	r := p.r
 	var first *torchAttempt
 	for _, replace := range []bool{false, true} {
 		for _, t := range cands {
@@ -425,7 +442,20 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 	}
 	r.decide("torch", t.String(), reason, fact)
 
-	// The torch line.
+	p.torchLine(a, source, texts)
+	p.extensionLines(a)
+	for _, e := range p.wheelTorch {
+		if _, ok := a.choices[e.name]; !ok {
+			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
+		}
+	}
+	p.pinSidecars(t)
+}
+
+// torchLine writes the torch line of attempt a: kept as the user wrote it
+// when it pins t exactly, else torch==t with the reason (and a change).
+func (p *planner) torchLine(a *torchAttempt, source string, texts []string) {
+	r, t := p.r, a.torch
 	want := "torch==" + t.String()
 	origin := ""
 	if _, hidden := p.noEmit["torch"]; hidden {
@@ -450,7 +480,13 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 			r.Changes = append(r.Changes, Change{Name: "torch", Before: before, After: want, Reason: why, Origin: origin})
 		}
 	}
+}
 
+// extensionLines writes the line of each CUDA package of attempt a: the
+// chosen prebuilt wheel (a change with its reason), the user's own wheel,
+// or the source build kept with a warning.
+func (p *planner) extensionLines(a *torchAttempt) {
+	r, t := p.r, a.torch
 	for _, name := range p.extOrder {
 		e := p.exts[name]
 		if a.kept[name] {
@@ -493,12 +529,6 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 		}
 		r.decide(name, m.Filename, describe(m)+"; "+reason, src)
 	}
-	for _, e := range p.wheelTorch {
-		if _, ok := a.choices[e.name]; !ok {
-			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
-		}
-	}
-	p.pinSidecars(t)
 }
 
 // pinsExactly reports whether a torch requirement already pins exactly t.

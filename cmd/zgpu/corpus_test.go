@@ -123,6 +123,7 @@ func resolveCorpus(t *testing.T, corpus, py string, dirs, mode []string) {
 			t.Errorf("pip cannot read %s: %s\n%s", filepath.Base(f), e, data)
 		}
 	}
+	checkWritten(t, corpus, written)
 	var names []string
 	for n := range failed {
 		names = append(names, n)

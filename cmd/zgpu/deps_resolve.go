@@ -53,6 +53,13 @@ type depsResolveOptions struct {
 	AllowSdist       bool
 	Upgrade          bool
 	UpgradePackages  []string
+	DryRun           bool
+	CustomCommand    string
+	NoCache          bool
+	EmitIndexURL     bool
+	NoEmitIndexURL   bool
+	EmitFindLinks    bool
+	NoEmitFindLinks  bool
 	export           zerogpu.ExportOptions
 }
 
@@ -82,9 +89,14 @@ What it does:
   - torchvision, torchaudio, triton, torchcodec and xformers follow the chosen
     torch (the family matrix; torchcodec's and xformers' own compatibility
     tables); when locking, also when a dependency pulls them in.
-  - Index options given on the command line (--index-url, --extra-index-url,
-    --find-links) are written to the file, as pip-compile does, so that pip
-    on the Space reads the same indexes; a URL with credentials is not.
+  - Indexes: the file keeps the index lines of your input files (the Space
+    builder's pip needs them). The indexes of your machine (--index-url,
+    --extra-index-url, --find-links, or PIP_INDEX_URL, PIP_EXTRA_INDEX_URL,
+    UV_DEFAULT_INDEX, UV_INDEX, PIP_FIND_LINKS, ...) are used to lock but
+    not written, whichever way they were given, so a development mirror
+    never reaches the Space and the file is the same on every machine;
+    --emit-index-url (--emit-find-links) writes them, as pip-compile does.
+    A URL with credentials is never written.
   - Every package is pinned for the target (a lock, from the package index),
     unless the input is a lock already (uv.lock, pylock.toml) or --no-lock
     keeps your ranges.
@@ -177,7 +189,8 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Python, "python", "", "target Python: 3.10 or 3.12, or the full 3.10.13 or 3.12.12 (default: README python_version, else the platform default)")
+	fs.StringVarP(&o.Python, "python", "p", "", "target Python: 3.10 or 3.12, or the full 3.10.13 or 3.12.12 (default: README python_version, else the platform default)")
+	fs.StringVar(&o.Python, "python-version", "", "the same as --python (the pip-compile and uv pip compile spelling)")
 	fs.StringVar(&o.Torch, "torch", "", "pin torch to this allowed version (overrides your torch pin)")
 	fs.StringVarP(&o.Output, "output", "o", "", "write the requirements to `FILE` (atomically) instead of stdout")
 	fs.StringVar(&o.Output, "output-file", "", "write to `FILE`: the same as -o (the uv export spelling)")
@@ -192,11 +205,11 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
 	fs.BoolVar(&o.Pre, "pre", false, "allow pre-releases of every package when locking")
 	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
-	fs.BoolVar(&o.Upgrade, "upgrade", false, "when locking, ignore the pins of the existing output file")
-	fs.StringSliceVar(&o.UpgradePackages, "upgrade-package", nil, "when locking, let this `package` move from its pin in the existing output file (repeatable)")
-	fs.BoolVar(&o.Frozen, "frozen", false, "uv.lock: export it as it is (the default: zgpu never updates uv.lock; accepted for uv export compatibility)")
-	fs.BoolVar(&o.Locked, "locked", false, "uv.lock: fail when pyproject.toml's requirements differ from the ones uv.lock was made from (run uv lock)")
-	fs.BoolVar(&o.export.NoDev, "no-dev", false, "uv.lock: leave out the dev group")
+	fs.BoolVarP(&o.Upgrade, "upgrade", "U", false, "when locking, ignore the pins of the existing output file")
+	fs.StringSliceVarP(&o.UpgradePackages, "upgrade-package", "P", nil, "when locking, let this `package` move from its pin in the existing output file (repeatable)")
+	fs.BoolVar(&o.Frozen, "frozen", envBool("UV_FROZEN"), "uv.lock: export it as it is (the default: zgpu never updates uv.lock; accepted for uv export compatibility)")
+	fs.BoolVar(&o.Locked, "locked", envBool("UV_LOCKED"), "uv.lock: fail when pyproject.toml's requirements differ from the ones uv.lock was made from (run uv lock)")
+	fs.BoolVar(&o.export.NoDev, "no-dev", envBool("UV_NO_DEV"), "uv.lock: leave out the dev group")
 	fs.StringSliceVar(&o.export.Extras, "extra", nil, "include the optional dependencies of this `extra` (repeatable; pyproject.toml, uv.lock, pylock.toml)")
 	fs.BoolVar(&o.export.AllExtras, "all-extras", false, "include every extra")
 	fs.StringSliceVar(&o.export.Groups, "group", nil, "include this dependency `group` (repeatable; pyproject.toml, uv.lock, pylock.toml)")
@@ -206,6 +219,13 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.StringSliceVar(&o.export.Prune, "prune", nil, "drop this `package` and what only it needs (repeatable; uv.lock export and locking)")
 	fs.BoolVar(&o.export.NoEmitProject, "no-emit-project", true, "uv.lock: do not write the project itself (the default: a Space is not installed as a package; accepted for uv export compatibility)")
 	fs.BoolVar(&o.EmitProject, "emit-project", false, "uv.lock: write the project itself (-e .), as uv export does by default")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "resolve and print the file on stdout, but write nothing (with -o or --check alike)")
+	fs.StringVar(&o.CustomCommand, "custom-compile-command", os.Getenv("CUSTOM_COMPILE_COMMAND"), "the `command` the header names instead of zgpu's own (env CUSTOM_COMPILE_COMMAND), for wrapper scripts, as in pip-compile")
+	fs.BoolVar(&o.NoCache, "no-cache", false, "read and write no HTTP cache (the same as --cache-dir \"\")")
+	fs.BoolVar(&o.EmitIndexURL, "emit-index-url", false, "write the --index-url and --extra-index-url in effect (flags or PIP_/UV_ variables) to the file")
+	fs.BoolVar(&o.NoEmitIndexURL, "no-emit-index-url", false, "write none of them (the default: only the index lines of your input files are kept)")
+	fs.BoolVar(&o.EmitFindLinks, "emit-find-links", false, "write the --find-links in effect (flags or PIP_FIND_LINKS, UV_FIND_LINKS) to the file")
+	fs.BoolVar(&o.NoEmitFindLinks, "no-emit-find-links", false, "write none of them (the default)")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
 	return cmd
@@ -214,6 +234,15 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 // validate checks the flags on their own, before anything is read; its
 // errors are usage errors.
 func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
+	if o.NoCache {
+		if o.net.Offline {
+			return usagef("--no-cache and --offline cannot be used together: --offline reads only the cache")
+		}
+		o.net.CacheDir = ""
+	}
+	if o.changed("python") && o.changed("python-version") {
+		return usagef("--python and --python-version name the same thing: give one")
+	}
 	if err := o.net.validate(); err != nil {
 		return err
 	}
@@ -222,6 +251,12 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	}
 	if o.Frozen && o.Locked {
 		return usagef("--frozen and --locked cannot be used together")
+	}
+	if o.EmitIndexURL && o.NoEmitIndexURL {
+		return usagef("--emit-index-url and --no-emit-index-url cannot be used together")
+	}
+	if o.EmitFindLinks && o.NoEmitFindLinks {
+		return usagef("--emit-find-links and --no-emit-find-links cannot be used together")
 	}
 	if o.changed("output") && o.changed("output-file") {
 		return usagef("-o and --output-file name the same file: give one")
@@ -397,6 +432,12 @@ func (o *depsResolveOptions) write(res *zerogpu.Result, target, dir string) erro
 		}
 	}
 	switch {
+	case o.DryRun:
+		_, err := o.g.Stdout.Write(data)
+		if target != "" {
+			o.g.Logf("dry run: %s not written", target)
+		}
+		return err
 	case o.Check:
 		return o.check(target, data)
 	case target != "":

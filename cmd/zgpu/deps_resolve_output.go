@@ -274,6 +274,9 @@ func withoutHeader(data []byte) []byte {
 // --offline, --cache-dir and the like), stable across machines and runs so
 // that --check compares like with like.
 func (o *depsResolveOptions) commandLine(target string) string {
+	if o.CustomCommand != "" {
+		return o.CustomCommand
+	}
 	parts := []string{"zgpu deps resolve"}
 	if _, ok := spaceRef(o.arg); ok {
 		parts = append(parts, o.arg) // a Space on the Hub: the same from any folder
@@ -298,14 +301,18 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	add("--no-lock", o.NoLock)
 	add("--pre", o.Pre)
 	add("--allow-sdist", o.AllowSdist)
-	if changed("index-url") {
-		parts = append(parts, "--index-url "+redactForUsage(o.net.IndexURL))
+	// The indexes only when written to the file: a development mirror,
+	// given with -i or PIP_INDEX_URL alike, leaves no trace in the file.
+	add("--emit-index-url", o.EmitIndexURL)
+	if o.EmitIndexURL && !o.net.NoIndex {
+		if o.net.IndexURL != pypi.DefaultIndexURL {
+			parts = append(parts, "--index-url "+redactForUsage(o.net.IndexURL))
+		}
+		each("--extra-index-url", redactAll(o.net.ExtraIndexURLs))
 	}
-	for _, u := range o.net.ExtraIndexURLs {
-		parts = append(parts, "--extra-index-url "+redactForUsage(u))
-	}
-	for _, f := range o.net.FindLinks {
-		parts = append(parts, "--find-links "+redactForUsage(f))
+	add("--emit-find-links", o.EmitFindLinks)
+	if o.EmitFindLinks {
+		each("--find-links", redactAll(o.net.FindLinks))
 	}
 	if changed("catalog") {
 		parts = append(parts, "--catalog "+o.catalog.Path)
@@ -343,28 +350,40 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// indexLines are the index options given on the command line (--index-url
-// other than the default, --extra-index-url, --find-links), written to the
-// file as pip-compile writes them.
+// indexLines are the development machine's index options written to the
+// file, one rule for flag and environment alike: with --emit-index-url, the
+// --index-url (unless PyPI) and every --extra-index-url in effect, given as
+// flags or through PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, UV_DEFAULT_INDEX,
+// UV_INDEX and the like; with --emit-find-links, every --find-links
+// location (flag, PIP_FIND_LINKS, UV_FIND_LINKS). By default neither: the
+// file carries only the index lines of its input files, which the Space
+// builder needs, never a development mirror. (A URL with credentials is
+// never written.)
 func (o *depsResolveOptions) indexLines() []string {
-	if o.changed == nil {
-		return nil
-	}
 	var lines []string
-	if o.changed("index-url") && o.net.IndexURL != pypi.DefaultIndexURL {
-		lines = append(lines, "--index-url "+o.net.IndexURL)
-	}
-	if o.changed("extra-index-url") {
+	if o.EmitIndexURL && !o.net.NoIndex {
+		if o.net.IndexURL != pypi.DefaultIndexURL {
+			lines = append(lines, "--index-url "+o.net.IndexURL)
+		}
 		for _, u := range o.net.ExtraIndexURLs {
 			lines = append(lines, "--extra-index-url "+u)
 		}
 	}
-	if o.changed("find-links") {
+	if o.EmitFindLinks {
 		for _, f := range o.net.FindLinks {
 			lines = append(lines, "--find-links "+f)
 		}
 	}
 	return lines
+}
+
+// redactAll is redactForUsage of each URL.
+func redactAll(us []string) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = redactForUsage(u)
+	}
+	return out
 }
 
 // withoutCommand returns a generated file without the command line of its

@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/zgpu/zgpu/fetch"
+	"github.com/zgpu/zgpu/hub"
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/indexenv"
 	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/pypi"
 )
@@ -29,43 +31,52 @@ type netOptions struct {
 	Offline        bool
 	Timeout        time.Duration
 	Jobs           int
+	// NoIndex reads no package index, only FindLinks (pip's --no-index).
+	NoIndex bool
+	// env is what the environment sets (indexenv); envErr a value of it
+	// that cannot be read, reported by validate.
+	env    indexenv.Settings
+	envErr error
 }
 
 // netFlagsHelp documents the network flags and their environment, for the
 // Long help of commands that use them.
 const netFlagsHelp = `Network:
   Packages are looked up on --index-url (default $PIP_INDEX_URL, then
-  $UV_INDEX_URL, then https://pypi.org/simple/), every --extra-index-url and
-  every --find-links location (an HTML page of links or a local folder), all
+  $UV_DEFAULT_INDEX, $UV_INDEX_URL, then https://pypi.org/simple/), every
+  --extra-index-url (default: the URLs of $PIP_EXTRA_INDEX_URL, $UV_INDEX
+  and $UV_EXTRA_INDEX_URL) and every --find-links location (an HTML page of
+  links or a local folder; default $PIP_FIND_LINKS and $UV_FIND_LINKS), all
   together as pip does: the files of a project are the union of what each
-  lists. Responses are cached in --cache-dir (default $XDG_CACHE_HOME/zgpu,
+  lists. A flag replaces its variables. --no-index (or PIP_NO_INDEX=1,
+  UV_NO_INDEX=1) reads only the --find-links locations. Responses are cached in --cache-dir (default $XDG_CACHE_HOME/zgpu,
   or ~/.cache/zgpu): served from the cache while fresh (the index's
   Cache-Control max-age, at most 10 minutes), then revalidated with
   conditional requests; metadata files named by their hash are never
   fetched twice. --offline reads only the cache and fails on anything not
   in it.
   HF_TOKEN is sent only to the Hugging Face Hub (the host of $HF_ENDPOINT,
-  default huggingface.co); GITHUB_TOKEN only to GitHub (the host of
+  default huggingface.co); without HF_TOKEN, the token file of
+  'hf auth login' is read ($HF_TOKEN_PATH, default $HF_HOME/token, HF_HOME
+  defaulting to ~/.cache/huggingface); GITHUB_TOKEN only to GitHub (the host of
   $GITHUB_API_URL, default api.github.com, and github.com for release
   downloads). HF_HUB_OFFLINE=1 makes Hub lookups offline (cache only) even
   without --offline. ZGPU_ALLOW_HOSTS=h1,h2 restricts every request to those
   hosts (for sandboxes and tests). Tokens are never printed.`
 
-// defaultIndexURL is PIP_INDEX_URL, then UV_INDEX_URL, then PyPI.
-func defaultIndexURL() string {
-	for _, env := range []string{"PIP_INDEX_URL", "UV_INDEX_URL"} {
-		if v := strings.TrimSpace(os.Getenv(env)); v != "" {
-			return v
-		}
-	}
-	return pypi.DefaultIndexURL
-}
-
-// addFlags registers the network flags on fs.
+// addFlags registers the network flags on fs, their defaults from the
+// environment as pip and uv read it (indexenv): a flag given on the command
+// line replaces its variables, as in pip.
 func (n *netOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&n.IndexURL, "index-url", "i", defaultIndexURL(), "base `URL` of the package index (Simple API; env PIP_INDEX_URL, UV_INDEX_URL)")
-	fs.StringArrayVar(&n.ExtraIndexURLs, "extra-index-url", nil, "another package index `URL` to read as well (repeatable)")
-	fs.StringArrayVarP(&n.FindLinks, "find-links", "f", nil, "an HTML page of links (`URL`) or a local folder of wheels to read as well (repeatable)")
+	n.env, n.envErr = indexenv.Read(os.Getenv)
+	def := n.env.IndexURL
+	if def == "" {
+		def = pypi.DefaultIndexURL
+	}
+	fs.StringVarP(&n.IndexURL, "index-url", "i", def, "base `URL` of the package index (Simple API; env PIP_INDEX_URL, UV_DEFAULT_INDEX, UV_INDEX_URL)")
+	fs.StringArrayVar(&n.ExtraIndexURLs, "extra-index-url", indexenv.URLs(n.env.ExtraIndexURLs), "another package index `URL` to read as well (repeatable; env PIP_EXTRA_INDEX_URL, UV_INDEX, UV_EXTRA_INDEX_URL)")
+	fs.StringArrayVarP(&n.FindLinks, "find-links", "f", indexenv.URLs(n.env.FindLinks), "an HTML page of links (`URL`) or a local folder of wheels to read as well (repeatable; env PIP_FIND_LINKS, UV_FIND_LINKS)")
+	fs.BoolVar(&n.NoIndex, "no-index", n.env.NoIndex, "read no package index, only --find-links locations (env PIP_NO_INDEX, UV_NO_INDEX)")
 	fs.StringVar(&n.CacheDir, "cache-dir", fetch.DefaultCacheDir(), "HTTP cache `folder` (\"\" disables the cache)")
 	fs.BoolVar(&n.Offline, "offline", false, "use only the cache; fail on anything not in it")
 	fs.DurationVar(&n.Timeout, "timeout", 30*time.Second, "timeout of each HTTP attempt")
@@ -74,6 +85,9 @@ func (n *netOptions) addFlags(fs *pflag.FlagSet) {
 
 // validate checks the flag values; its errors are usage errors.
 func (n *netOptions) validate() error {
+	if n.envErr != nil {
+		return usagef("%v", n.envErr)
+	}
 	if err := checkIndexURL("--index-url", n.IndexURL); err != nil {
 		return err
 	}
@@ -128,11 +142,12 @@ func hostOf(raw, def string) string {
 	return u.Hostname()
 }
 
-// envTokens are the bearer tokens from the environment, each scoped to its
-// own host.
+// envTokens are the bearer tokens from the environment (and the Hugging
+// Face token file `hf auth login` writes, when HF_TOKEN is unset), each
+// scoped to its own host.
 func envTokens() []fetch.Token {
 	var toks []fetch.Token
-	if v := strings.TrimSpace(os.Getenv("HF_TOKEN")); v != "" {
+	if v, _ := hub.Token(os.Getenv); v != "" {
 		toks = append(toks, fetch.Token{Host: hostOf(os.Getenv("HF_ENDPOINT"), "huggingface.co"), Value: v})
 	}
 	if v := strings.TrimSpace(os.Getenv("GITHUB_TOKEN")); v != "" {
@@ -185,6 +200,13 @@ func allowHosts() []string {
 	return out
 }
 
+// envBool reads a boolean variable as uv and pip do (1/0, true/false,
+// yes/no, on/off); unset or unreadable is false.
+func envBool(name string) bool {
+	b, err := indexenv.ParseBool(os.Getenv(name))
+	return err == nil && b
+}
+
 // hubOffline reports whether HF_HUB_OFFLINE asks for offline Hub access
 // (1, true, yes, on; as huggingface_hub reads it).
 func hubOffline() bool {
@@ -206,11 +228,15 @@ func (n *netOptions) hubFetchConfig(g *globalOptions) fetch.Config {
 }
 
 // sources returns the package sources the flags name, read as one:
-// --index-url, each --extra-index-url, each --find-links.
+// --index-url, each --extra-index-url (neither with --no-index), each
+// --find-links.
 func (n *netOptions) sources(c *fetch.Client) *pypi.Multi {
-	ls := []index.Lister{pypi.New(n.IndexURL, c)}
-	for _, u := range n.ExtraIndexURLs {
-		ls = append(ls, pypi.New(u, c))
+	var ls []index.Lister
+	if !n.NoIndex {
+		ls = append(ls, pypi.New(n.IndexURL, c))
+		for _, u := range n.ExtraIndexURLs {
+			ls = append(ls, pypi.New(u, c))
+		}
 	}
 	for _, f := range n.FindLinks {
 		ls = append(ls, pypi.NewFindLinks(f, c))
@@ -220,9 +246,12 @@ func (n *netOptions) sources(c *fetch.Client) *pypi.Multi {
 
 // describe names the sources for messages, credentials redacted.
 func (n *netOptions) describe() string {
-	parts := []string{redactForUsage(n.IndexURL)}
-	for _, u := range n.ExtraIndexURLs {
-		parts = append(parts, redactForUsage(u))
+	parts := []string{"no index (--no-index)"}
+	if !n.NoIndex {
+		parts = []string{redactForUsage(n.IndexURL)}
+		for _, u := range n.ExtraIndexURLs {
+			parts = append(parts, redactForUsage(u))
+		}
 	}
 	for _, f := range n.FindLinks {
 		parts = append(parts, "find-links "+redactForUsage(f))

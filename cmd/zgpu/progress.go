@@ -7,10 +7,10 @@ import (
 )
 
 // progress shows a spinner with msg and the elapsed time on stderr while
-// work runs, when stderr is a terminal (never under --quiet, never in a
-// pipe or a CI log). It returns the function that clears it.
+// work runs, when stderr is a terminal (never under --quiet or
+// --no-progress, never in a pipe or a CI log). It returns the function that clears it.
 func (g *globalOptions) progress(msg string) (stop func()) {
-	if !g.StderrIsTerminal() {
+	if g.NoProgress || !g.StderrIsTerminal() {
 		return func() {}
 	}
 	bar := progressbar.NewOptions(-1,

@@ -71,6 +71,8 @@ type globalOptions struct {
 	Verbose bool
 	Quiet   bool
 	NoColor bool
+	// NoProgress hides the progress spinner (--no-progress, as uv's).
+	NoProgress bool
 
 	Stdout io.Writer
 	Stderr io.Writer
@@ -176,6 +178,7 @@ func newRootCmd() *cobra.Command {
 	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "print more detail on stderr")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing on stderr but errors")
 	pf.BoolVar(&g.NoColor, "no-color", false, "never use colour (also: NO_COLOR=1)")
+	pf.BoolVar(&g.NoProgress, "no-progress", envBool("UV_NO_PROGRESS"), "never draw the progress spinner (env UV_NO_PROGRESS)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		g.Stdout = cmd.OutOrStdout()
 		g.Stderr = cmd.ErrOrStderr()

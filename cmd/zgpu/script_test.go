@@ -18,9 +18,26 @@ func TestMain(m *testing.M) {
 	// Nothing in these tests may leave the machine: every source is a fake
 	// on the loopback.
 	os.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
+	// The developer's own index settings (a PIP_FIND_LINKS of the machine)
+	// must not leak into the tests; each test sets what it needs. (Not in
+	// the zgpu commands testscript runs: their environment is the script's.)
+	if filepath.Base(os.Args[0]) != "zgpu" {
+		unsetIndexEnv()
+	}
 	testscript.Main(m, map[string]func(){
 		"zgpu": func() { os.Exit(run(os.Args[1:])) },
 	})
+}
+
+// unsetIndexEnv clears the variables that set zgpu's indexes, tokens and
+// uv defaults.
+func unsetIndexEnv() {
+	for _, v := range []string{"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
+		"UV_DEFAULT_INDEX", "UV_INDEX", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS", "UV_NO_INDEX",
+		"UV_FROZEN", "UV_LOCKED", "UV_NO_DEV", "CUSTOM_COMPILE_COMMAND", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
+		os.Unsetenv(v)
+	}
+	os.Setenv("HF_TOKEN_PATH", os.DevNull)
 }
 
 // TestScripts runs the end-to-end scenarios in testdata/script: each is a
