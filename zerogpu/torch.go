@@ -442,7 +442,20 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 	}
 	r.decide("torch", t.String(), reason, fact)
 
-	// The torch line.
+	p.torchLine(a, source, texts)
+	p.extensionLines(a)
+	for _, e := range p.wheelTorch {
+		if _, ok := a.choices[e.name]; !ok {
+			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
+		}
+	}
+	p.pinSidecars(t)
+}
+
+// torchLine writes the torch line of attempt a: kept as the user wrote it
+// when it pins t exactly, else torch==t with the reason (and a change).
+func (p *planner) torchLine(a *torchAttempt, source string, texts []string) {
+	r, t := p.r, a.torch
 	want := "torch==" + t.String()
 	origin := ""
 	if _, hidden := p.noEmit["torch"]; hidden {
@@ -467,7 +480,13 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 			r.Changes = append(r.Changes, Change{Name: "torch", Before: before, After: want, Reason: why, Origin: origin})
 		}
 	}
+}
 
+// extensionLines writes the line of each CUDA package of attempt a: the
+// chosen prebuilt wheel (a change with its reason), the user's own wheel,
+// or the source build kept with a warning.
+func (p *planner) extensionLines(a *torchAttempt) {
+	r, t := p.r, a.torch
 	for _, name := range p.extOrder {
 		e := p.exts[name]
 		if a.kept[name] {
@@ -510,12 +529,6 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 		}
 		r.decide(name, m.Filename, describe(m)+"; "+reason, src)
 	}
-	for _, e := range p.wheelTorch {
-		if _, ok := a.choices[e.name]; !ok {
-			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
-		}
-	}
-	p.pinSidecars(t)
 }
 
 // pinsExactly reports whether a torch requirement already pins exactly t.
