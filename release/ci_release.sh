@@ -40,6 +40,14 @@ zgpu="$dist/venv/bin/zgpu"
 "$zgpu" --version
 "$dist/venv/bin/python" -m zgpu --version
 
+# The catalog asset a release publishes (.goreleaser.yaml) verifies with
+# `zgpu catalog update` and is the catalog this build embeds.
+mkdir -p "$dist/catalog"
+cp catalog/data/zerogpu.toml "$dist/catalog/"
+(cd "$dist/catalog" && sha256sum zerogpu.toml > zerogpu.toml.sha256)
+out=$("$zgpu" catalog update --offline --cache-dir "$dist/catalog-cache" --from "$dist/catalog/zerogpu.toml")
+grep -q "is up to date" <<<"$out"
+
 # An offline deps resolve from the installed wheel, and its own check.
 cp -r testdata/spaces/flash-attn-sdist "$dist/space"
 ZGPU_ALLOW_HOSTS=127.0.0.1 "$zgpu" deps resolve --offline --cache-dir "$dist/cache" "$dist/space" -o "$dist/space/requirements.txt"
