@@ -38,6 +38,11 @@ type LogLimits struct {
 	Total    time.Duration // the whole read; default 30s
 	Idle     time.Duration // no event for this long ends the read; default 3s
 	MaxBytes int           // of text; default 8 MiB
+	// Settle, when set, replaces Idle once the first event came: for a log
+	// that is complete (a failed build or a crashed app writes no more
+	// lines), the Hub sends it in one burst and then only keeps the
+	// stream open.
+	Settle time.Duration
 }
 
 func (l LogLimits) withDefaults() LogLimits {
@@ -99,7 +104,11 @@ func (c *Client) Logs(ctx context.Context, r Repo, kind LogKind, lim LogLimits) 
 				log.Stopped = "size"
 				return log, nil
 			}
-			idle.Reset(lim.Idle)
+			if lim.Settle > 0 {
+				idle.Reset(lim.Settle)
+			} else {
+				idle.Reset(lim.Idle)
+			}
 		case err := <-done:
 			if err != nil && ctx.Err() == nil {
 				return nil, fmt.Errorf("hub: %s log of %s: %v", kind, r, err)

@@ -142,6 +142,10 @@ func TestLogs(t *testing.T) {
 	if err != nil || log.Stopped != "time" {
 		t.Fatalf("hanging log, total bound = %+v, %v", log, err)
 	}
+	log, err = c.Logs(ctx, Repo{Type: Space, ID: "alice/live"}, RunLog, LogLimits{Idle: time.Hour, Settle: 100 * time.Millisecond})
+	if err != nil || string(log.Text) != "started\n" || log.Stopped != "idle" {
+		t.Fatalf("hanging log, settled = %+v, %v", log, err)
+	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("bounded reads took %v", d)
 	}

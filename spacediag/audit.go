@@ -127,6 +127,9 @@ func auditOne(ctx context.Context, h Hub, r hub.Repo, opts AuditOptions) Entry {
 		e.CheckError = err.Error()
 		e.Check = nil
 	}
+	if e.Check != nil && !e.Check.Safe && len(rep.Fix) == 0 {
+		rep.Fix = rep.forSpace([]string{resolveCmd}) // it runs, but its requirements will break
+	}
 	return e
 }
 

@@ -9,7 +9,9 @@
 // is also appended to any log read (the Hub's summary may name what the
 // log does not). Other stages (RUNNING, SLEEPING, PAUSED, ...) are not
 // failures and read no log. Logs are read within hub.LogLimits: a stream
-// still open is cut there and what was read is diagnosed.
+// still open is cut there and what was read is diagnosed. The log of a
+// failed Space is complete, so its read ends one second after its last
+// line (hub.LogLimits.Settle) rather than at the idle bound.
 //
 // The fix is always a local command: zgpu never writes to a Space. The
 // commands of the first finding name the Space; a command that writes
@@ -22,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/diagnose"
@@ -29,6 +32,11 @@ import (
 	"github.com/zgpu/zgpu/hub"
 	"github.com/zgpu/zgpu/index"
 )
+
+// settleFailed ends the read of a failed Space's log this long after its
+// last line: a failed build or a crashed app writes no more, and the Hub
+// sends the log in one burst before it only keeps the stream open.
+const settleFailed = time.Second
 
 // Hub is what spacediag reads from the Hub; *hub.Client implements it.
 type Hub interface {
@@ -125,7 +133,14 @@ func Diagnose(ctx context.Context, h Hub, r hub.Repo, opts Options) (*Report, er
 	var text []byte
 	if kind := logFor(rt.Stage); kind != "" && (!opts.FailedLogsOnly || rep.Failed()) {
 		rep.Log = &LogRead{Kind: kind}
-		log, err := h.Logs(ctx, r, kind, opts.Limits)
+		lim := opts.Limits
+		if rep.Failed() && lim.Settle <= 0 {
+			lim.Settle = settleFailed // the log is complete: it comes in one burst
+			if lim.Idle > 0 && lim.Idle < settleFailed {
+				lim.Settle = lim.Idle
+			}
+		}
+		log, err := h.Logs(ctx, r, kind, lim)
 		if err != nil {
 			rep.Log.Error = err.Error()
 		} else {
@@ -222,8 +237,17 @@ func (rep *Report) fix() []string {
 	if rep.Explained() {
 		cmds = rep.Diagnosis.Findings[0].Commands
 	} else if rep.Failed() && rep.Stage != "NO_APP_FILE" {
-		cmds = []string{"zgpu deps resolve -o requirements.txt"}
+		cmds = []string{resolveCmd}
 	}
+	return rep.forSpace(cmds)
+}
+
+// resolveCmd is the command that writes ZeroGPU-safe requirements.
+const resolveCmd = "zgpu deps resolve -o requirements.txt"
+
+// forSpace returns cmds naming the Space, each `zgpu deps resolve -o
+// requirements.txt` followed by the upload of what it wrote.
+func (rep *Report) forSpace(cmds []string) []string {
 	out := []string{}
 	for _, c := range cmds {
 		if rest, ok := strings.CutPrefix(c, "zgpu deps resolve"); ok {

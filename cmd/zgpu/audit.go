@@ -43,15 +43,18 @@ every Space of --author OWNER (the Hub's Space listing, every page). With
 out.
 
 Requirements are checked by downloading README.md, requirements.txt,
-pre-requirements.txt, pyproject.toml, uv.lock, pylock.toml and packages.txt and
-applying zgpu's ZeroGPU rules with the catalog's snapshot of wheels (no
-package index is read): "safe" means zgpu deps resolve would change nothing.
+pre-requirements.txt, pyproject.toml, uv.lock, pylock.toml and packages.txt: a
+requirements.txt is judged by the rules of zgpu deps check (each issue names
+its rule in brackets); a Space without one by deps resolve's ZeroGPU rules
+with the catalog's snapshot of wheels ("safe": deps resolve would change
+nothing). No package index is read.
 
 Up to --jobs Spaces are audited at once, through one HTTP cache. Only Spaces
 in a failure stage (BUILD_ERROR, RUNTIME_ERROR, CONFIG_ERROR) have a log read:
 a Space that builds or starts has nothing to explain yet (zgpu deps diagnose
-SPACE reads its live log). Log streams the Hub keeps open are cut at
---log-idle without a line, or --log-timeout in all. A Space that cannot be read (not
+SPACE reads its live log). Log streams the Hub keeps open are cut one second
+after their last line (the log of a failed Space is complete), at --log-idle
+when no line comes at all, or at --log-timeout. A Space that cannot be read (not
 found, private without HF_TOKEN, unreachable) is a row with its error: the
 others are still audited. A progress bar is drawn on a terminal only.
 

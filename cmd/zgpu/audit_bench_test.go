@@ -17,9 +17,10 @@ import (
 // of auditorg that the paged listing returns (failed builds, runtime
 // errors, cpu-basic Spaces, 20 runtime errors whose log stream never ends,
 // config errors, builds in progress, healthy ones) and one that does not
-// exist. Flags are the defaults (--jobs 8, --log-idle 3s), then more
-// Spaces at once (--jobs 32), then a shorter wait on the 20 streams that
-// never end (--log-idle 500ms), to show what they cost. The Hub fake adds 20
+// exist. Flags are the defaults (--jobs 8, --log-idle 3s: a failed
+// Space's log read ends 1s after its last line), then more Spaces at once
+// (--jobs 32), then a shorter wait on the 20 streams that never end
+// (--log-idle 500ms), to show what they cost. The Hub fake adds 20
 // ms to every request; each run starts with an empty cache. It reports
 // the wall time per run, the child's peak RSS (peak-RSS-MiB, from
 // getrusage) and the requests the fake received per run. A run must

@@ -4,21 +4,28 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/check"
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/spacediag"
 	"github.com/zgpu/zgpu/zerogpu"
 )
 
-// requirementsCheck is the check audit applies to each Space's files: the
-// ZeroGPU rules of deps resolve, without a lock and with the catalog's
-// snapshot of wheels only (no index is read), so that it costs no request.
-// The requirements are safe when the plan has no problem and changes
-// nothing. It is the one place to plug the rules of `zgpu deps check` in.
+// requirementsCheck is the check audit applies to each Space's files. A
+// Space with a requirements.txt is judged by the rules of `zgpu deps check`
+// (package check: offline, nothing resolved). A Space without one (a
+// pyproject.toml or uv.lock project) is judged by the ZeroGPU rules of deps
+// resolve, without a lock and with the catalog's snapshot of wheels only:
+// safe when the plan has no problem and changes nothing. Neither reads a
+// package index, so the check costs no request.
 func requirementsCheck(c *catalog.Catalog) spacediag.Checker {
 	finder := &zerogpu.SourceFinder{Catalog: c} // the snapshot, shared by every Space
 	return func(ctx context.Context, dir string) (*spacediag.Check, error) {
+		if req := filepath.Join(dir, "requirements.txt"); isRegular(req) {
+			return depsCheck(c, dir, req)
+		}
 		proj, err := project.Load(dir, project.LoadOptions{})
 		if err != nil {
 			return nil, err
@@ -45,4 +52,26 @@ func requirementsCheck(c *catalog.Catalog) spacediag.Checker {
 		}
 		return ch, nil
 	}
+}
+
+// depsCheck judges the requirements.txt at req with the rules of `zgpu deps
+// check`; issues name files relative to the Space.
+func depsCheck(c *catalog.Catalog, dir, req string) (*spacediag.Check, error) {
+	t, err := check.TargetFor(req)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := check.File(req, c, t)
+	if err != nil {
+		return nil, err
+	}
+	ch := &spacediag.Check{Safe: len(problems) == 0, Issues: []string{}}
+	for _, p := range problems {
+		issue := p.Message
+		if p.Origin != "" {
+			issue = strings.TrimPrefix(p.Origin, dir+string(filepath.Separator)) + ": " + issue
+		}
+		ch.Issues = append(ch.Issues, fmt.Sprintf("%s [%s]", issue, p.Rule))
+	}
+	return ch, nil
 }

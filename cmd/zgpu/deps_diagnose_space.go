@@ -43,8 +43,9 @@ hardware, error message) and README.md, then the log its stage calls for:
 the build log for BUILD_ERROR and BUILDING, the run log for RUNTIME_ERROR
 and a starting app, none for CONFIG_ERROR (the error message is diagnosed).
 Logs are server-sent event streams the Hub may keep open: zgpu stops after
---log-idle without a line, --log-timeout in all, or 16 MiB, and diagnoses
-what it read. The report adds the Space's facts (stage, hardware that is not
+--log-idle without a line (one second after the last line when the Space
+failed: its log is complete), --log-timeout in all, or 16 MiB, and
+diagnoses what it read. The report adds the Space's facts (stage, hardware that is not
 ZeroGPU, an sdk other than gradio) and ends with the commands that fix it:
 zgpu writes requirements.txt locally and never pushes; the hf upload line
 is yours to run. HF_TOKEN is sent for private Spaces.

@@ -45,6 +45,7 @@ var safeSpaceFiles = map[string]string{
 //	alice/cpu-demo      RUNNING on cpu-basic
 //	alice/building      BUILDING, its build log never ends
 //	alice/bad-line      a requirements.txt pip rejects
+//	alice/pyproject-demo  a pyproject.toml project, torch outside the allow-list
 //	auditorg/...        199 Spaces of mixed outcomes (addAuditSpaces)
 func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 	hf.AddSpace("alice/flash-demo", fakes.Space{
@@ -77,6 +78,12 @@ func addScriptSpaces(tb testing.TB, hf *fakes.HubServer) {
 	})
 	hf.AddSpace("alice/bad-line", fakes.Space{
 		Files: map[string]string{"requirements.txt": "torch==2.8.0\nflash-attn (>=2\n"},
+	})
+	hf.AddSpace("alice/pyproject-demo", fakes.Space{
+		Files: map[string]string{
+			"README.md":      safeSpaceFiles["README.md"],
+			"pyproject.toml": "[project]\nname = \"demo\"\nversion = \"0.1.0\"\nrequires-python = \">=3.10\"\ndependencies = [\"torch==2.6.0\", \"transformers>=4.45\"]\n",
+		},
 	})
 	addAuditSpaces(tb, hf, "auditorg", 199)
 }
