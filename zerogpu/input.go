@@ -65,6 +65,11 @@ type Input struct {
 	Options []string
 	// Files lists the files read, in order.
 	Files []string
+	// Input is the file the requirements come from; Ignored the other
+	// dependency files read, and InputWhy why they were not used.
+	Input    string
+	Ignored  []string
+	InputWhy string
 	// Locked reports that Requirements come from a lock export.
 	Locked bool
 	// SystemPackages are the lines of packages.txt (Debian packages); nil

@@ -50,6 +50,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 		noEmit:   map[string]string{},
 	}
 	r := p.r
+	r.Input, r.Ignored = in.Input, in.Ignored
 	r.Target.Platform = fmt.Sprintf("%s_%s, glibc %s", c.Platform.OS, c.Platform.Arch, c.Platform.Glibc)
 	r.Target.GPUArch = c.Platform.GPUArch
 	r.Target.SDKVersion = in.SDKVersion

@@ -319,8 +319,13 @@ func TestPlanExplainsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(out), "spaces") && !strings.Contains(string(out), "spaces and gradio are installed by the platform") {
-		t.Errorf("spaces written:\n%s", out)
+	for line := range strings.Lines(string(out)) {
+		if strings.HasPrefix(line, "spaces") {
+			t.Errorf("spaces written:\n%s", out)
+		}
+	}
+	if !strings.Contains(string(out), "# zgpu: removed spaces (requirements.txt:") {
+		t.Errorf("spaces left out without a note:\n%s", out)
 	}
 	if n := strings.Count(string(out), "  # zgpu:"); n != 3 {
 		t.Errorf("%d '# zgpu:' comments, want 3 (torch, flash-attn, torchvision):\n%s", n, out)

@@ -45,9 +45,10 @@ func TargetPython(c *catalog.Catalog, p *project.Project, override string) strin
 }
 
 // FromProject turns a loaded Space folder into Plan's input. Which file
-// speaks for the Space: uv.lock (exported for the target), else
-// pyproject.toml's [project] dependencies, else requirements.in, else
-// requirements.txt. pre-requirements.txt is always read.
+// speaks for the Space is project.Project.Input's choice: a hand-written
+// requirements.txt, else the file a generated one names, else uv.lock
+// (exported for the target), pylock.toml, pyproject.toml's [project]
+// dependencies, requirements.in. pre-requirements.txt is always read.
 func FromProject(p *project.Project, c *catalog.Catalog, python string, ex ExportOptions) (*Input, error) {
 	in := &Input{
 		PythonVersion: p.PythonVersion, PythonVersionOrigin: p.PythonVersionOrigin.String(),
@@ -65,16 +66,21 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 			in.Pre = append(in.Pre, fromProjectReq(r))
 		}
 	}
-	switch {
-	case p.UVLock != nil:
+	choice := p.Input()
+	in.Input, in.Ignored = choice.Path, choice.Ignored
+	if len(choice.Ignored) > 0 || choice.Generated != nil {
+		in.InputWhy = choice.Why
+	}
+	switch choice.Kind {
+	case project.UVLock:
 		if err := fromLock(in, p, c, python, ex); err != nil {
 			return nil, err
 		}
-	case p.Pylock != nil:
+	case project.Pylock:
 		if err := fromPylock(in, p, python, ex); err != nil {
 			return nil, err
 		}
-	case hasSection(p, "project.dependencies") || hasSection(p, "tool.poetry.dependencies"):
+	case project.Pyproject:
 		// Without a lock this is `uv pip compile pyproject.toml`: dependency
 		// groups only when named (--group, --all-groups); --only-group
 		// takes the named groups and nothing of the project itself. (A
@@ -110,12 +116,12 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 			in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
 		}
 		applyOverrides(in, p)
-	case hasSection(p, string(project.RequirementsIn)):
+	case project.RequirementsIn:
 		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
 		in.Constraints = constraintReqs(p, string(project.RequirementsIn))
 		in.ConstraintFiles = constraintFiles(p, string(project.RequirementsIn))
 		in.Options = optionLines(p, string(project.RequirementsIn))
-	case hasSection(p, string(project.Requirements)):
+	case project.Requirements:
 		in.Requirements = sectionReqs(p, string(project.Requirements))
 		in.Constraints = constraintReqs(p, string(project.Requirements))
 		in.ConstraintFiles = constraintFiles(p, string(project.Requirements))
@@ -181,15 +187,6 @@ func splitOrigin(origin string) (string, int) {
 		return origin, 0
 	}
 	return origin[:i], n
-}
-
-func hasSection(p *project.Project, s string) bool {
-	for _, r := range p.Requirements {
-		if r.Section == s {
-			return true
-		}
-	}
-	return false
 }
 
 func contains(list []string, s string) bool {

@@ -21,6 +21,9 @@ type RenderOptions struct {
 	// InPlace says the file written is the requirements file read: its -r
 	// and -c lines are written again, locked or not.
 	InPlace bool
+	// Target is the file written ("" for stdout): rewritten in place, its
+	// "# zgpu: removed" notes are kept (CarryRemovals).
+	Target string
 	// LeftOut names the packages the platform installs that the file
 	// leaves out on purpose (spaces and gradio; none with
 	// --emit-preinstalled), for the header; the report's Preinstalled
@@ -43,6 +46,14 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 		target += "; catalog " + t.Catalog
 	}
 	doc.Header = append(doc.Header, "For "+target+".")
+	if len(r.Ignored) > 0 {
+		// Read back, the file says which input it came from (project.Input).
+		var names []string
+		for _, f := range r.Ignored {
+			names = append(names, filepath.Base(f))
+		}
+		doc.Header = append(doc.Header, fmt.Sprintf("Read %s; ignored %s.", filepath.Base(r.Input), strings.Join(names, ", ")))
+	}
 	if left := append(append([]string(nil), o.LeftOut...), r.Preinstalled...); len(left) > 0 {
 		verb := " is"
 		if n := len(left); n > 1 {
@@ -117,11 +128,27 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	doc.Header = append(doc.Header, r.removalNotes()...)
 	var b bytes.Buffer
 	if err := reqfile.Write(&b, doc); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// removalNotes are header lines, one per user line the plan left out
+// ("zgpu: removed spaces==0.40.1 (requirements.txt:3): why"), so that
+// nothing disappears from a sorted file without a note (issue 10).
+func (r *Report) removalNotes() []string {
+	var notes []string
+	for _, c := range r.Changes {
+		if c.After != "" || c.Before == "" || c.Origin == "" || strings.HasPrefix(c.Name, "-") {
+			continue
+		}
+		file, n := splitOrigin(c.Origin)
+		notes = append(notes, fmt.Sprintf("zgpu: removed %s (%s:%d): %s", oneLine(c.Before), filepath.Base(file), n, oneLine(strings.TrimPrefix(c.Reason, "not emitted: "))))
+	}
+	return notes
 }
 
 // relativeTo names path relative to dir, with forward slashes (pip reads

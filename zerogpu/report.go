@@ -28,6 +28,10 @@ type Report struct {
 	IncludeFiles []string `json:"include_files,omitempty"`
 	// Inputs lists the files read, in order.
 	Inputs []string `json:"inputs"`
+	// Input is the file the requirements come from; Ignored lists the
+	// other dependency files read and not used (see project.Input).
+	Input   string   `json:"input,omitempty"`
+	Ignored []string `json:"ignored,omitempty"`
 	// Locked reports whether every line is pinned by a lock (uv.lock export
 	// or the resolver) rather than kept as the user wrote it.
 	Locked bool `json:"locked"`

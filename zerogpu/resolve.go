@@ -78,6 +78,9 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	if err != nil {
 		return nil, err
 	}
+	if msg := in.describeInput(); msg != "" {
+		logf("%s", msg)
+	}
 	warned := map[string]bool{}
 	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, Warn: func(f string, a ...any) {
 		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.Offline {
@@ -107,7 +110,9 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	}
 	ro := o.Render
 	ro.LeftOut = leftOut
-	res.File, err = report.Render(ro)
+	if res.File, err = report.Render(ro); err == nil {
+		res.File, err = report.minimalEdit(in, ro, res.File)
+	}
 	return res, err // a Render error comes with the report
 }
 

@@ -413,7 +413,7 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 		IndexOptions: o.indexLines(),
 		Render: zerogpu.RenderOptions{
 			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
-			InPlace: rewritesInput(proj, target),
+			InPlace: rewritesInput(proj, target), Target: target,
 		},
 		Logf: o.g.Logf, Progress: o.g.progress,
 	}

@@ -19,27 +19,9 @@ import (
 // that pyproject.toml agrees with), --extra and the group flags need a
 // file that has extras and groups, as in uv.
 
-// inputKind names the file that speaks for the Space, with the precedence
-// of zerogpu.FromProject: uv.lock, pylock.toml, pyproject.toml,
-// requirements.in, requirements.txt.
+// inputKind names the file that speaks for the Space (project.Input).
 func inputKind(p *project.Project) project.Kind {
-	switch {
-	case p.UVLock != nil:
-		return project.UVLock
-	case p.Pylock != nil:
-		return project.Pylock
-	}
-	sections := map[string]bool{}
-	for _, r := range p.Requirements {
-		sections[r.Section] = true
-	}
-	switch {
-	case sections["project.dependencies"] || sections["tool.poetry.dependencies"]:
-		return project.Pyproject
-	case sections[string(project.RequirementsIn)]:
-		return project.RequirementsIn
-	}
-	return project.Requirements
+	return p.Input().Kind
 }
 
 // checkInput checks the flags that depend on the input read.
