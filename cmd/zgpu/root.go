@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -281,12 +282,40 @@ func minArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// newJSONEncoder returns the encoder of every --json output: indented by two
-// spaces, with <, > and & written as they are (URLs and specifiers such as
-// "torch>=2.8" stay readable; the output is not embedded in HTML).
-func newJSONEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+// jsonSchemaVersion is the "schema_version" of every --json object: it goes
+// up when a field changes meaning or goes away, not when one is added.
+const jsonSchemaVersion = 1
+
+// jsonEncoder writes every --json output: an object starts with
+// "schema_version", indented by two spaces, with <, > and & written as they
+// are (URLs and specifiers such as "torch>=2.8" stay readable; the output is
+// not embedded in HTML).
+type jsonEncoder struct{ w io.Writer }
+
+// newJSONEncoder returns the encoder of every --json output.
+func newJSONEncoder(w io.Writer) *jsonEncoder { return &jsonEncoder{w: w} }
+
+// Encode writes v and a newline.
+func (e *jsonEncoder) Encode(v any) error {
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
 	enc.SetEscapeHTML(false)
-	return enc
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	data := bytes.TrimSpace(raw.Bytes())
+	if len(data) > 0 && data[0] == '{' {
+		head := fmt.Sprintf(`{"schema_version":%d`, jsonSchemaVersion)
+		if rest := bytes.TrimSpace(data[1:]); len(rest) > 0 && rest[0] != '}' {
+			head += ","
+		}
+		data = append([]byte(head), data[1:]...)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err := e.w.Write(out.Bytes())
+	return err
 }
