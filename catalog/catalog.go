@@ -16,12 +16,12 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
@@ -248,7 +248,7 @@ func Default() *Catalog {
 
 // Load returns the embedded catalog overridden by the TOML file at path.
 func Load(path string) (*Catalog, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

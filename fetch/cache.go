@@ -108,8 +108,8 @@ func decodeEntry(data []byte) (*cacheEntry, error) {
 func (d *diskCache) store(key, rawURL string, res *Response, now time.Time) error {
 	sum := sha256.Sum256(res.Body)
 	e := &cacheEntry{
-		URL:          rawURL,
-		FinalURL:     res.URL,
+		URL:          stripUserinfo(rawURL),
+		FinalURL:     stripUserinfo(res.URL),
 		Status:       res.Status,
 		ContentType:  res.Header.Get("Content-Type"),
 		ETag:         res.Header.Get("ETag"),
@@ -132,12 +132,14 @@ func (d *diskCache) write(key string, e *cacheEntry) error {
 		return err
 	}
 	p := d.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	// The cache is private to its user (RFC 9111's private cache): its
+	// folders are created 0700 and its entries 0600.
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return err
 	}
 	buf := make([]byte, 0, len(meta)+1+len(e.body))
 	buf = append(append(append(buf, meta...), '\n'), e.body...)
-	return atomicfile.WriteFile(p, buf, 0o644)
+	return atomicfile.WriteFile(p, buf, 0o600)
 }
 
 // renew updates e from the headers of a 304 that validated it at now (RFC

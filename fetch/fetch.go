@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,11 +89,40 @@ type Config struct {
 	RetryWaitMax  time.Duration
 	MaxRetryAfter time.Duration
 
+	// Credentials are user names and passwords sent as HTTP Basic
+	// authentication, each to its own host only (a bearer token of the
+	// same host wins). The userinfo of a requested URL
+	// (https://user:pass@host/simple) is learned as its host's credential
+	// too, and NetrcPath, when set, names a netrc file read for hosts with
+	// neither.
+	Credentials []Credential
+	NetrcPath   string
+
+	// MaxBody caps the bytes of one response body (default DefaultMaxBody);
+	// Request.MaxBytes overrides it for one request. A longer body is a
+	// *BodyTooLargeError, never retried.
+	MaxBody int64
+
 	// AllowHosts, when not empty, are the only hosts requests may go to
 	// (redirects included); any other fails at once with a
 	// *HostNotAllowedError, never retried. Tests and sandboxes set it
 	// (ZGPU_ALLOW_HOSTS) so that nothing leaves the machine.
 	AllowHosts []string
+}
+
+// DefaultMaxBody is the default cap of a response body: index pages,
+// metadata files and API listings are far smaller (PyPI's largest Simple
+// API pages are a few MB).
+const DefaultMaxBody = 128 << 20
+
+// BodyTooLargeError is a response body over its cap.
+type BodyTooLargeError struct {
+	URL   string // redacted
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("GET %s: response body exceeds the %d MiB cap", e.URL, e.Limit>>20)
 }
 
 // HostNotAllowedError is a request to a host outside Config.AllowHosts.
@@ -127,6 +157,7 @@ type StatusError struct {
 	URL    string // redacted
 	Status int
 	Body   string // the first bytes of the body, for the message
+	Hint   string // for 401 and 403: which credentials were missing or refused
 }
 
 func (e *StatusError) Error() string {
@@ -134,7 +165,15 @@ func (e *StatusError) Error() string {
 	if e.Body != "" {
 		msg += ": " + e.Body
 	}
+	if e.Hint != "" {
+		msg += " (" + e.Hint + ")"
+	}
 	return msg
+}
+
+// Unauthorized reports whether the status is 401 or 403.
+func (e *StatusError) Unauthorized() bool {
+	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
 }
 
 // NotFound reports whether the status is 404 or 410.
@@ -155,6 +194,8 @@ type Request struct {
 	Accept  string      // also part of the cache key
 	Header  http.Header // extra headers; an Authorization header here is dropped (use Config.Tokens)
 	NoStore bool        // do not cache the body (wheel bodies, ranges)
+	// MaxBytes caps the body of this request (0: Config.MaxBody).
+	MaxBytes int64
 
 	// A "Cache-Control: no-cache" or "max-age=0" in Header makes a cached
 	// entry be revalidated even when fresh or Immutable.
@@ -195,6 +236,10 @@ type Client struct {
 	lt    *limitTransport
 
 	now func() time.Time // the clock of freshness; tests replace it
+
+	credMu  sync.Mutex
+	learned map[string]Credential // by lower-case host, from URL userinfo
+	netrc   []Credential          // read once, on first need
 
 	mu    sync.Mutex
 	stats Stats
@@ -240,6 +285,9 @@ func New(cfg Config) *Client {
 	}
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = 2 * time.Minute
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
 	}
 	if cfg.MaxFreshness == 0 {
 		cfg.MaxFreshness = DefaultMaxFreshness
@@ -295,6 +343,9 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 // Get fetches r.URL, from the cache when it can. A non-2xx status after
 // retries is a *StatusError (404 included).
 func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
+	// Credentials in the URL are the host's, sent by the transport; the
+	// cache, messages and the Response never see them.
+	r.URL = c.learn(r.URL)
 	var ent *cacheEntry
 	key := ""
 	if c.cache != nil && !r.NoStore {
@@ -330,7 +381,11 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 			h.Set("If-Modified-Since", ent.LastModified)
 		}
 	}
-	res, err := c.do(ctx, r.URL, h)
+	limit := r.MaxBytes
+	if limit <= 0 {
+		limit = c.cfg.MaxBody
+	}
+	res, err := c.doWith(ctx, r.URL, h, limit, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +404,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		return out, nil
 	}
 	if res.Status < 200 || res.Status > 299 {
-		return nil, &StatusError{URL: redactURL(r.URL), Status: res.Status, Body: c.redact(snippet(res.Body))}
+		return nil, c.statusError(r.URL, res)
 	}
 	if key != "" && res.Status == http.StatusOK {
 		if err := c.cache.store(key, r.URL, res, c.now()); err != nil {
@@ -371,6 +426,27 @@ func (c *Client) Discard(r Request) error {
 		return err
 	}
 	return nil
+}
+
+// statusError is the *StatusError of a non-2xx response to rawURL, with a
+// hint on credentials for 401 and 403.
+func (c *Client) statusError(rawURL string, res *Response) *StatusError {
+	e := &StatusError{URL: redactURL(rawURL), Status: res.Status, Body: c.redact(snippet(res.Body))}
+	if e.Unauthorized() {
+		host := hostOnly(urlHost(rawURL))
+		_, basic := c.basicFor(host)
+		e.Hint = authHint(host, basic || c.tokenFor(host) != "")
+	}
+	return e
+}
+
+// urlHost is the host (with port) of rawURL, or "".
+func urlHost(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // snippet returns the start of a body for an error message.

@@ -30,7 +30,14 @@ func (c *Client) GetRange(ctx context.Context, url string, start, end int64) (bo
 	h := http.Header{}
 	h.Set("Range", spec)
 	h.Set("Accept-Encoding", "identity")
-	res, err := c.doWith(ctx, url, h, func(resp *http.Response) error {
+	url = c.learn(url)
+	limit := c.cfg.MaxBody
+	if start >= 0 && end-start+1 < limit {
+		limit = end - start + 1
+	} else if start < 0 && -start < limit {
+		limit = -start
+	}
+	res, err := c.doWith(ctx, url, h, limit, func(resp *http.Response) error {
 		if resp.StatusCode == http.StatusOK {
 			return fmt.Errorf("GET %s: %w", redactURL(url), ErrRangeUnsupported)
 		}
@@ -40,7 +47,7 @@ func (c *Client) GetRange(ctx context.Context, url string, start, end int64) (bo
 		return nil, 0, err
 	}
 	if res.Status != http.StatusPartialContent {
-		return nil, 0, &StatusError{URL: redactURL(url), Status: res.Status, Body: c.redact(snippet(res.Body))}
+		return nil, 0, c.statusError(url, res)
 	}
 	first, last, total, err := parseContentRange(res.Header.Get("Content-Range"))
 	if err != nil {

@@ -23,12 +23,13 @@ import (
 // retryable status still failing after the last attempt is returned with its
 // body too; errors are redacted.
 func (c *Client) do(ctx context.Context, rawURL string, h http.Header) (*Response, error) {
-	return c.doWith(ctx, rawURL, h, nil)
+	return c.doWith(ctx, rawURL, h, c.cfg.MaxBody, nil)
 }
 
-// doWith is do with an optional check of the response before its body is
-// read (GetRange uses it to refuse a 200 without reading it).
-func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, pre func(*http.Response) error) (*Response, error) {
+// doWith is do with a cap on the body (limit bytes) and an optional check
+// of the response before its body is read (GetRange uses it to refuse a 200
+// without reading it).
+func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, limit int64, pre func(*http.Response) error) (*Response, error) {
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %v", redactURL(rawURL), c.redactErr(err))
@@ -47,9 +48,18 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, pre f
 				return nil
 			}
 		}
-		body, err := io.ReadAll(resp.Body)
+		tooLarge := &BodyTooLargeError{URL: redactURL(rawURL), Limit: limit}
+		if resp.ContentLength > limit {
+			preErr = tooLarge
+			return nil
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 		if err != nil {
 			return &bodyError{err}
+		}
+		if int64(len(body)) > limit {
+			preErr = tooLarge
+			return nil
 		}
 		out = &Response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, Body: body}
 		return nil

@@ -129,10 +129,10 @@ func TestTokenScopedToItsHost(t *testing.T) {
 
 func TestRedactUserinfo(t *testing.T) {
 	tests := map[string]string{
-		`GET "https://u:p@host/x": bad`: `GET "https://xxxxx@host/x": bad`,
+		`GET "https://u:p@host/x": bad`: `GET "https://u:****@host/x": bad`,
 		"no url here":                   "no url here",
 		"a@b http://host/a@b":           "a@b http://host/a@b",
-		"ftp://tok@h":                   "ftp://xxxxx@h",
+		"ftp://tok@h":                   "ftp://****@h",
 	}
 	for in, want := range tests {
 		if got := redactUserinfo(in); got != want {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 // limitTransport wraps the real transport: it bounds concurrent attempts per
@@ -84,10 +86,15 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Unlock()
 
 	r2 := req.Clone(req.Context())
+	// The http.Client turned any userinfo of the URL into an Authorization
+	// header already; drop it and add the host's own credential instead.
 	r2.Header.Del("Authorization")
 	if tok := t.c.tokenFor(host); tok != "" {
 		r2.Header.Set("Authorization", "Bearer "+tok)
+	} else if cr, ok := t.c.basicFor(host); ok {
+		r2.SetBasicAuth(cr.Username, cr.Password)
 	}
+	r2.URL.User = nil
 	cond := r2.Header.Get("If-None-Match") != "" || r2.Header.Get("If-Modified-Since") != ""
 	t.c.count(func(s *Stats) {
 		s.Requests++
@@ -131,24 +138,8 @@ func (b *countingBody) Close() error {
 	return err
 }
 
-// redactURL removes userinfo (user:password@) from a URL for messages.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		// Not a URL we can parse: strip anything that looks like userinfo.
-		if i := strings.Index(raw, "://"); i >= 0 {
-			rest := raw[i+3:]
-			if at := strings.IndexByte(rest, '@'); at >= 0 && !strings.ContainsAny(rest[:at], "/?#") {
-				return raw[:i+3] + "xxxxx@" + rest[at+1:]
-			}
-		}
-		return raw
-	}
-	if u.User != nil {
-		u.User = url.User("xxxxx")
-	}
-	return u.String()
-}
+// redactURL hides the credentials of a URL's userinfo for messages.
+func redactURL(raw string) string { return redact.URL(raw) }
 
 // redact removes token values and URL userinfo from a message.
 func (c *Client) redact(s string) string {
@@ -172,27 +163,5 @@ func (c *Client) redactErr(err error) string {
 	return c.redact(err.Error())
 }
 
-// redactUserinfo rewrites every "scheme://user:pass@" in s.
-func redactUserinfo(s string) string {
-	if !strings.Contains(s, "@") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "://")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		b.WriteString(s[:i+3])
-		s = s[i+3:]
-		end := strings.IndexAny(s, "/?# \t\n\"'")
-		if end < 0 {
-			end = len(s)
-		}
-		if at := strings.LastIndexByte(s[:end], '@'); at >= 0 {
-			b.WriteString("xxxxx@")
-			s = s[at+1:]
-		}
-	}
-}
+// redactUserinfo hides the credentials of every "scheme://user:pass@" in s.
+func redactUserinfo(s string) string { return redact.Text(s) }

@@ -7,7 +7,11 @@
 // it). Every key is kept in order with its raw scalar text, so an unquoted
 // `python_version: 3.10` reads as "3.10", not the float 3.1. The fields
 // zgpu uses (sdk, sdk_version, python_version, app_file, hardware,
-// suggested_hardware, title) are also copied into named fields.
+// suggested_hardware, title) are also copied into named fields. Aliases
+// and merge keys ("<<: *defaults") are resolved as huggingface_hub's YAML
+// loader resolves them; a python_version or sdk_version that is a list, a
+// mapping or a boolean is an error. Nesting is capped by the YAML reader
+// (10,000 levels).
 //
 // Deviations: the Hub itself accepts some frontmatter this package
 // rejects (a block that is not a mapping is an error here). A README with
@@ -21,12 +25,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/zgpu/zgpu/internal/inputfile"
 )
 
 // Frontmatter is the metadata block of a Space README.
@@ -75,7 +80,7 @@ func (f *Frontmatter) Get(key string) (Field, bool) {
 // README without frontmatter gives nil and no error. Errors are prefixed
 // with path:line:column.
 func ReadFile(path string) (*Frontmatter, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -122,8 +127,12 @@ func Parse(name string, data []byte) (*Frontmatter, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s:%d:%d: frontmatter is a YAML %s, expected a mapping of keys to values", name, root.Line+1, root.Column, kindName(root.Kind))
 	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
+	pairs, err := mappingPairs(name, root)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := pairs[i], pairs[i+1]
 		fl := Field{Key: k.Value, Node: v, Line: k.Line + 1, Column: k.Column}
 		if v.Kind == yaml.ScalarNode {
 			fl.Value = v.Value
@@ -138,6 +147,9 @@ func Parse(name string, data []byte) (*Frontmatter, error) {
 			fl.Value = strings.TrimSpace(string(out))
 		}
 		f.Fields = append(f.Fields, fl)
+		if err := checkType(name, k, v); err != nil {
+			return nil, err
+		}
 		if v.Kind != yaml.ScalarNode {
 			continue
 		}
@@ -159,6 +171,69 @@ func Parse(name string, data []byte) (*Frontmatter, error) {
 		}
 	}
 	return f, nil
+}
+
+// mappingPairs returns the key and value nodes of a mapping, aliases
+// resolved and merge keys ("<<: *defaults", "<<: [*a, *b]") expanded, as
+// huggingface_hub's YAML reader (PyYAML's safe loader) reads them: the
+// merged pairs come first, so that the mapping's own keys win (Get returns
+// the last), and of several merged mappings the first wins.
+func mappingPairs(name string, m *yaml.Node) ([]*yaml.Node, error) {
+	var merged, own []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], deref(m.Content[i+1])
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			sources := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				sources = sources[:0]
+				for _, it := range v.Content {
+					sources = append(sources, deref(it))
+				}
+			}
+			for j := len(sources) - 1; j >= 0; j-- {
+				src := sources[j]
+				if src.Kind != yaml.MappingNode {
+					return nil, fmt.Errorf("%s:%d:%d: merge key \"<<\": expected a mapping or a list of mappings, found a %s", name, k.Line+1, k.Column, kindName(src.Kind))
+				}
+				sub, err := mappingPairs(name, src)
+				if err != nil {
+					return nil, err
+				}
+				merged = append(merged, sub...)
+			}
+			continue
+		}
+		own = append(own, k, v)
+	}
+	return append(merged, own...), nil
+}
+
+// deref follows alias nodes to the node they name.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// checkType refuses a python_version or sdk_version that is not a scalar
+// version (a list, a mapping, a boolean): the Hub would read it as text
+// and build with something else than the author meant.
+func checkType(name string, k, v *yaml.Node) error {
+	if k.Value != "python_version" && k.Value != "sdk_version" {
+		return nil
+	}
+	want := `a version such as "3.10"`
+	if k.Value == "sdk_version" {
+		want = `a version such as "5.49.1"`
+	}
+	switch {
+	case v.Kind != yaml.ScalarNode:
+		return fmt.Errorf("%s:%d:%d: %s: expected %s, found a %s", name, k.Line+1, k.Column, k.Value, want, kindName(v.Kind))
+	case v.Tag == "!!bool":
+		return fmt.Errorf("%s:%d:%d: %s: expected %s, found the boolean %s", name, k.Line+1, k.Column, k.Value, want, v.Value)
+	}
+	return nil
 }
 
 // splitLines splits at \n, \r\n or a lone \r (YAML reads all three as line
@@ -212,6 +287,8 @@ func kindName(k yaml.Kind) string {
 	switch k {
 	case yaml.SequenceNode:
 		return "sequence"
+	case yaml.MappingNode:
+		return "mapping"
 	case yaml.ScalarNode:
 		return "scalar"
 	case yaml.AliasNode:

@@ -19,11 +19,13 @@
 // ones, a shorter local label before a longer one it prefixes).
 //
 // Like packaging, which matches with re.IGNORECASE on str patterns, Parse
-// also accepts the four non-ASCII letters Python folds onto ASCII ones: U+0130
-// and U+0131 for "i", U+017F for "s" and U+212A for "k". They keep
-// packaging's odd consequences: "1.0poſt1" prints as "1.0.post1" yet sorts
-// after it; "1prevıew" keeps the label "prevıew", which sorts between "b" and
-// "rc".
+// also accepts, in pre-release, post-release and dev words, the four
+// non-ASCII letters Python folds onto ASCII ones: U+0130 and U+0131 for "i",
+// U+017F for "s" and U+212A for "k". They keep packaging's odd
+// consequences: "1.0poſt1" prints as "1.0.post1" yet sorts after it;
+// "1prevıew" keeps the label "prevıew", which sorts between "b" and "rc".
+// In a local label they are rejected, as packaging 26 rejects them (24.1
+// accepted "1.0+K").
 //
 // # Specifiers
 //

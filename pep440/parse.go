@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 // SyntaxError reports text that is not a valid version or specifier.
@@ -13,9 +15,16 @@ type SyntaxError struct {
 	Msg    string // what was expected or why the text is invalid
 }
 
-// Error returns "pep440: <msg> at column <n> in <input>".
+// Error returns "pep440: <msg> at column <n> in <input>"; a long input is
+// quoted only around the column.
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("pep440: %s at column %d in %q", e.Msg, e.Column, e.Input)
+	in := e.Input
+	if len(in) > 2*redact.Window {
+		r := []rune(in)
+		off := len(string(r[:min(e.Column-1, len(r))]))
+		in = redact.Around(in, off)
+	}
+	return fmt.Sprintf("pep440: %s at column %d in %q", e.Msg, e.Column, in)
 }
 
 // syntaxErr builds a SyntaxError for input with the problem at byte offset off.
@@ -345,8 +354,11 @@ func localRune(s string, i int) (ok bool, n int) {
 	if c < utf8.RuneSelf {
 		return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z'), 1
 	}
-	r, n := utf8.DecodeRuneInString(s[i:])
-	return foldASCII(r) != 0, n
+	// Packaging 24.1 also took the non-ASCII letters re.IGNORECASE folds
+	// onto ASCII ones (U+212A KELVIN SIGN for "k"...); packaging 26 rejects
+	// them in a local label, and so does this package.
+	_, n = utf8.DecodeRuneInString(s[i:])
+	return false, n
 }
 
 // parseLocal parses the local label at s[i:] to the end of s and returns
@@ -368,12 +380,8 @@ func parseLocal(s string, i int) (string, int, string) {
 			if !ok {
 				break
 			}
-			if n == 1 && s[i] >= 'A' && s[i] <= 'Z' {
+			if s[i] >= 'A' && s[i] <= 'Z' {
 				clean = false // lowercased
-			} else if n > 1 {
-				if r, _ := utf8.DecodeRuneInString(s[i:]); r == 0x130 || r == 0x212a {
-					clean = false // lowercased to other runes
-				}
 			}
 			i += n
 		}
@@ -415,24 +423,11 @@ func parseLocal(s string, i int) (string, int, string) {
 			k++
 			continue
 		}
-		if c < utf8.RuneSelf {
-			if c >= 'A' && c <= 'Z' {
-				c |= 0x20
-			}
-			seg = append(seg, c)
-			k++
-			continue
+		if c >= 'A' && c <= 'Z' {
+			c |= 0x20
 		}
-		r, n := utf8.DecodeRuneInString(s[k:])
-		switch r {
-		case 0x212a:
-			seg = append(seg, 'k')
-		case 0x130:
-			seg = append(seg, "i\u0307"...)
-		default:
-			seg = append(seg, s[k:k+n]...)
-		}
-		k += n
+		seg = append(seg, c) // ASCII only: localRune refused the rest
+		k++
 	}
 	flush()
 	return b.String(), 0, ""

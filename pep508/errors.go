@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 // SyntaxError is a requirement or marker string that packaging would reject.
@@ -25,8 +27,10 @@ func (e *SyntaxError) Column() int { return column(e.Input, e.Offset) }
 func (e *SyntaxError) StartColumn() int { return column(e.Input, e.Start) }
 
 // Error returns e.g. `pep508: expected ')' at column 13 in "torch (>=2.8"`.
+// A long input is quoted only around the column, and URL credentials are
+// redacted.
 func (e *SyntaxError) Error() string {
-	return "pep508: " + e.Msg + " at column " + strconv.Itoa(e.Column()) + " in " + strconv.Quote(e.Input)
+	return "pep508: " + e.Msg + " at column " + strconv.Itoa(e.Column()) + " in " + strconv.Quote(redact.Around(e.Input, e.Offset))
 }
 
 func column(s string, off int) int {

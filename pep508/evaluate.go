@@ -155,12 +155,17 @@ type environ struct {
 }
 
 // lookup returns the value of key; a missing extra is "", as packaging's
-// evaluate fills it in.
+// evaluate fills it in. A python_full_version ending in "+" (what CPython
+// builds from an untagged checkout report, "3.13.0+") gets "local"
+// appended, as packaging 26 repairs it, so that it compares as its release.
 func (e environ) lookup(key string) (string, error) {
 	if key == "extra" && e.setExtra {
 		return e.extra, nil
 	}
 	if v, ok := e.m[key]; ok {
+		if key == "python_full_version" && strings.HasSuffix(v, "+") {
+			v += "local"
+		}
 		return v, nil
 	}
 	if key == "extra" {

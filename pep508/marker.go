@@ -109,8 +109,13 @@ func (p *parser) atom() (node, error) {
 	var n node
 	if p.i < len(p.s) && p.s[p.i] == '(' {
 		open := p.i
+		if p.depth >= MaxMarkerDepth {
+			return node{}, p.errorf(open, "expected at most %d nested parentheses", MaxMarkerDepth)
+		}
 		p.i = skipWS(p.s, p.i+1)
+		p.depth++
 		list, err := p.marker()
+		p.depth--
 		if err != nil {
 			return node{}, err
 		}
@@ -303,6 +308,12 @@ func asGroup(list []node) node {
 
 // parser is the state of a recursive-descent parse, a byte offset into s.
 type parser struct {
-	s string
-	i int
+	s     string
+	i     int
+	depth int // parentheses open around the current position
 }
+
+// MaxMarkerDepth caps how deeply parentheses may nest in a marker. Python
+// itself gives up (RecursionError) a few hundred levels down; no real
+// marker nests more than three.
+const MaxMarkerDepth = 100

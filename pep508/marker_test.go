@@ -2,6 +2,7 @@ package pep508
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -270,5 +271,50 @@ func TestConcurrentEvaluate(t *testing.T) {
 		if !<-done {
 			t.Errorf("concurrent Evaluate gave a wrong answer")
 		}
+	}
+}
+
+// A CPython dev build reports python_full_version "3.13.0+"; packaging 26
+// evaluates it as "3.13.0+local", which compares as its release.
+func TestPythonFullVersionPlus(t *testing.T) {
+	env := LinuxEnv("3.13.0+")
+	tests := []struct {
+		marker string
+		want   bool
+	}{
+		{`python_full_version >= "3.13.0"`, true},
+		{`python_full_version == "3.13.0"`, true},
+		{`python_full_version < "3.13"`, false},
+		{`"3.12" < python_full_version`, true},
+		{`python_version == "3.13"`, true},
+	}
+	for _, tt := range tests {
+		m, err := ParseMarker(tt.marker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := m.EvaluateErr(env); got != tt.want || err != nil {
+			t.Errorf("%q with python_full_version 3.13.0+ = %v, %v; want %v", tt.marker, got, err, tt.want)
+		}
+	}
+}
+
+// A marker nested a million parentheses deep is an error, not a stack
+// overflow.
+func TestMarkerDepthCap(t *testing.T) {
+	deep := strings.Repeat("(", 1_000_000) + `os_name == "posix"` + strings.Repeat(")", 1_000_000)
+	_, err := ParseMarker(deep)
+	if err == nil || !strings.Contains(err.Error(), "expected at most 100 nested parentheses") {
+		t.Fatalf("err = %.200v", err)
+	}
+	if len(err.Error()) > 1000 {
+		t.Errorf("error quotes %d bytes of input", len(err.Error()))
+	}
+	ok := strings.Repeat("(", MaxMarkerDepth) + `os_name == "posix"` + strings.Repeat(")", MaxMarkerDepth)
+	if _, err := ParseMarker(ok); err != nil {
+		t.Errorf("%d levels: %v", MaxMarkerDepth, err)
+	}
+	if _, err := ParseRequirement("pkg; " + deep); err == nil {
+		t.Error("requirement with a deep marker accepted")
 	}
 }

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/zgpu/zgpu/frontmatter"
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pylock"
 	"github.com/zgpu/zgpu/pyproject"
@@ -113,7 +113,7 @@ func (p *Project) read(kind Kind, path string, opts LoadOptions) error {
 		}
 		p.addPyproject(f)
 	case Requirements, RequirementsIn, PreRequirements:
-		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv, KeepGoing: opts.KeepGoing})
+		f, err := reqfile.ParseFile(path, reqfile.ParseOptions{Getenv: opts.Getenv, KeepGoing: opts.KeepGoing, Dir: p.Dir})
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (p *Project) read(kind Kind, path string, opts LoadOptions) error {
 		}
 		p.addFrontmatter(path, fm)
 	case Packages:
-		data, err := os.ReadFile(path)
+		data, err := inputfile.ReadFile(path)
 		if err != nil {
 			return err
 		}

@@ -19,10 +19,10 @@ package pylock
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
@@ -134,7 +134,7 @@ type rawFile struct {
 
 // Read reads and parses the lock file at path.
 func Read(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func (r *Reader) Metadata(ctx context.Context, f index.File) (index.Metadata, er
 	if f.Size > MaxFullDownload {
 		return index.Metadata{}, fmt.Errorf("%s: the server refuses range requests and the wheel is %d bytes (over %d); not downloading it whole", f.Filename, f.Size, int64(MaxFullDownload))
 	}
-	res, err := r.client.Get(ctx, fetch.Request{URL: f.URL, NoStore: true})
+	res, err := r.client.Get(ctx, fetch.Request{URL: f.URL, NoStore: true, MaxBytes: MaxFullDownload})
 	if err != nil {
 		return index.Metadata{}, err
 	}

@@ -29,12 +29,14 @@ package pyproject
 import (
 	"fmt"
 	"maps"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/internal/tomlpos"
+	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
 
@@ -145,7 +147,7 @@ type BuildDependency struct {
 
 // Read reads and parses the pyproject.toml at path.
 func Read(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -323,6 +325,13 @@ func Parse(file string, data []byte) (*File, error) {
 	if pr := raw.Project; pr != nil {
 		f.HasProject = true
 		f.Name, f.Version, f.RequiresPython, f.Dynamic = pr.Name, pr.Version, pr.RequiresPython, pr.Dynamic
+		if strings.TrimSpace(pr.RequiresPython) != "" {
+			// A PEP 440 specifier set, as packaging's SpecifierSet reads
+			// it (pip and uv refuse the project otherwise).
+			if _, err := pep440.ParseSpecifiers(pr.RequiresPython); err != nil {
+				return nil, p.errorf([]any{"project", "requires-python"}, "project.requires-python: expected a version specifier such as \">=3.10\", found %q: %v", redact.Quote(pr.RequiresPython), err)
+			}
+		}
 		if f.Dependencies, err = p.requirements(pr.Dependencies, "project", "dependencies"); err != nil {
 			return nil, err
 		}

@@ -332,3 +332,14 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestJunkRequiresPython(t *testing.T) {
+	_, err := Parse("pyproject.toml", []byte("[project]\nname = \"x\"\nrequires-python = \"python 3, please\"\n"))
+	want := `pyproject.toml:3:19: project.requires-python: expected a version specifier such as ">=3.10", found "python 3, please"`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want %s...", err, want)
+	}
+	if _, err := Parse("pyproject.toml", []byte("[project]\nname = \"x\"\nrequires-python = \">=3.10, <3.14\"\n")); err != nil {
+		t.Errorf("valid requires-python: %v", err)
+	}
+}

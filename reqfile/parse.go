@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/pep508"
 )
 
@@ -84,8 +86,13 @@ type ParseOptions struct {
 	Getenv func(name string) (string, bool)
 	// NoIncludes records -r/-c lines without reading the files.
 	NoIncludes bool
-	// ReadFile reads included files; nil means os.ReadFile.
+	// ReadFile reads included files; nil means inputfile.ReadFile.
 	ReadFile func(path string) ([]byte, error)
+	// Dir, when set, is the folder pip runs in (a Space's root): a line
+	// that looks like a path to a folder (not an archive) is then an error
+	// unless that folder exists, as pip rejects it ("It looks like a path.
+	// File ... does not exist"). Empty, paths are not checked.
+	Dir string
 	// KeepGoing records a line pip rejects in File.Errors and reads on,
 	// instead of failing at the first one, so that a report can show
 	// everything else the file holds; an include that cannot be read is an
@@ -97,7 +104,7 @@ type ParseOptions struct {
 func ParseFile(path string, opts ParseOptions) (*File, error) {
 	read := opts.ReadFile
 	if read == nil {
-		read = os.ReadFile
+		read = inputfile.ReadFile
 	}
 	data, err := read(path)
 	if err != nil {
@@ -111,7 +118,7 @@ func ParseFile(path string, opts ParseOptions) (*File, error) {
 func Parse(name string, data []byte, opts ParseOptions) (*File, error) {
 	p := &parser{opts: opts, f: &File{}, seen: map[string]bool{}}
 	if p.opts.ReadFile == nil {
-		p.opts.ReadFile = os.ReadFile
+		p.opts.ReadFile = inputfile.ReadFile
 	}
 	if err := p.parse(name, data, false); err != nil {
 		return nil, err
@@ -268,6 +275,9 @@ func (p *parser) requirement(file string, l *logicalLine, text string, off int, 
 	} else {
 		r.Req, r.Kind, err = parseRequirement(text)
 	}
+	if err == nil && !editable {
+		err = p.checkFolder(r)
+	}
 	if err != nil {
 		e := &Error{Origin: p.origin(file, l, off), StartLine: l.line, Msg: err.Error(), Text: l.text, Err: err}
 		var re *reqError
@@ -324,6 +334,24 @@ func (p *parser) requirement(file string, l *logicalLine, text string, off int, 
 	}
 	p.f.Requirements = append(p.f.Requirements, r)
 	return nil
+}
+
+// checkFolder applies pip's rule for a line that looks like a path and is
+// not an archive: it names a folder that exists (relative to Dir, where pip
+// runs), or pip reads it as a requirement and rejects it. Lines of a file
+// that is not a requirements file at all (-r /etc/passwd) fail here.
+func (p *parser) checkFolder(r Requirement) error {
+	if p.opts.Dir == "" || r.Kind != Path || archiveExt(r.Req.URL) != "" {
+		return nil
+	}
+	dir := r.Req.URL
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(p.opts.Dir, dir)
+	}
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	return &reqError{msg: fmt.Sprintf("invalid requirement: it looks like a path, and no folder %q exists (pip rejects the line)", redact.Quote(r.Req.URL))}
 }
 
 var schemeRE = regexp.MustCompile(`(?i)^(http|https|file):`)

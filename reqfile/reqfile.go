@@ -61,6 +61,8 @@ package reqfile
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 // Origin is where an item was written: file, 1-based line and 1-based byte
@@ -90,7 +92,10 @@ type Error struct {
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s: %s", e.Origin, e.Msg)
 	if e.Text != "" {
-		s += ": " + strconv.Quote(e.Text)
+		// The line as read: cut to a window and redacted, since a file
+		// that is not a requirements file (-r /proc/self/environ) may hold
+		// anything.
+		s += ": " + strconv.Quote(redact.Around(e.Text, 0))
 	}
 	if e.Hint != "" {
 		s += "; " + e.Hint

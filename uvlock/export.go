@@ -64,10 +64,23 @@ type Selected struct {
 	// Via lists the packages that depend on this one in the selection
 	// (sorted); empty for a root.
 	Via []string
-	// Chain is a shortest path from a root to this package, root first.
-	Chain []string
 	// Package is the lock entry.
 	Package *Package
+
+	// up is the package that first pulled this one in (nil for a root):
+	// the links of Chain, kept as links so that an export stays linear in
+	// the graph however deep it is.
+	up *Selected
+}
+
+// Chain returns a shortest path from a root to this package, root first.
+func (s *Selected) Chain() []string {
+	var out []string
+	for q := s; q != nil; q = q.up {
+		out = append(out, q.Name)
+	}
+	slices.Reverse(out)
+	return out
 }
 
 type exporter struct {
@@ -78,10 +91,16 @@ type exporter struct {
 	prune     map[string]bool
 	noEmit    map[string]bool
 
-	sel    map[*Package]*Selected
-	order  []*Package
-	parent map[*Package]*Package
-	done   map[*Package]map[string]bool // "" = base dependencies
+	sel   map[*Package]*Selected
+	order []*Package
+	via   map[viaKey]bool              // Via entries already added
+	done  map[*Package]map[string]bool // "" = base dependencies
+}
+
+// viaKey is a package and the name of one of its dependents.
+type viaKey struct {
+	p    *Package
+	from string
 }
 
 type edge struct {
@@ -102,7 +121,7 @@ func (l *Lock) Export(opts ExportOptions) ([]Selected, error) {
 		prune:   nameSet(opts.Prune),
 		noEmit:  nameSet(opts.NoEmitPackage),
 		sel:     map[*Package]*Selected{},
-		parent:  map[*Package]*Package{},
+		via:     map[viaKey]bool{},
 		done:    map[*Package]map[string]bool{},
 	}
 	roots, err := e.roots()
@@ -368,10 +387,11 @@ func (e *exporter) add(p, from *Package, marker string) {
 		e.sel[p] = s
 		e.order = append(e.order, p)
 		if from != nil {
-			e.parent[p] = from
+			s.up = e.sel[from]
 		}
 	}
-	if from != nil && from != p && !slices.Contains(s.Via, from.Name) {
+	if k := (viaKey{p, name(from)}); from != nil && from != p && !e.via[k] {
+		e.via[k] = true
 		s.Via = append(s.Via, from.Name)
 	}
 }
@@ -481,12 +501,6 @@ func (e *exporter) result(roots []*Package) []Selected {
 		s := *e.sel[p]
 		sort.Strings(s.Via)
 		sort.Strings(s.Extras)
-		for q := p; q != nil; q = e.parent[q] {
-			s.Chain = append([]string{q.Name}, s.Chain...)
-			if len(s.Chain) > len(e.order) {
-				break
-			}
-		}
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {

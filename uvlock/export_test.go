@@ -231,7 +231,7 @@ func TestExportFacts(t *testing.T) {
 		t.Errorf("030 --no-dev: ninja (dev group) selected")
 	}
 	m = exportOf(t, "030-dia", ExportOptions{Env: py312})
-	if s, ok := m["ninja"]; !ok || !cmp.Equal(s.Chain, []string{"nari-tts", "ninja"}) {
+	if s, ok := m["ninja"]; !ok || !cmp.Equal(s.Chain(), []string{"nari-tts", "ninja"}) {
 		t.Errorf("030 default: ninja = %+v, want it from the dev group of nari-tts", s)
 	}
 

@@ -22,10 +22,10 @@ package uvlock
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/internal/lockfile"
 	"github.com/zgpu/zgpu/internal/tomlpos"
 	"github.com/zgpu/zgpu/pep508"
@@ -206,7 +206,7 @@ type rawFile struct {
 
 // Read reads and parses the uv.lock at path.
 func Read(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -284,6 +284,11 @@ func Parse(file string, data []byte) (*Lock, error) {
 		if m := rp.Metadata; m != nil {
 			p.Metadata = &Metadata{RequiresDist: m.RequiresDist, RequiresDev: m.RequiresDev, ProvidesExtras: m.ProvidesExtras}
 		}
+		for _, q := range l.byName[p.Name] {
+			if q.Version == p.Version && q.Source == p.Source {
+				return nil, fmt.Errorf("%s: package %s %s is listed twice (uv writes each name, version and source once; regenerate the lock with uv lock)", loc.at("package", i), rp.Name, rp.Version)
+			}
+		}
 		l.Packages = append(l.Packages, p)
 		l.byName[p.Name] = append(l.byName[p.Name], p)
 	}
@@ -343,8 +348,12 @@ func source(m map[string]any, segs []any) (Source, error) {
 			if !ok {
 				return s, fieldErrorf(append(segs[:len(segs):len(segs)], kind), "source.%s: expected a string, found %s", kind, tomlpos.TypeOf(v))
 			}
+			if s.Kind != "" {
+				// uv writes exactly one kind; two leave the package's
+				// origin ambiguous (which one would be installed?).
+				return s, fieldErrorf(append(segs[:len(segs):len(segs)], kind), "expected one source, found both %s and %s", s.Kind, kind)
+			}
 			s.Kind, s.Value = kind, str
-			break
 		}
 	}
 	if s.Kind == "" {

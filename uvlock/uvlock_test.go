@@ -90,8 +90,8 @@ func TestReadAll(t *testing.T) {
 		names := map[string]int{}
 		for _, s := range sel {
 			names[s.Name]++
-			if len(s.Chain) == 0 || s.Chain[len(s.Chain)-1] != s.Name {
-				t.Errorf("%s: %s: chain %v does not end at it", path, s.Name, s.Chain)
+			if c := s.Chain(); len(c) == 0 || c[len(c)-1] != s.Name {
+				t.Errorf("%s: %s: chain %v does not end at it", path, s.Name, s.Chain())
 			}
 		}
 		for n, c := range names {

@@ -54,10 +54,16 @@ func IsSdistFilename(s string) bool {
 
 // ParseWheelFilename parses a wheel filename as
 // packaging.utils.parse_wheel_filename does:
-// {name}-{version}[-{build}]-{python}-{abi}-{platform}.whl.
+// {name}-{version}[-{build}]-{python}-{abi}-{platform}.whl. Like packaging
+// 26 (and unlike 24.1, whose "$" matched before a final newline and which
+// did not check the tag fields), it rejects a newline anywhere, an empty
+// project name and an empty python, abi or platform field.
 func ParseWheelFilename(s string) (Wheel, error) {
 	if !strings.HasSuffix(s, ".whl") {
 		return Wheel{}, fmt.Errorf("wheeltags: expected %q at the end of %q", ".whl", s)
+	}
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return Wheel{}, fmt.Errorf("wheeltags: expected a filename without line breaks, found one at column %d in %q", i+1, s)
 	}
 	stem := s[:len(s)-len(".whl")]
 	dashes := strings.Count(stem, "-")
@@ -86,6 +92,11 @@ func ParseWheelFilename(s string) (Wheel, error) {
 		}
 	}
 	tags, _ := ParseTags(rest) // exactly two dashes remain: cannot fail
+	for k, field := range strings.SplitN(rest, "-", 3) {
+		if field == "" {
+			return Wheel{}, fmt.Errorf("wheeltags: expected %s tag, found an empty field in %q", [3]string{"a python", "an abi", "a platform"}[k], s)
+		}
+	}
 	return Wheel{
 		Filename: s,
 		RawName:  namePart,
@@ -98,7 +109,7 @@ func ParseWheelFilename(s string) (Wheel, error) {
 
 // ParseSdistFilename parses a source distribution filename as
 // packaging.utils.parse_sdist_filename does: {name}-{version}.tar.gz or .zip,
-// split at the last dash.
+// split at the last dash. Like packaging 26, a newline anywhere is refused.
 func ParseSdistFilename(s string) (Sdist, error) {
 	var ext string
 	switch {
@@ -108,6 +119,9 @@ func ParseSdistFilename(s string) (Sdist, error) {
 		ext = ".zip"
 	default:
 		return Sdist{}, fmt.Errorf("wheeltags: expected %q or %q at the end of %q", ".tar.gz", ".zip", s)
+	}
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return Sdist{}, fmt.Errorf("wheeltags: expected a filename without line breaks, found one at column %d in %q", i+1, s)
 	}
 	stem := s[:len(s)-len(ext)]
 	i := strings.LastIndexByte(stem, '-')
@@ -238,14 +252,17 @@ func lowerSlow(s string) string {
 }
 
 // checkProjectName applies the rule of parse_wheel_filename: only Unicode
-// word characters, '.' and '_' (the regular expression ^[\w\d._]*$, whose $
-// also matches before one trailing newline), and no "__".
+// word characters, '.' and '_' (the regular expression ^[\w\d._]*$), and no
+// "__"; like packaging 26, not empty (the caller has refused newlines,
+// which 24.1's $ let through at the end).
 func checkProjectName(name string) error {
+	if name == "" {
+		return fmt.Errorf("expected a project name, found none")
+	}
 	if strings.Contains(name, "__") {
 		return fmt.Errorf("expected a project name without %q, found %q", "__", name)
 	}
-	body := strings.TrimSuffix(name, "\n")
-	for _, r := range body {
+	for _, r := range name {
 		if r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsNumber(r) {
 			continue
 		}

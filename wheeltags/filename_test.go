@@ -67,6 +67,13 @@ func TestParseWheelFilenameErrors(t *testing.T) {
 		{"a__b-1.0-py3-none-any.whl", `wheeltags: expected a project name without "__", found "a__b" at column 1 in "a__b-1.0-py3-none-any.whl"`},
 		{"a b-1.0-py3-none-any.whl", `wheeltags: expected a project name of letters, digits, '.' and '_', found "a b" at column 1 in "a b-1.0-py3-none-any.whl"`},
 		{"pkg-1.0-x1-py3-none-any.whl", `wheeltags: expected a build tag starting with a digit at column 9 in "pkg-1.0-x1-py3-none-any.whl"`},
+		// Rejected as packaging 26 rejects them (24.1 accepted them).
+		{"-1.0-py3-none-any.whl", `wheeltags: expected a project name, found none at column 1 in "-1.0-py3-none-any.whl"`},
+		{"pkg-1.0--none-any.whl", `wheeltags: expected a python tag, found an empty field in "pkg-1.0--none-any.whl"`},
+		{"pkg-1.0-py3--any.whl", `wheeltags: expected an abi tag, found an empty field in "pkg-1.0-py3--any.whl"`},
+		{"pkg-1.0-py3-none-.whl", `wheeltags: expected a platform tag, found an empty field in "pkg-1.0-py3-none-.whl"`},
+		{"pkg\n-1.0-py3-none-any.whl", `wheeltags: expected a filename without line breaks, found one at column 4 in "pkg\n-1.0-py3-none-any.whl"`},
+		{"pkg-1.0-py3-none-an\ny.whl", `wheeltags: expected a filename without line breaks, found one at column 20 in "pkg-1.0-py3-none-an\ny.whl"`},
 	}
 	for _, tt := range tests {
 		_, err := ParseWheelFilename(tt.in)

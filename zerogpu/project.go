@@ -3,12 +3,12 @@ package zerogpu
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/pylock"
@@ -143,7 +143,7 @@ func fromGenerated(p *project.Project, reqs []Requirement) []Requirement {
 			path = f.Path
 		}
 	}
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return reqs
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -123,9 +122,7 @@ func runDepsCheck(o *depsCheckOptions, args []string) error {
 		}
 	}
 	if o.JSON {
-		enc := json.NewEncoder(o.g.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"schema_version": 1, "files": reports}); err != nil {
+		if err := newJSONEncoder(o.g.Stdout).Encode(map[string]any{"files": reports}); err != nil {
 			return err
 		}
 	}

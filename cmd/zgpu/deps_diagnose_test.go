@@ -54,7 +54,10 @@ func TestDepsDiagnoseJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	var r diagnose.Report
+	var r struct {
+		SchemaVersion int `json:"schema_version"` // every --json object's
+		diagnose.Report
+	}
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil {

@@ -342,7 +342,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
-	return o.write(res, target)
+	return o.write(res, target, proj.Dir)
 }
 
 // load reads the catalog and the project and checks the flags, the output
@@ -419,8 +419,9 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	}
 }
 
-// write writes the file to target, checks it (--check), or prints it.
-func (o *depsResolveOptions) write(res *zerogpu.Result, target string) error {
+// write writes the file to target, checks it (--check), or prints it; dir
+// is the Space folder (a link at target may not lead out of it).
+func (o *depsResolveOptions) write(res *zerogpu.Result, target, dir string) error {
 	data := res.File
 	if o.NoHeader {
 		data = withoutHeader(data)
@@ -440,6 +441,9 @@ func (o *depsResolveOptions) write(res *zerogpu.Result, target string) error {
 	case o.Check:
 		return o.check(target, data)
 	case target != "":
+		if err := checkLinkedOutput(target, dir); err != nil {
+			return err
+		}
 		if err := writeOutput(target, data); err != nil {
 			return err
 		}

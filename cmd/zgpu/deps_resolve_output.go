@@ -156,6 +156,38 @@ func writeOutput(target string, data []byte) error {
 	return atomicfile.WriteFile(path, data, 0o666)
 }
 
+// checkLinkedOutput refuses to write through a symbolic link at target
+// that dangles or leads out of the Space folder dir: a link shipped in a
+// repository must not make zgpu write elsewhere (a shell start-up file).
+// Naming the link's target itself with -o writes there; a link to a device
+// or a pipe (-o /dev/stdout) is written to as before.
+func checkLinkedOutput(target, dir string) error {
+	if fi, err := os.Lstat(target); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	final, err := followLinks(target)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(final)
+	if err != nil {
+		return fmt.Errorf("%s is a symbolic link to %s, which does not exist; zgpu does not create files through a dangling link: remove the link, or pass -o %s to create that file", target, final, shellQuote(final))
+	}
+	if !fi.Mode().IsRegular() && !fi.IsDir() {
+		return nil
+	}
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	realFinal, err2 := filepath.EvalSymlinks(final)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	rel, err := filepath.Rel(realDir, realFinal)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s is a symbolic link to %s, outside the Space folder %s; zgpu does not write through it: remove the link, or pass -o %s to write there", target, realFinal, dir, shellQuote(realFinal))
+	}
+	return nil
+}
+
 // maxLinks bounds the chain of symbolic links followLinks walks, as
 // Linux's ELOOP does.
 const maxLinks = 40

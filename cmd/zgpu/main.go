@@ -13,6 +13,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/zgpu/zgpu/internal/atomicfile"
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 func main() {
@@ -26,7 +31,7 @@ func run(args []string) int {
 
 // runWith is run with the standard streams given, for tests.
 func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible()
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
@@ -35,7 +40,45 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	if err != nil && !isSilent(err) {
-		fmt.Fprintf(stderr, "zgpu: %v\n", err)
+		fmt.Fprintf(stderr, "zgpu: %s\n", redact.Terminal(redact.Text(err.Error())))
 	}
 	return exitCode(err)
+}
+
+// interruptible returns a context canceled by the first SIGINT or SIGTERM,
+// so that the command stops cleanly (outputs are written atomically: a
+// file is either replaced whole or left as it was). A second signal, or the
+// command still running 10 seconds after the first, removes the temporary
+// files of writes in progress and exits at once with 128+signal.
+func interruptible() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		var first os.Signal
+		select {
+		case first = <-ch:
+		case <-done:
+			return
+		}
+		cancel()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+		case <-done:
+			return
+		}
+		atomicfile.RemovePending()
+		code := 130
+		if first == syscall.SIGTERM {
+			code = 143
+		}
+		os.Exit(code)
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
 }

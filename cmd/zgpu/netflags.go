@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/zgpu/zgpu/hub"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/indexenv"
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/pypi"
 )
 
@@ -124,14 +126,9 @@ func checkIndexURL(flag, raw string) error {
 	return usagef("%s: expected an http, https or file URL, got %q", flag, redactForUsage(raw))
 }
 
-// redactForUsage hides URL userinfo (index URLs may carry credentials).
-func redactForUsage(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		u.User = url.User("xxxxx")
-		return u.String()
-	}
-	return raw
-}
+// redactForUsage hides URL userinfo (index URLs may carry credentials) and
+// escapes terminal control characters.
+func redactForUsage(raw string) string { return redact.Terminal(redact.URL(raw)) }
 
 // hostOf returns the host name of a URL, or def when it has none.
 func hostOf(raw, def string) string {
@@ -172,10 +169,23 @@ func (n *netOptions) fetchConfig(g *globalOptions) fetch.Config {
 		Timeout:    n.Timeout,
 		MaxPerHost: n.Jobs,
 		Tokens:     envTokens(),
+		NetrcPath:  netrcPath(),
 		UserAgent:  "zgpu/" + buildVersion(),
 		Logf:       g.Debugf,
 		AllowHosts: allowHosts(),
 	}
+}
+
+// netrcPath is the netrc file whose entries give index credentials, as pip
+// (through requests) reads it: $NETRC, else ~/.netrc.
+func netrcPath() string {
+	if p := os.Getenv("NETRC"); p != "" {
+		return p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".netrc")
+	}
+	return ""
 }
 
 // allowHosts reads ZGPU_ALLOW_HOSTS, a comma-separated list of the only

@@ -129,7 +129,7 @@ func TestNetFlagsValidate(t *testing.T) {
 	}{
 		{[]string{"-i", "pypi.org/simple"}, `--index-url: expected an absolute URL, got "pypi.org/simple"`},
 		{[]string{"-i", "ftp://x.test/simple"}, `--index-url: expected an http, https or file URL`},
-		{[]string{"--extra-index-url", "https://user:pw@"}, `--extra-index-url: expected an absolute URL, got "https://xxxxx@"`},
+		{[]string{"--extra-index-url", "https://user:pw@"}, `--extra-index-url: expected an absolute URL, got "https://user:****@"`},
 		{[]string{"--timeout", "0s"}, "--timeout must be positive"},
 		{[]string{"--jobs", "0"}, "--jobs must be at least 1"},
 		{[]string{"--offline", "--cache-dir", ""}, "--offline needs a cache"},

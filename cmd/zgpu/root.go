@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/zgpu/zgpu/internal/redact"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; it falls
@@ -99,7 +102,7 @@ func (g *globalOptions) Logf(format string, args ...any) {
 	if g.Quiet {
 		return
 	}
-	fmt.Fprintf(g.Stderr, format+"\n", args...)
+	fmt.Fprintln(g.Stderr, redact.Terminal(redact.Text(fmt.Sprintf(format, args...))))
 }
 
 // Debugf prints a line to stderr only with --verbose.
@@ -107,7 +110,7 @@ func (g *globalOptions) Debugf(format string, args ...any) {
 	if !g.Verbose {
 		return
 	}
-	fmt.Fprintf(g.Stderr, format+"\n", args...)
+	fmt.Fprintln(g.Stderr, redact.Terminal(redact.Text(fmt.Sprintf(format, args...))))
 }
 
 // subcommand constructors, registered by init functions in the files that
@@ -206,11 +209,17 @@ func newRootCmd() *cobra.Command {
 	for _, f := range subcommands[""] {
 		root.AddCommand(f(g))
 	}
-	// "zgpu help foo" is a usage error too, not the root's help.
+	// "zgpu help foo" is a usage error too, not the root's help; so is
+	// "zgpu completion tcsh" (a shell cobra cannot write a script for).
 	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		if c.Name() == "help" {
+		switch c.Name() {
+		case "help":
 			c.Args = helpTopic
+		case "completion":
+			c.Args = unknownCommand
+			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		}
 	}
 	return root
@@ -273,12 +282,40 @@ func minArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// newJSONEncoder returns the encoder of every --json output: indented by two
-// spaces, with <, > and & written as they are (URLs and specifiers such as
-// "torch>=2.8" stay readable; the output is not embedded in HTML).
-func newJSONEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+// jsonSchemaVersion is the "schema_version" of every --json object: it goes
+// up when a field changes meaning or goes away, not when one is added.
+const jsonSchemaVersion = 1
+
+// jsonEncoder writes every --json output: an object starts with
+// "schema_version", indented by two spaces, with <, > and & written as they
+// are (URLs and specifiers such as "torch>=2.8" stay readable; the output is
+// not embedded in HTML).
+type jsonEncoder struct{ w io.Writer }
+
+// newJSONEncoder returns the encoder of every --json output.
+func newJSONEncoder(w io.Writer) *jsonEncoder { return &jsonEncoder{w: w} }
+
+// Encode writes v and a newline.
+func (e *jsonEncoder) Encode(v any) error {
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
 	enc.SetEscapeHTML(false)
-	return enc
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	data := bytes.TrimSpace(raw.Bytes())
+	if len(data) > 0 && data[0] == '{' {
+		head := fmt.Sprintf(`{"schema_version":%d`, jsonSchemaVersion)
+		if rest := bytes.TrimSpace(data[1:]); len(rest) > 0 && rest[0] != '}' {
+			head += ","
+		}
+		data = append([]byte(head), data[1:]...)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err := e.w.Write(out.Bytes())
+	return err
 }

@@ -25,6 +25,7 @@ func TestUnknownCommandIsUsageError(t *testing.T) {
 		{[]string{"target", "shwo"}, "Did you mean this?\n\tshow\n"},
 		{[]string{"help", "foo"}, `unknown command "foo" for "zgpu"`},
 		{[]string{"help", "deps", "resolv"}, "unknown command \"resolv\" for \"zgpu deps\"\n\nDid you mean this?\n\tresolve\n"},
+		{[]string{"completion", "tcsh"}, `unknown command "tcsh" for "zgpu completion"`},
 	} {
 		out, stderr, code := runCmd(t, c.args...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) || out != "" {

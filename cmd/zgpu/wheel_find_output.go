@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/wheelfind"
 )
 
@@ -74,7 +75,20 @@ func countReasons(rej []wheelfind.Rejected) []reasonCount {
 	return out
 }
 
+// safeWriter redacts URL credentials and escapes terminal control
+// characters in everything written through it: release asset names and
+// index pages are someone else's text.
+type safeWriter struct{ w io.Writer }
+
+func (s safeWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, redact.Terminal(redact.Text(string(p)))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 func writeWheelFindText(w io.Writer, r findReport) {
+	w = safeWriter{w}
 	res, all := r.res, r.all
 	fmt.Fprintf(w, "%s for %s (catalog %s)\n", res.Package, describeTarget(r.q), r.catalog)
 	if r.snapshot != "" {
@@ -224,7 +238,7 @@ func writeWheelFindJSON(w io.Writer, r findReport) error {
 	out.Found = []jsonFound{}
 	for _, f := range res.Found {
 		out.Found = append(out.Found, jsonFound{
-			Rank: f.Rank, Filename: f.File.Filename, URL: f.URL, Source: f.Source, Origin: f.File.Origin,
+			Rank: f.Rank, Filename: f.File.Filename, URL: redact.URL(f.URL), Source: redact.Text(f.Source), Origin: redact.Text(f.File.Origin),
 			Version: f.Wheel.Version.String(), SHA256: f.File.Hashes["sha256"],
 			Needs: jsonNeeds{CUDA: f.Needs.CUDA(), Torch: f.Needs.Torch(), ABI: f.Needs.CXX11ABI.String(),
 				GPUArchs: orEmpty(f.Needs.GPUArchs), Python: f.Needs.Python},
@@ -233,14 +247,14 @@ func writeWheelFindJSON(w io.Writer, r findReport) error {
 	out.Rejected = []jsonRejected{}
 	if r.all {
 		for _, rj := range res.Rejected {
-			out.Rejected = append(out.Rejected, jsonRejected{Filename: rj.Filename, URL: rj.URL, Source: rj.Source, Reasons: rj.Reasons})
+			out.Rejected = append(out.Rejected, jsonRejected{Filename: rj.Filename, URL: redact.URL(rj.URL), Source: redact.Text(rj.Source), Reasons: rj.Reasons})
 		}
 	}
 	out.RejectCounts = countReasons(res.Rejected)
 	out.Suggestions = []jsonSuggestion{}
 	for _, s := range r.sugg {
 		out.Suggestions = append(out.Suggestions, jsonSuggestion{Change: s.Change, Filename: s.Found.File.Filename,
-			URL: s.Found.URL, Source: s.Found.Source, Text: s.Text})
+			URL: redact.URL(s.Found.URL), Source: redact.Text(s.Found.Source), Text: s.Text})
 	}
 	enc := newJSONEncoder(w)
 	return enc.Encode(out)

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 )
 
 // ErrReadOnly is the cause of the error Write returns for a target without
@@ -67,11 +68,13 @@ func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error
 		return named("write", path, err)
 	}
 	tmp := f.Name()
+	pending.Store(tmp, struct{}{})
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
 		}
+		pending.Delete(tmp)
 	}()
 	if err = fill(f); err != nil {
 		if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Path == tmp {
@@ -95,6 +98,20 @@ func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error
 		return named("replace", path, err)
 	}
 	return nil
+}
+
+// pending holds the temporary files being written, for RemovePending.
+var pending sync.Map // path -> struct{}
+
+// RemovePending removes the temporary files of writes in progress. A
+// process stopped by a signal calls it before exiting, so that no
+// ".NAME.tmp-NNN" stays behind; the files being replaced are untouched.
+func RemovePending() {
+	pending.Range(func(k, _ any) bool {
+		os.Remove(k.(string))
+		pending.Delete(k)
+		return true
+	})
 }
 
 // createTemp creates a new file ".NAME.tmp-RANDOM" beside path with perm,

@@ -1,9 +1,14 @@
-// Package shared locates the project's read-only reference material (the
-// corpus, the offline PyPI mirror, the domain facts) for tests and benchmarks.
+// Package shared locates the reference material tests and benchmarks read
+// (the corpus, a PyPI mirror, the domain facts, the pip tool scripts) and the
+// Python oracle of differential tests.
 //
-// The material lives in ../shared beside the repository root; ZGPU_SHARED
-// overrides that. Tests that need it call Dir, which fails the test when the
-// folder is missing under CI (CI=true) and skips it elsewhere.
+// The material the tests need is in the repository, under testdata/shared:
+// the whole corpus, the domain files, the tool scripts, the uv.lock files of
+// mirror-src and a mirror trimmed to the projects the tests touch (see
+// testdata/shared/README.md). A fresh clone therefore runs the whole suite.
+// ZGPU_SHARED points the tests at another copy instead, such as the full
+// reference folder (ZGPU_SHARED=../shared, for benchmarks over the whole
+// mirror). A missing folder fails the test: nothing is skipped silently.
 package shared
 
 import (
@@ -19,30 +24,40 @@ func Root() string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
 }
 
-// Path returns the shared folder, or "" when it cannot be found.
+// InRepo is the in-repository copy of the reference material.
+func InRepo() string { return filepath.Join(Root(), "testdata", "shared") }
+
+// Path returns the reference folder: $ZGPU_SHARED when set, else the
+// in-repository copy.
 func Path() string {
 	if d := os.Getenv("ZGPU_SHARED"); d != "" {
-		return d
-	}
-	d := filepath.Join(Root(), "..", "shared")
-	if fi, err := os.Stat(d); err == nil && fi.IsDir() {
 		return filepath.Clean(d)
 	}
-	return ""
+	return InRepo()
 }
 
-// Dir returns the shared folder joined with elem. Under CI a missing folder
-// fails the test; elsewhere it skips it.
+// Dir returns the reference folder joined with elem. In the in-repository
+// copy, a top-level folder stored as an archive (mirror.tar.gz) is unpacked
+// once into the user's cache (see unpack). A path that does not exist fails
+// the test.
 func Dir(tb testing.TB, elem ...string) string {
 	tb.Helper()
-	p := Path()
-	if p == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared reference folder not found (looked in ../shared; set ZGPU_SHARED)")
+	base := Path()
+	if os.Getenv("ZGPU_SHARED") == "" && len(elem) > 0 {
+		archive := filepath.Join(base, elem[0]+".tar.gz")
+		if _, err := os.Stat(archive); err == nil {
+			dir, err := unpack(archive)
+			if err != nil {
+				tb.Fatalf("reference material: %v", err)
+			}
+			base = dir
 		}
-		tb.Skip("shared reference folder not found (../shared); set ZGPU_SHARED")
 	}
-	return filepath.Join(append([]string{p}, elem...)...)
+	p := filepath.Join(append([]string{base}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("reference material missing: %v (testdata/shared is part of the repository; ZGPU_SHARED=%q)", err, os.Getenv("ZGPU_SHARED"))
+	}
+	return p
 }
 
 // Python returns the interpreter whose pip vendors the newest packaging on
