@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/zgpu/zgpu/index"
 )
 
@@ -33,25 +31,32 @@ func (m *Multi) Sources() []index.Lister { return m.sources }
 
 // Files lists project on every source. Sources that do not know the
 // project are skipped; if none does, the error is an *index.NotFoundError
-// naming them all. Any other failure fails the call.
+// naming them all. Any other failure fails the call, with the error of the
+// first source (in order) that failed; the others are not canceled.
 func (m *Multi) Files(ctx context.Context, project string) ([]index.File, error) {
 	results := make([][]index.File, len(m.sources))
 	notFound := make([]string, len(m.sources))
-	g, gctx := errgroup.WithContext(ctx)
+	errs := make([]error, len(m.sources))
+	// Every source is waited for, none canceled when another fails: the
+	// error is the first failing source's in order, not in time, and what
+	// the others read still reaches the cache.
+	var wg sync.WaitGroup
 	for i, s := range m.sources {
-		g.Go(func() error {
-			files, err := s.Files(gctx, project)
+		wg.Go(func() {
+			files, err := s.Files(ctx, project)
 			var nfe *index.NotFoundError
 			if errors.As(err, &nfe) {
 				notFound[i] = nfe.Source
-				return nil
+				return
 			}
-			results[i] = files
-			return err
+			results[i], errs[i] = files, err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	var out []index.File
 	seen := map[string]bool{}
