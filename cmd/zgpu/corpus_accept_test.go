@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/internal/testonly/shared"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/project"
@@ -74,13 +73,7 @@ func TestCorpusAcceptance(t *testing.T) {
 	}
 	corpus := shared.Dir(t, "corpus")
 	py := shared.Python(t)
-	gh := fakes.GitHub(t, fakes.GitHubFixtures())
-	hf := fakes.Hub(t, fakes.HubFixtures())
-	pypi := fakes.PyPI(t, shared.Dir(t, "mirror"))
-	t.Setenv("GITHUB_API_URL", gh.URL)
-	t.Setenv("HF_ENDPOINT", hf.URL)
-	t.Setenv("PIP_INDEX_URL", pypi.URL)
-	isolateCatalog(t, pypi.Base)
+	serveFixtures(t)
 	t.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 	dirs, _ := filepath.Glob(filepath.Join(corpus, "[0-9]*"))
 	if len(dirs) != 79 {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/internal/testonly/shared"
 	"github.com/zgpu/zgpu/internal/textdiff"
 )
@@ -25,13 +24,7 @@ func TestCorpusGolden(t *testing.T) {
 		t.Skip("corpus run in -short mode")
 	}
 	corpus := shared.Dir(t, "corpus")
-	gh := fakes.GitHub(t, fakes.GitHubFixtures())
-	hf := fakes.Hub(t, fakes.HubFixtures())
-	pypi := fakes.PyPI(t, shared.Dir(t, "mirror"))
-	t.Setenv("GITHUB_API_URL", gh.URL)
-	t.Setenv("HF_ENDPOINT", hf.URL)
-	t.Setenv("PIP_INDEX_URL", pypi.URL)
-	isolateCatalog(t, pypi.Base)
+	gh, hf, pypi := serveFixtures(t)
 	t.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
 	t.Setenv("NO_COLOR", "1")
 	dirs, _ := filepath.Glob(filepath.Join(corpus, "[0-9]*"))

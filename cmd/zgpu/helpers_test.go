@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/zgpu/zgpu/fakes"
+	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // runCmd runs zgpu with args, as the binary would (see runWith), with an
@@ -30,4 +33,19 @@ func checkContains(t *testing.T, what, out string, wants ...string) {
 			t.Errorf("%s lacks %q:\n%s", what, want, out)
 		}
 	}
+}
+
+// serveFixtures serves the mirror and the GitHub and Hub fixtures, points
+// zgpu at them and isolates the catalog cache; the corpus tests and the hook
+// test share it.
+func serveFixtures(t *testing.T) (*fakes.GitHubServer, *fakes.HubServer, *fakes.Server) {
+	t.Helper()
+	gh := fakes.GitHub(t, fakes.GitHubFixtures())
+	hf := fakes.Hub(t, fakes.HubFixtures())
+	pypi := fakes.PyPI(t, shared.Dir(t, "mirror"))
+	t.Setenv("GITHUB_API_URL", gh.URL)
+	t.Setenv("HF_ENDPOINT", hf.URL)
+	t.Setenv("PIP_INDEX_URL", pypi.URL)
+	isolateCatalog(t, pypi.Base)
+	return gh, hf, pypi
 }

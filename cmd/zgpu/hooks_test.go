@@ -10,7 +10,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
@@ -52,13 +51,7 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 
 	src := filepath.Join(shared.Dir(t, "corpus"), hookCorpusSpace)
-	gh := fakes.GitHub(t, fakes.GitHubFixtures())
-	hf := fakes.Hub(t, fakes.HubFixtures())
-	pypi := fakes.PyPI(t, shared.Dir(t, "mirror"))
-	t.Setenv("GITHUB_API_URL", gh.URL)
-	t.Setenv("HF_ENDPOINT", hf.URL)
-	t.Setenv("PIP_INDEX_URL", pypi.URL)
-	isolateCatalog(t, pypi.Base)
+	serveFixtures(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	repo := t.TempDir()
 	entries, err := os.ReadDir(src)
