@@ -241,7 +241,8 @@ func (p *planner) dropLocalLabels() {
 			continue
 		}
 		v, ok := reqfile.Pinned(req)
-		if !ok || v.Local() == "" || p.servesLocal(v.Local()) {
+		pypiBuild := ok && p.pypiBuildIs(v.Local())
+		if !ok || v.Local() == "" || (p.servesLocal(v.Local()) && !pypiBuild) {
 			continue
 		}
 		line := l.Name + "==" + v.Public().String()
@@ -253,6 +254,9 @@ func (p *planner) dropLocalLabels() {
 			if !buildRunsOnGPU(v.Local()) {
 				why = fmt.Sprintf("the +%s build has no kernels for the platform's GPU %s (CUDA 12.8 or later is needed); PyPI's %s %s runs there", v.Local(), p.c.Platform.GPUArch, l.Name, v.Public())
 			}
+		}
+		if pypiBuild {
+			why = p.localLabelRepair(l, v)
 		}
 		p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
 		p.kept[i].Text, p.kept[i].Reason = line, why
