@@ -177,9 +177,6 @@ func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
 		Package: e.name, Specifiers: e.spec, Python: p.py, Torch: [2]int{maj, min}, TorchVersion: t.String(),
 		CUDA: cuda, ABI: abi, GPUArch: p.c.Platform.GPUArch,
 	}
-	if e.pkg != nil {
-		q.MinVersion = e.pkg.MinVersionForGPU
-	}
 	if _, paired := p.c.Pairing(e.name); paired {
 		// xformers: only the releases built for this torch.
 		if spec, _, ok := p.c.SidecarSpec(t, e.name); ok {
@@ -189,35 +186,22 @@ func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
 	return q
 }
 
-// userWheelFits reports whether the user's own wheel fits torch t.
+// userWheelFits reports whether the user's own wheel fits torch t: the
+// target's one decision (target.Target.Build, with the wheel's Hub cell and
+// the catalog's GPU facts), and, for a side-car paired with torch
+// (xformers), a release built for t.
 func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string) {
 	if ok, tags := p.tg.FitsPython(e.wheel); !ok {
 		return false, []string{fmt.Sprintf("built for %s, the Space runs cp%d%d", tags, p.py[0], p.py[1])}
 	}
-	q := p.query(e, t)
-	needs := e.needs
-	if p.c.Blackwell.TorchMinorTolerant && p.c.Blackwell.Repo != "" && strings.Contains(e.user.Req.URL, "/"+p.c.Blackwell.Repo+"/") {
-		// A dataset cell for the next torch minor runs on this one.
-		if n, tolerant := cudalabel.TolerantCell(cudalabel.FromWheel(e.wheel), e.needs, q.Torch[0], q.Torch[1]); tolerant {
-			needs = n
-		}
-	}
-	// The catalog's min_version_for_gpu below says what BuiltinRules would.
 	tq := p.tg.WithTorch(p.c, t)
-	ms := append(tq.Label(needs), tq.Extra(e.wheel, needs)...)
+	url := e.user.Req.URL
+	needs, _ := tq.Needs(e.wheel, catalog.HubPathOf(url), tq.Tolerates(url, ""))
+	ms := tq.Build(e.wheel, needs)
 	ok, reasons := len(ms) == 0, target.Reasons(ms)
-	if _, paired := p.c.Pairing(e.name); paired {
-		if spec, source, known := p.c.SidecarSpec(t, e.name); known && !spec.Contains(e.wheel.Version, true) {
-			ok = false
-			reasons = append(reasons, fmt.Sprintf("%s %s is not a release built for torch %s (%s%s; %s)", e.name, e.wheel.Version.Public(), torchMinor(t), e.name, spec, source))
-		}
-	}
-	if e.pkg != nil && e.pkg.MinVersionForGPU != "" && e.needs.Dialect != "hub-cell" {
-		min := pep440.MustParse(e.pkg.MinVersionForGPU)
-		if e.wheel.Version.Public().Compare(min) < 0 {
-			ok = false
-			reasons = append(reasons, fmt.Sprintf("%s %s has no %s kernels (%s)", e.name, e.wheel.Version.Public(), q.GPUArch, e.pkg.MinVersionReason))
-		}
+	if fits, spec, source := p.c.SidecarFits(t, e.name, e.wheel.Version); !fits {
+		ok = false
+		reasons = append(reasons, fmt.Sprintf("%s %s is not a release built for torch %s (%s%s; %s)", e.name, e.wheel.Version.Public(), torchMinor(t), e.name, spec, source))
 	}
 	return ok, reasons
 }
