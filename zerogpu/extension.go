@@ -91,38 +91,8 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 	}
 
 	if req.Req.URL != "" {
-		w, file, isWheel := wheelOf(req.Req.URL)
-		if isWheel {
-			needs := cudalabel.FromWheel(w)
-			if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(req.Req.URL)); ok {
-				needs = hp
-			}
-			if !inRegistry && needs.TorchMajor == 0 {
-				return nil
-			}
-			e := p.addExtension(name, pkg, req)
-			if e.user != nil {
-				p.r.warnf("%s: a second wheel for %s (%s); the first (%s) is used", req.Origin, name, file, e.wheelFile)
-				return e
-			}
-			rc := req
-			e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
-			if ok, tags := p.tg.FitsPython(w); !ok && (req.Comment == "" || !inRegistry) {
-				// (A wheel zgpu chose earlier, "# zgpu:" comment kept, is
-				// chosen again for the new Python instead.)
-				p.r.problem(Problem{
-					Subject: name, Origin: req.Origin,
-					Message: fmt.Sprintf("%s is built for %s, but the Space runs Python %d.%d", file, tags, p.py[0], p.py[1]),
-					Fixes: []string{
-						fmt.Sprintf("set `python_version` in README.md to the wheel's Python (%s)", tagPython(tags)),
-						fmt.Sprintf("or use a cp%d%d wheel of %s (zgpu wheel find %s --python %d.%d)", p.py[0], p.py[1], name, name, p.py[0], p.py[1]),
-					},
-				})
-			}
-			if !inRegistry {
-				p.wheelTorch = append(p.wheelTorch, e)
-			}
-			return e
+		if w, file, isWheel := wheelOf(req.Req.URL); isWheel {
+			return p.userWheel(name, pkg, req, w, file)
 		}
 		if inRegistry && pkg.NeedsPrebuiltWheel() {
 			e := p.addExtension(name, pkg, req)
@@ -140,6 +110,42 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 		return e
 	}
 	return nil
+}
+
+// userWheel registers a direct wheel URL as the user's own wheel of a CUDA
+// package: one of the registry, or one whose label names a torch build
+// (nil otherwise: the line is kept). A wheel for another Python is a
+// problem, unless zgpu chose it earlier (its "# zgpu:" comment kept): then
+// a wheel for the new Python is chosen instead.
+func (p *planner) userWheel(name string, pkg *catalog.Package, req Requirement, w wheeltags.Wheel, file string) *extension {
+	needs := cudalabel.FromWheel(w)
+	if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(req.Req.URL)); ok {
+		needs = hp
+	}
+	if pkg == nil && needs.TorchMajor == 0 {
+		return nil
+	}
+	e := p.addExtension(name, pkg, req)
+	if e.user != nil {
+		p.r.warnf("%s: a second wheel for %s (%s); the first (%s) is used", req.Origin, name, file, e.wheelFile)
+		return e
+	}
+	rc := req
+	e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
+	if ok, tags := p.tg.FitsPython(w); !ok && (req.Comment == "" || pkg == nil) {
+		p.r.problem(Problem{
+			Subject: name, Origin: req.Origin,
+			Message: fmt.Sprintf("%s is built for %s, but the Space runs Python %d.%d", file, tags, p.py[0], p.py[1]),
+			Fixes: []string{
+				fmt.Sprintf("set `python_version` in README.md to the wheel's Python (%s)", tagPython(tags)),
+				fmt.Sprintf("or use a cp%d%d wheel of %s (zgpu wheel find %s --python %d.%d)", p.py[0], p.py[1], name, name, p.py[0], p.py[1]),
+			},
+		})
+	}
+	if pkg == nil {
+		p.wheelTorch = append(p.wheelTorch, e)
+	}
+	return e
 }
 
 func (p *planner) addExtension(name string, pkg *catalog.Package, req Requirement) *extension {
