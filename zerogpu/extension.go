@@ -34,6 +34,10 @@ type extension struct {
 	// soft marks an extension whose lines are kept, with this warning,
 	// when no prebuilt wheel fits (a JIT package built from source).
 	soft string
+	// fallback, with soft, is the line written instead of a user's wheel
+	// that does not fit: the package's PyPI release of the same version,
+	// which compiles at first use ("gsplat==1.5.3").
+	fallback string
 }
 
 func (e *extension) before() string {
@@ -114,9 +118,9 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 
 // userWheel registers a direct wheel URL as the user's own wheel of a CUDA
 // package: one of the registry, or one whose label names a torch build
-// (nil otherwise: the line is kept). A wheel for another Python is a
-// problem, unless zgpu chose it earlier (its "# zgpu:" comment kept): then
-// a wheel for the new Python is chosen instead.
+// (nil otherwise: the line is kept). A wheel for another Python is judged
+// with the torch (tryTorch): one of the registry is swapped for a wheel
+// that fits; the others are one problem (pythonProblem).
 func (p *planner) userWheel(name string, pkg *catalog.Package, req Requirement, w wheeltags.Wheel, file string) *extension {
 	needs := cudalabel.FromWheel(w)
 	if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(req.Req.URL)); ok {
@@ -132,15 +136,9 @@ func (p *planner) userWheel(name string, pkg *catalog.Package, req Requirement, 
 	}
 	rc := req
 	e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
-	if ok, tags := p.tg.FitsPython(w); !ok && (req.Comment == "" || pkg == nil) {
-		p.r.problem(Problem{
-			Subject: name, Origin: req.Origin,
-			Message: fmt.Sprintf("%s is built for %s, but the Space runs Python %d.%d", file, tags, p.py[0], p.py[1]),
-			Fixes: []string{
-				fmt.Sprintf("set `python_version` in README.md to the wheel's Python (%s)", tagPython(tags)),
-				fmt.Sprintf("or use a cp%d%d wheel of %s (zgpu wheel find %s --python %d.%d)", p.py[0], p.py[1], name, name, p.py[0], p.py[1]),
-			},
-		})
+	if pkg != nil && pkg.Kind == "jit" && pkg.PyPI != "absent" {
+		e.soft = fmt.Sprintf("%s: %s compiles CUDA code when first used (needs nvcc at run time)", req.Origin, name)
+		e.fallback = name + "==" + w.Version.Public().String()
 	}
 	if pkg == nil {
 		p.wheelTorch = append(p.wheelTorch, e)
