@@ -29,6 +29,7 @@ type depsResolveOptions struct {
 	g       *globalOptions
 	net     netOptions
 	catalog catalogOptions
+	config  configOptions
 	// changed reports whether a flag was given on the command line.
 	changed func(name string) bool
 	// arg is the DIR or FILE argument as typed ("" for none).
@@ -155,7 +156,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "resolve [DIR|FILE]",
 		Short: "Write a ZeroGPU-safe requirements.txt",
-		Long:  depsResolveLong + "\n\n" + spaceRefHelp,
+		Long:  depsResolveLong + "\n\n" + configHelp + "\n\n" + spaceRefHelp,
 		Example: `  # In the Space folder: write requirements.txt
   zgpu deps resolve -o requirements.txt
 
@@ -179,6 +180,9 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 			if len(args) == 1 {
 				path = args[0]
 				o.arg = args[0]
+			}
+			if err := o.config.load(cmd.Flags(), path, g.Logf); err != nil {
+				return err
 			}
 			o.changed = cmd.Flags().Changed
 			dir, done, err := localDir(cmd.Context(), g, &o.net, path)
@@ -228,6 +232,8 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoEmitFindLinks, "no-emit-find-links", false, "write none of them (the default)")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
+	o.config.addFlags(fs)
+	annotateResolveFlags(fs)
 	return cmd
 }
 
