@@ -14,7 +14,10 @@ type RenderOptions struct {
 	Command string // the command line, for the header
 	Hashes  bool   // write --hash lines (pip then checks every line's hash)
 	Via     bool   // write "# via" annotations
-	Version string // zgpu's version, for the header
+	// AnnotationStyle is "split" (default) or "line", as pip-compile's
+	// --annotation-style (reqfile.Document.AnnotationStyle).
+	AnnotationStyle string
+	Version         string // zgpu's version, for the header
 	// Dir is the folder the file is written to: -c lines name constraint
 	// files relative to it.
 	Dir string
@@ -33,7 +36,7 @@ type RenderOptions struct {
 
 // Document turns the plan into a requirements file.
 func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
-	doc := reqfile.Document{Command: o.Command}
+	doc := reqfile.Document{Command: o.Command, AnnotationStyle: o.AnnotationStyle}
 	t := r.Target
 	target := fmt.Sprintf("ZeroGPU: Python %s, %s, GPU %s", t.Python, t.Platform, t.GPUArch)
 	if t.Torch != "" {

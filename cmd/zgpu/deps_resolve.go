@@ -43,6 +43,7 @@ type depsResolveOptions struct {
 	GenerateHashes   bool
 	NoHashes         bool
 	NoAnnotate       bool
+	AnnotationStyle  string
 	NoHeader         bool
 	Format           string
 	Frozen           bool
@@ -204,6 +205,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.GenerateHashes, "generate-hashes", false, "write --hash lines where the sources give hashes")
 	fs.BoolVar(&o.NoHashes, "no-hashes", false, "write no --hash lines (the default; accepted for uv export compatibility)")
 	fs.BoolVar(&o.NoAnnotate, "no-annotate", false, "leave out the '# via' annotations of locked packages")
+	fs.StringVar(&o.AnnotationStyle, "annotation-style", "split", "`style` of the '# via' annotations, as pip-compile's: split (one name a line below the requirement) or line ('# via a, b' on the requirement's line)")
 	fs.BoolVar(&o.NoHeader, "no-header", false, "leave out the header comment block (zgpu then reads the file back as yours, every line a root)")
 	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write the packages the platform installs (spaces, gradio) too (not recommended)")
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
@@ -266,6 +268,11 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	}
 	if o.changed("output") && o.changed("output-file") {
 		return usagef("-o and --output-file name the same file: give one")
+	}
+	switch o.AnnotationStyle {
+	case "split", "line":
+	default:
+		return usagef("--annotation-style %s: expected split or line", o.AnnotationStyle)
 	}
 	switch o.Format {
 	case "requirements-txt", "requirements.txt":
@@ -418,7 +425,7 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 		ListerFor:    o.listerFor(),
 		IndexOptions: o.indexLines(),
 		Render: zerogpu.RenderOptions{
-			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
+			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, AnnotationStyle: o.AnnotationStyle, Dir: outDir,
 			InPlace: rewritesInput(proj, target), Target: target,
 		},
 		Logf: o.g.Logf, Progress: o.g.progress,

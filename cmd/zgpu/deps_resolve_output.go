@@ -329,6 +329,7 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	add("--emit-preinstalled", o.EmitPreinstalled)
 	add("--generate-hashes", o.GenerateHashes)
 	add("--no-annotate", o.NoAnnotate)
+	add("--annotation-style line", o.AnnotationStyle == "line" && !o.NoAnnotate)
 	add("--no-header", o.NoHeader)
 	if target != "" {
 		// As typed (pip-compile records --output-file so), or under
