@@ -30,6 +30,7 @@ type depsResolveOptions struct {
 	net     netOptions
 	catalog catalogOptions
 	config  configOptions
+	reqs    reqFileOptions
 	// changed reports whether a flag was given on the command line.
 	changed func(name string) bool
 	// arg is the DIR or FILE argument as typed ("" for none).
@@ -63,6 +64,9 @@ type depsResolveOptions struct {
 	EmitFindLinks    bool
 	NoEmitFindLinks  bool
 	export           zerogpu.ExportOptions
+
+	// constraints and overrides are read from -c and --override.
+	constraints, overrides []zerogpu.Requirement
 }
 
 const depsResolveLong = `Write a requirements.txt that builds on the ZeroGPU builder (CPU only, no nvcc)
@@ -234,6 +238,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoEmitFindLinks, "no-emit-find-links", false, "write none of them (the default)")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
+	o.reqs.addFlags(fs)
 	o.config.addFlags(fs)
 	annotateResolveFlags(fs)
 	return cmd
@@ -392,6 +397,12 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 	if err := o.checkInput(proj); err != nil {
 		return nil, nil, err
 	}
+	if o.constraints, o.overrides, err = o.reqs.read(); err != nil {
+		return nil, nil, err
+	}
+	if o.NoLock && len(o.reqs.Constraints) > 0 {
+		o.g.Logf("warning: -c %s: with --no-lock the file keeps your ranges, and pip on the Space builder does not read the command line's constraints: add a -c line to the requirements file if they should apply there", strings.Join(o.reqs.Constraints, " "))
+	}
 	return c, proj, nil
 }
 
@@ -415,6 +426,7 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	return zerogpu.ResolveOptions{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
 		NoLock: o.NoLock, Offline: o.net.Offline,
+		Constraints: o.constraints, Overrides: o.overrides,
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
 			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs)},
 		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {

@@ -60,6 +60,8 @@ func annotateResolveFlags(fs *pflag.FlagSet) {
 	config.Env(fs, "no-dev", "UV_NO_DEV")
 	config.Env(fs, "custom-compile-command", "CUSTOM_COMPILE_COMMAND")
 	config.Env(fs, "catalog", "ZGPU_CATALOG")
+	config.Env(fs, "constraint", "UV_CONSTRAINT")
+	config.Env(fs, "override", "UV_OVERRIDE")
 	config.Group(fs, "python", "python-version")
 	config.Group(fs, "output", "output-file")
 	config.Group(fs, "emit-index-url", "no-emit-index-url")
@@ -67,7 +69,7 @@ func annotateResolveFlags(fs *pflag.FlagSet) {
 	config.Group(fs, "generate-hashes", "no-hashes")
 	config.Group(fs, "frozen", "locked")
 	config.Group(fs, "emit-project", "no-emit-project")
-	config.Path(fs, "output", "output-file", "cache-dir", "catalog", "find-links")
+	config.Path(fs, "output", "output-file", "cache-dir", "catalog", "find-links", "constraint", "override")
 	config.Exclude(fs, "no-config", "config-file")
 }
 

@@ -317,6 +317,8 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	if changed("catalog") {
 		parts = append(parts, "--catalog "+o.catalog.Path)
 	}
+	each("-c", o.reqs.Constraints)
+	each("--override", o.reqs.Overrides)
 	add("--no-dev", o.export.NoDev)
 	each("--extra", o.export.Extras)
 	add("--all-extras", o.export.AllExtras)
