@@ -14,6 +14,10 @@ type RenderOptions struct {
 	Command string // the command line, for the header
 	Hashes  bool   // write --hash lines (pip then checks every line's hash)
 	Via     bool   // write "# via" annotations
+	// Combined says the input is several files read as one (pip-compile
+	// a.in b.in): the whole file is written, never a minimal edit of the
+	// first, which would lose the others' lines.
+	Combined bool
 	// AnnotationStyle is "split" (default) or "line", as pip-compile's
 	// --annotation-style (reqfile.Document.AnnotationStyle).
 	AnnotationStyle string

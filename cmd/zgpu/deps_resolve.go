@@ -35,6 +35,10 @@ type depsResolveOptions struct {
 	changed func(name string) bool
 	// arg is the DIR or FILE argument as typed ("" for none).
 	arg string
+	// inputs are the input files named explicitly (several FILEs, "-",
+	// --input), nil for a folder or one FILE argument.
+	inputs []string
+	Inputs []string // --input
 
 	Python           string
 	Torch            string
@@ -71,7 +75,12 @@ type depsResolveOptions struct {
 
 const depsResolveLong = `Write a requirements.txt that builds on the ZeroGPU builder (CPU only, no nvcc)
 and runs on its GPU, from the Space in DIR (default: the current folder) or from
-one FILE (requirements.txt, requirements.in, pyproject.toml, uv.lock).
+one FILE (requirements.txt, requirements.in, pyproject.toml, uv.lock). Several
+requirements files (a.in b.in), or - for the standard input, are read as one
+input, as pip-compile and uv pip compile read them; the Space folder (README.md,
+pre-requirements.txt) is then the first file's (the current folder for -).
+--input FILE chooses the file of DIR to read when zgpu would choose another
+(pyproject.toml beside a requirements.txt, say): the same as naming DIR/FILE.
 
 What it reads: uv.lock (exported for the target, markers evaluated), else
 pyproject.toml's [project] dependencies, else requirements.in, else
@@ -159,7 +168,7 @@ reached), or a stale file under --check; 2 usage.
 func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	o := &depsResolveOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "resolve [DIR|FILE]",
+		Use:   "resolve [DIR | FILE... | -]",
 		Short: "Write a ZeroGPU-safe requirements.txt",
 		Long:  depsResolveLong + "\n\n" + configHelp + "\n\n" + spaceRefHelp,
 		Example: `  # In the Space folder: write requirements.txt
@@ -179,15 +188,21 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 
   # Try another torch, and see every decision
   zgpu deps resolve --torch 2.8.0 --json | jq .decisions`,
-		Args: rangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
-			if len(args) == 1 {
-				path = args[0]
-				o.arg = args[0]
+			first := "."
+			if len(args) > 0 {
+				first = args[0]
 			}
-			if err := o.config.load(cmd.Flags(), path, g.Logf); err != nil {
+			if err := o.config.load(cmd.Flags(), first, g.Logf); err != nil {
 				return err
+			}
+			path, inputs, err := o.inputsOf(args)
+			if err != nil {
+				return err
+			}
+			o.inputs = inputs
+			if len(args) == 1 {
+				o.arg = args[0]
 			}
 			o.changed = cmd.Flags().Changed
 			dir, done, err := localDir(cmd.Context(), g, &o.net, path)
@@ -201,6 +216,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.StringVarP(&o.Python, "python", "p", "", "target Python: 3.10 or 3.12, or the full 3.10.13 or 3.12.12 (default: README python_version, else the platform default)")
 	fs.StringVar(&o.Python, "python-version", "", "the same as --python (the pip-compile and uv pip compile spelling)")
 	fs.StringVar(&o.Torch, "torch", "", "pin torch to this allowed version (overrides your torch pin)")
+	fs.StringArrayVar(&o.Inputs, "input", nil, "read the requirements from this `FILE` of the folder argument (repeatable), instead of the file zgpu would choose: pyproject.toml when requirements.txt is beside it, say; - is stdin")
 	fs.StringVarP(&o.Output, "output", "o", "", "write the requirements to `FILE` (atomically) instead of stdout")
 	fs.StringVar(&o.Output, "output-file", "", "write to `FILE`: the same as -o (the uv export spelling)")
 	fs.StringVar(&o.Format, "format", "requirements-txt", "output `FORMAT`: requirements-txt (or requirements.txt), the only one; accepted for uv export compatibility")
@@ -380,12 +396,9 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 	if err := checkOutput(o.Output); err != nil {
 		return nil, nil, err
 	}
-	proj, err := project.Load(path, project.LoadOptions{Getenv: os.LookupEnv})
+	proj, err := o.loadProject(path)
 	if err != nil {
 		return nil, nil, err
-	}
-	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
-		withFolder(proj)
 	}
 	// -o naming an input file, or a read-only one, fails before any work.
 	if err := o.checkTarget(proj); err != nil {
@@ -438,7 +451,8 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 		IndexOptions: o.indexLines(),
 		Render: zerogpu.RenderOptions{
 			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, AnnotationStyle: o.AnnotationStyle, Dir: outDir,
-			InPlace: rewritesInput(proj, target), Target: target,
+			Combined: len(o.inputs) > 1 || (len(o.inputs) == 1 && o.inputs[0] == project.Stdin),
+			InPlace:  rewritesInput(proj, target), Target: target,
 		},
 		Logf: o.g.Logf, Progress: o.g.progress,
 	}

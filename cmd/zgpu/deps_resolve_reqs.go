@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/reqfile"
 	"github.com/zgpu/zgpu/zerogpu"
 )
@@ -73,4 +75,71 @@ func readReqList(flag, path string, constraint bool) ([]zerogpu.Requirement, err
 		out = append(out, zerogpu.Requirement{Req: r.Req, Text: r.Line, Origin: fmt.Sprintf("%s:%d", r.Origin.File, r.Origin.Line), Editable: r.Editable})
 	}
 	return out, nil
+}
+
+// inputsOf reads the positional arguments and --input into the path the
+// run is named by (a folder, a file or a Space on the Hub) and, when the
+// input is one or more files named explicitly, those files ("-" for
+// stdin). Several arguments must all be requirements files; --input
+// names files in the folder argument (default ".").
+func (o *depsResolveOptions) inputsOf(args []string) (path string, inputs []string, err error) {
+	if len(o.Inputs) > 0 {
+		dir := "."
+		switch {
+		case len(args) > 1:
+			return "", nil, usagef("--input names the input in the folder argument: give one folder (or the files as arguments, without --input)")
+		case len(args) == 1:
+			if fi, err := os.Stat(args[0]); err != nil || !fi.IsDir() {
+				return "", nil, usagef("--input %s: %s is not a folder; give the files as arguments, or a folder with --input", o.Inputs[0], args[0])
+			}
+			dir = args[0]
+		}
+		for _, in := range o.Inputs {
+			if in != project.Stdin && !filepath.IsAbs(in) {
+				in = filepath.Join(dir, in)
+			}
+			inputs = append(inputs, in)
+		}
+		return inputs[0], inputs, nil
+	}
+	switch len(args) {
+	case 0:
+		return ".", nil, nil
+	case 1:
+		if args[0] == project.Stdin {
+			return args[0], args, nil
+		}
+		return args[0], nil, nil
+	}
+	for _, a := range args {
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			return "", nil, usagef("%s is a folder: several inputs must be requirements files (or - for stdin); give a folder on its own", a)
+		}
+		if _, ok := spaceRef(a); ok {
+			return "", nil, usagef("%s: a Space on the Hub is resolved on its own, not with other inputs", a)
+		}
+	}
+	return args[0], args, nil
+}
+
+// loadProject reads the Space: a folder, one file (with what its folder
+// says), or several files and stdin (project.LoadInputs).
+func (o *depsResolveOptions) loadProject(path string) (*project.Project, error) {
+	lo := project.LoadOptions{Getenv: os.LookupEnv}
+	if len(o.inputs) > 1 || (len(o.inputs) == 1 && o.inputs[0] == project.Stdin) {
+		p, err := project.LoadInputs(o.inputs, o.g.Stdin, lo)
+		if err != nil {
+			return nil, err
+		}
+		withFolder(p)
+		return p, nil
+	}
+	p, err := project.Load(path, lo)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		withFolder(p)
+	}
+	return p, nil
 }
