@@ -139,6 +139,7 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 		return err
 	}
 	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
+	lo.MemoScope = describe // the memo of one set of sources is not another's
 	stop := o.progress("locking for Python " + report.Target.Python)
 	err := report.Lock(ctx, c, in, lo)
 	stop()

@@ -436,14 +436,16 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	if target != "" {
 		outDir = filepath.Dir(target)
 	}
+	// One HTTP client (and cache) for the sources and the lock's memo of
+	// the projects it listed (warm runs list them all at once).
+	fc := fetch.New(o.net.fetchConfig(o.g))
 	return zerogpu.ResolveOptions{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
 		NoLock: o.NoLock, Offline: o.net.Offline,
 		Constraints: o.constraints, Overrides: o.overrides,
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
-			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs)},
+			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs), Memo: fc},
 		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {
-			fc := fetch.New(o.net.fetchConfig(o.g))
 			srcs := o.withFileIndexes(lines)
 			return srcs.sources(fc), pypi.NewReader(fc), srcs.describe()
 		},
