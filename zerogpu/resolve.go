@@ -21,6 +21,7 @@ type ResolveOptions struct {
 	Export           ExportOptions
 	EmitPreinstalled bool // write spaces and gradio too
 	NoLock           bool // keep the user's ranges
+	Strict           bool // --strict: report the problems zgpu would repair, write nothing
 	Offline          bool // only the cache is read: source failures are not warned about
 	// Constraints and Overrides come from the command line (-c FILE,
 	// --override FILE): see Input.AddCommandLine.
@@ -95,6 +96,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	report, err := Plan(ctx, in, Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
+		Strict: o.Strict,
 	})
 	if err != nil {
 		return nil, err
