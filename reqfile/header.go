@@ -1,8 +1,8 @@
 package reqfile
 
 import (
-	"bytes"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
@@ -33,20 +33,16 @@ func LockedByZgpu(path string) bool {
 		return false // a device such as /dev/full would never end
 	}
 	data, err := os.ReadFile(path)
-	if err != nil || !bytes.HasPrefix(data, []byte(GeneratedHeader)) {
+	if err != nil {
 		return false
 	}
-	command := ""
-	for line := range strings.Lines(string(data)) {
-		t := strings.TrimSpace(line)
-		if t == "# via" || strings.HasPrefix(t, "# via ") {
-			return true
-		}
-		if c := strings.TrimSpace(strings.TrimPrefix(t, "#")); command == "" && strings.HasPrefix(t, "#") && strings.HasPrefix(c, "zgpu ") {
-			command = c
-		}
-	}
-	if command == "" || hasWord(command, "--no-lock") {
+	g, ok := ReadGenerated(data)
+	switch {
+	case !ok || g.Tool != "zgpu":
+		return false
+	case g.Annotated:
+		return true
+	case g.Command == "" || slices.Contains(strings.Fields(g.Command), "--no-lock"):
 		return false
 	}
 	f, err := Parse(path, data, ParseOptions{NoIncludes: true})
@@ -59,13 +55,4 @@ func LockedByZgpu(path string) bool {
 		}
 	}
 	return true
-}
-
-func hasWord(s, w string) bool {
-	for _, f := range strings.Fields(s) {
-		if f == w {
-			return true
-		}
-	}
-	return false
 }
