@@ -21,6 +21,8 @@ var (
 	reCUDADot = regexp.MustCompile(`^cu(\d{2,3})\.torch(\d+)\.(\d+)(?:\.(\d+))?$`)
 	// pt28cu126, pt211cu128, pt23cpu
 	rePyG = regexp.MustCompile(`^pt(\d{2,4})(?:cu(\d{2,3})|(cpu))$`)
+	// torch2110cu130, torch250cu124 (natten: whl.natten.org)
+	reNatten = regexp.MustCompile(`^torch(\d{2,4})(?:cu(\d{2,3})|(cpu))$`)
 	// cu128, cpu, cpu.cxx11.abi, rocm6.4, xpu
 	rePyTorch = regexp.MustCompile(`^(?:cu(\d{2,3})|(cpu)(\.cxx11\.abi)?|rocm(\d+(?:\.\d+)*)|(xpu))$`)
 	// 3da0fc92.d20260528, g1234abc
@@ -94,6 +96,14 @@ func FromLocal(local string) (n Needs, ok bool) {
 	if m := rePyG.FindStringSubmatch(l); m != nil {
 		if maj, mnr, patch, good := compactTorch(m[1]); good {
 			n.Dialect = "pyg"
+			n.TorchMajor, n.TorchMinor, n.TorchPatch = maj, mnr, patch
+			n.setBackend(m[2], m[3] != "", "")
+			return n, true
+		}
+	}
+	if m := reNatten.FindStringSubmatch(l); m != nil {
+		if maj, mnr, patch, good := compactTorch(m[1]); good {
+			n.Dialect = "natten"
 			n.TorchMajor, n.TorchMinor, n.TorchPatch = maj, mnr, patch
 			n.setBackend(m[2], m[3] != "", "")
 			return n, true

@@ -91,6 +91,13 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 	for _, ol := range f.OptionLines {
 		have[ol.Name+" "+ol.Value] = true
 	}
+	// The plan's index lines are read with ${VAR} expanded: the file's
+	// line `-f ${FIND_LINKS}` is one of them, not a line to add.
+	if xf, err := reqfile.Parse(input, data, reqfile.ParseOptions{NoIncludes: true, Getenv: os.LookupEnv}); err == nil {
+		for _, ol := range xf.OptionLines {
+			have[ol.Name+" "+ol.Value] = true
+		}
+	}
 	var preamble []string
 	for _, opt := range r.Options {
 		if !have[opt] {
