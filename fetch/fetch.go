@@ -242,7 +242,10 @@ type Client struct {
 	cfg   Config
 	http  *http.Client
 	cache *diskCache
-	lt    *limitTransport
+	// derivedDir makes the derived data's folder once (derived.go).
+	derivedDir sync.Once
+	derivedErr error
+	lt         *limitTransport
 
 	now func() time.Time // the clock of freshness; tests replace it
 
