@@ -132,7 +132,7 @@ func sameFile(a, b string) bool {
 // user's requirements file when the plan is unlocked (Patch), and keeps the
 // removal notes of a file rewritten in place (CarryRemovals).
 func (r *Report) minimalEdit(in *Input, o RenderOptions, data []byte) ([]byte, error) {
-	if src := PatchableInput(in, o.Dir); src != "" && !r.Locked && !o.Hashes {
+	if src := PatchableInput(in, o.Dir); src != "" && !r.Locked && !o.Hashes && !o.Combined {
 		orig, err := os.ReadFile(src)
 		if err != nil {
 			return nil, err

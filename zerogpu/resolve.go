@@ -23,6 +23,9 @@ type ResolveOptions struct {
 	NoLock           bool // keep the user's ranges
 	Strict           bool // --strict: report the problems zgpu would repair, write nothing
 	Offline          bool // only the cache is read: source failures are not warned about
+	// Constraints and Overrides come from the command line (-c FILE,
+	// --override FILE): see Input.AddCommandLine.
+	Constraints, Overrides []Requirement
 	// Lock carries the resolver's choices (Pre, AllowSdist, Upgrade,
 	// UpgradePackages, Concurrency, Preferences); Resolve fills in the
 	// sources, Prune and EmitPreinstalled.
@@ -79,6 +82,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	if err != nil {
 		return nil, err
 	}
+	in.AddCommandLine(o.Constraints, o.Overrides, logf)
 	if msg := in.describeInput(); msg != "" {
 		logf("%s", msg)
 	}
