@@ -123,7 +123,7 @@ func decodeEntry(data []byte) (*cacheEntry, error) {
 
 // store writes res, received at now, as the entry for key.
 // It sets res.BodySHA256.
-func (d *diskCache) store(key, rawURL string, res *Response, now time.Time) error {
+func (d *diskCache) store(key, rawURL string, res *Response, now time.Time, old *cacheEntry) error {
 	res.BodySHA256 = sha256Hex(res.Body)
 	e := &cacheEntry{
 		URL:          stripUserinfo(rawURL),
@@ -140,7 +140,22 @@ func (d *diskCache) store(key, rawURL string, res *Response, now time.Time) erro
 		Stored:       now.UTC(),
 		body:         res.Body,
 	}
+	if old != nil && old.sameAs(e) && !parseCacheControl(e.CacheControl).hasMaxAge {
+		// The server sent what the cache holds, and nothing in the entry
+		// depends on when it was stored (no max-age): rewriting it would
+		// cost a file per page on every warm run against an index that
+		// sends no validators.
+		return nil
+	}
 	return d.write(key, e)
+}
+
+// sameAs reports whether n stores what e stores, but for when (its body
+// compared by size and SHA-256).
+func (e *cacheEntry) sameAs(n *cacheEntry) bool {
+	return e.URL == n.URL && e.FinalURL == n.FinalURL && e.Status == n.Status &&
+		e.ContentType == n.ContentType && e.ETag == n.ETag && e.LastModified == n.LastModified &&
+		e.Link == n.Link && e.CacheControl == n.CacheControl && e.Size == n.Size && e.SHA256 == n.SHA256
 }
 
 // write writes e (metadata and body) as the entry for key.

@@ -420,7 +420,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		return nil, c.statusError(r.URL, res)
 	}
 	if key != "" && res.Status == http.StatusOK {
-		if err := c.cache.store(key, r.URL, res, c.now()); err != nil {
+		if err := c.cache.store(key, r.URL, res, c.now(), ent); err != nil {
 			c.logf("cache: %v", err)
 		}
 	}
