@@ -155,6 +155,10 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 func (r *Report) removalNotes() []string {
 	var notes []string
 	for _, c := range r.Changes {
+		if c.After == "" && strings.HasPrefix(c.Name, "-") && c.Before != "" {
+			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", c.Before, optionNote(c.Reason)))
+			continue
+		}
 		if c.After != "" || c.Before == "" || c.Origin == "" || strings.HasPrefix(c.Name, "-") {
 			continue
 		}
