@@ -97,6 +97,9 @@ type Config struct {
 	// neither.
 	Credentials []Credential
 	NetrcPath   string
+	// Getenv expands ${VAR} placeholders in a URL's userinfo; nil means
+	// os.LookupEnv.
+	Getenv func(string) (string, bool)
 
 	// MaxBody caps the bytes of one response body (default DefaultMaxBody);
 	// Request.MaxBytes overrides it for one request. A longer body is a
