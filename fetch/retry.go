@@ -105,7 +105,7 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, limit
 		if attempts == 1 {
 			word = "attempt"
 		}
-		return nil, fmt.Errorf("GET %s: %s (%d %s)", redactURL(rawURL), c.redactErr(err), attempts, word)
+		return nil, &NetError{URL: redactURL(rawURL), Msg: fmt.Sprintf("%s (%d %s)", c.redactErr(err), attempts, word), Dial: isDialError(err)}
 	}
 	if out == nil {
 		// A retryable status on the last attempt: the handler did not run.
@@ -114,6 +114,36 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, limit
 		out = &Response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, Body: body}
 	}
 	return out, nil
+}
+
+// NetError is a request that got no response after retries: the
+// connection failed, timed out or was cut. Its message is redacted.
+type NetError struct {
+	URL  string // redacted
+	Msg  string
+	Dial bool // no connection was made: the host is unreachable
+}
+
+func (e *NetError) Error() string { return fmt.Sprintf("GET %s: %s", e.URL, e.Msg) }
+
+// IsUnreachable reports whether err says the host could not be reached at
+// all (no connection made: refused, no route, name not resolved, connect
+// timeout) or, offline, that the answer is not in the cache. A status, a
+// body cut short or a response that never came are not: the host was
+// reached.
+func IsUnreachable(err error) bool {
+	var ne *NetError
+	return errors.Is(err, ErrOffline) || errors.As(err, &ne) && ne.Dial
+}
+
+// isDialError reports whether err failed before a connection was made.
+func isDialError(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
 }
 
 // bodyError marks a failure reading a body after the headers arrived.

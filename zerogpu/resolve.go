@@ -22,6 +22,9 @@ type ResolveOptions struct {
 	EmitPreinstalled bool // write spaces and gradio too
 	NoLock           bool // keep the user's ranges
 	Offline          bool // only the cache is read: source failures are not warned about
+	// RequireLock makes an index that cannot be reached an error
+	// (ErrLockRequired) instead of a file with the ranges kept.
+	RequireLock bool
 	// Lock carries the resolver's choices (Pre, AllowSdist, Upgrade,
 	// UpgradePackages, Concurrency, Preferences); Resolve fills in the
 	// sources, Prune and EmitPreinstalled.
@@ -105,6 +108,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		}
 	}
 	report.addIndexOptions(o.IndexOptions, logf)
+	report.hideCredentials()
 	if !report.OK() {
 		return res, nil
 	}
@@ -121,35 +125,37 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 	c, in, report := o.Catalog, res.Input, res.Report
 	lister, meta, describe := o.Sources(report.Options)
+	rl := &reachLister{lister: lister, meta: meta}
 	lo := o.Lock
-	lo.Lister, lo.Meta = lister, meta
+	lo.Lister, lo.Meta = rl, rl
 	if in.Locked {
-		lo = LockOptions{Lister: lister, Meta: meta, Concurrency: o.Lock.Concurrency, Pre: true, AllowSdist: true}
+		lo = LockOptions{Lister: rl, Meta: rl, Concurrency: o.Lock.Concurrency, Pre: true, AllowSdist: true}
 		stop := o.progress("checking the export against gradio " + in.SDKVersion)
 		err := report.Verify(ctx, c, in, lo)
 		stop()
-		if errors.Is(err, ErrUnreachable) {
-			o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", err, describe)
-			return nil
+		if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
+			return err
 		}
-		return err
+		unlocked, err := o.unlockedOr(err, rl, describe)
+		if err != nil {
+			return err
+		}
+		o.Logf("warning: the export was not checked against the Gradio the platform installs: %v", unlocked)
+		return nil
 	}
 	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
 	stop := o.progress("locking for Python " + report.Target.Python)
 	err := report.Lock(ctx, c, in, lo)
 	stop()
-	switch {
-	case !errors.Is(err, ErrUnreachable):
+	if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
 		return err
-	case !o.Offline:
-		// Issue 6: locking is the default when the sources are reachable
-		// or cached; otherwise the ranges are kept (the caller guards a
-		// file zgpu locked), and the warning names the sources.
-		res.Unlocked = fmt.Errorf("%v (%s)", err, describe)
-	default:
-		res.Unlocked = err
 	}
-	return nil
+	// Issue 6: locking is the default when the sources are reachable or
+	// cached; otherwise the ranges are kept (the caller guards a file zgpu
+	// locked), and the warning names the sources. Issue 13: only when the
+	// index could not be reached at all (unlockedOr).
+	res.Unlocked, err = o.unlockedOr(err, rl, describe)
+	return err
 }
 
 func (o *ResolveOptions) progress(what string) func() {

@@ -49,6 +49,7 @@ type depsResolveOptions struct {
 	EmitPreinstalled bool
 	EmitProject      bool
 	NoLock           bool
+	RequireLock      bool
 	Pre              bool
 	AllowSdist       bool
 	Upgrade          bool
@@ -203,6 +204,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoHeader, "no-header", false, "leave out the header comment block (zgpu then reads the file back as yours, every line a root)")
 	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write the packages the platform installs (spaces, gradio) too (not recommended)")
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
+	fs.BoolVar(&o.RequireLock, "require-lock", false, "fail (exit 1) when the package index cannot be reached, instead of writing the file with your ranges kept")
 	fs.BoolVar(&o.Pre, "pre", false, "allow pre-releases of every package when locking")
 	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
 	fs.BoolVarP(&o.Upgrade, "upgrade", "U", false, "when locking, ignore the pins of the existing output file")
@@ -245,6 +247,9 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	}
 	if err := o.net.validate(); err != nil {
 		return err
+	}
+	if o.NoLock && o.RequireLock {
+		return usagef("--no-lock and --require-lock cannot be used together")
 	}
 	if o.GenerateHashes && o.NoHashes {
 		return usagef("--generate-hashes and --no-hashes cannot be used together")
@@ -401,7 +406,7 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	}
 	return zerogpu.ResolveOptions{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
-		NoLock: o.NoLock, Offline: o.net.Offline,
+		NoLock: o.NoLock, Offline: o.net.Offline, RequireLock: o.RequireLock,
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
 			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs)},
 		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -61,6 +63,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"faultindex": faultIndexCmd(t, mirror)},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GITHUB_API_URL", gh.URL)
 			e.Setenv("HF_ENDPOINT", hf.URL)
@@ -75,4 +78,46 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// faultIndexCmd is the script command
+//
+//	faultindex KIND [xN] PATH...
+//
+// which starts a PyPI fake over the test mirror whose PATHs (request paths,
+// "*" for all) answer with a fault N times (default 1) before they are
+// served normally, and points PIP_INDEX_URL at it. KIND is a status
+// ("503", "401"), reset, truncate, hang, huge (an endless body announced
+// as 1 TiB) or garbage (a 200 whose body is no page).
+func faultIndexCmd(t *testing.T, mirror string) func(ts *testscript.TestScript, neg bool, args []string) {
+	kinds := map[string]fakes.FaultKind{"reset": fakes.FaultReset, "truncate": fakes.FaultTruncate,
+		"hang": fakes.FaultHang, "huge": fakes.FaultHuge, "garbage": fakes.FaultGarbage}
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: faultindex KIND [xN] PATH...")
+		}
+		f := fakes.Fault{Kind: fakes.FaultStatus}
+		if k, ok := kinds[args[0]]; ok {
+			f.Kind = k
+		} else if n, err := strconv.Atoi(args[0]); err == nil {
+			f.Status = n
+		} else {
+			ts.Fatalf("faultindex: unknown kind %q", args[0])
+		}
+		times, paths := 1, args[1:]
+		if n, err := strconv.Atoi(strings.TrimPrefix(paths[0], "x")); strings.HasPrefix(paths[0], "x") && err == nil {
+			times, paths = n, paths[1:]
+		}
+		var faults []fakes.Fault
+		for _, p := range paths {
+			for i := 0; i < times; i++ {
+				g := f
+				g.Path = p
+				faults = append(faults, g)
+			}
+		}
+		srv := fakes.PyPI(t, mirror, fakes.WithFaults(faults...))
+		ts.Defer(srv.Close)
+		ts.Setenv("PIP_INDEX_URL", srv.URL)
+	}
 }
