@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -103,6 +104,9 @@ func parseHTML(body []byte, pageURL string) ([]index.File, error) {
 	files := make([]index.File, 0, len(as))
 	for _, a := range as {
 		u, frag, err := resolve(base, a.href)
+		if errors.Is(err, errNotHTTP) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package pypi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -57,6 +58,9 @@ func parseJSON(body []byte, pageURL string) ([]index.File, error) {
 			return nil, fmt.Errorf("file %d: expected \"filename\" and \"url\"", i)
 		}
 		u, frag, err := resolve(base, jf.URL)
+		if errors.Is(err, errNotHTTP) {
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("file %q: %v", jf.Filename, err)
 		}
@@ -151,9 +155,21 @@ func resolve(base *url.URL, ref string) (abs, fragment string, err error) {
 		return "", "", fmt.Errorf("bad URL %q", ref)
 	}
 	u := base.ResolveReference(r)
+	if isHTTP(base.Scheme) && !isHTTP(u.Scheme) {
+		return "", "", errNotHTTP
+	}
 	fragment = u.Fragment
 	u.Fragment, u.RawFragment = "", ""
 	return u.String(), fragment, nil
+}
+
+// errNotHTTP is a link of a remote page to anything but http(s), a
+// file:// URL above all: a page someone else serves never makes zgpu read
+// a local file. Such a link is skipped.
+var errNotHTTP = errors.New("link from a remote page to a non-http(s) URL")
+
+func isHTTP(scheme string) bool {
+	return strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")
 }
 
 // fragmentHash reads a "#sha256=hex" fragment (any algorithm name) into a
