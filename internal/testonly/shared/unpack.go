@@ -41,11 +41,24 @@ func unpackOnce(archive string) (string, error) {
 		return "", err
 	}
 	sum := sha256.Sum256(data)
+	return materialize(hex.EncodeToString(sum[:8]), func(tmp string) error {
+		if err := extract(archive, tmp); err != nil {
+			return fmt.Errorf("unpacking %s: %v", archive, err)
+		}
+		return nil
+	})
+}
+
+// materialize returns the folder named key under the user's cache (else
+// the temporary folder), filling it with fill the first time: fill writes
+// into a temporary folder that is renamed into place, so that test
+// binaries running in parallel share one complete copy.
+func materialize(key string, fill func(dir string) error) (string, error) {
 	root, err := os.UserCacheDir()
 	if err != nil || os.MkdirAll(root, 0o755) != nil {
 		root = os.TempDir()
 	}
-	dest := filepath.Join(root, "zgpu-testdata", hex.EncodeToString(sum[:8]))
+	dest := filepath.Join(root, "zgpu-testdata", key)
 	if _, err := os.Stat(filepath.Join(dest, ".complete")); err == nil {
 		return dest, nil
 	}
@@ -57,8 +70,8 @@ func unpackOnce(archive string) (string, error) {
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	if err := extract(archive, tmp); err != nil {
-		return "", fmt.Errorf("unpacking %s: %v", archive, err)
+	if err := fill(tmp); err != nil {
+		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
 		return "", err
