@@ -240,6 +240,8 @@ type Client struct {
 
 	now func() time.Time // the clock of freshness; tests replace it
 
+	answered sync.Map // lower-case host -> true: a response came from it (IsUnreachable)
+
 	credMu  sync.Mutex
 	learned map[string]Credential // by lower-case host, from URL userinfo
 	netrc   []Credential          // read once, on first need

@@ -125,22 +125,21 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 	c, in, report := o.Catalog, res.Input, res.Report
 	lister, meta, describe := o.Sources(report.Options)
-	rl := &reachLister{lister: lister, meta: meta}
 	lo := o.Lock
-	lo.Lister, lo.Meta = rl, rl
+	lo.Lister, lo.Meta = lister, meta
 	if in.Locked {
-		lo = LockOptions{Lister: rl, Meta: rl, Concurrency: o.Lock.Concurrency, Pre: true, AllowSdist: true}
+		lo = LockOptions{Lister: lister, Meta: meta, Concurrency: o.Lock.Concurrency, Pre: true, AllowSdist: true}
 		stop := o.progress("checking the export against gradio " + in.SDKVersion)
 		err := report.Verify(ctx, c, in, lo)
 		stop()
 		if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
 			return err
 		}
-		unlocked, err := o.unlockedOr(err, rl, describe)
+		unlocked, err := o.unlockedOr(err, describe)
 		if err != nil {
 			return err
 		}
-		o.Logf("warning: the export was not checked against the Gradio the platform installs: %v", unlocked)
+		o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", unlocked, describe)
 		return nil
 	}
 	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
@@ -152,9 +151,12 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 	}
 	// Issue 6: locking is the default when the sources are reachable or
 	// cached; otherwise the ranges are kept (the caller guards a file zgpu
-	// locked), and the warning names the sources. Issue 13: only when the
-	// index could not be reached at all (unlockedOr).
-	res.Unlocked, err = o.unlockedOr(err, rl, describe)
+	// locked), and the warning names the sources. Issue 13: only when a
+	// source could not be reached at all (unlockedOr).
+	res.Unlocked, err = o.unlockedOr(err, describe)
+	if res.Unlocked != nil && !o.Offline {
+		res.Unlocked = fmt.Errorf("%w (%s)", res.Unlocked, describe)
+	}
 	return err
 }
 
