@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"strings"
 
 	"github.com/zgpu/zgpu/internal/redact"
 )
@@ -48,7 +49,24 @@ func (s *safeWriter) Flush() error {
 	return err
 }
 
+// emit writes b filtered line by line; a CRLF line ending (a requirements
+// file written as the user's was) is kept, a carriage return elsewhere is
+// escaped.
 func (s *safeWriter) emit(b []byte) error {
-	_, s.err = io.WriteString(s.w, redact.Terminal(redact.Text(string(b))))
+	var out strings.Builder
+	for len(b) > 0 {
+		line, rest, nl := bytes.Cut(b, []byte("\n"))
+		end := ""
+		if nl {
+			end = "\n"
+			if l := len(line); l > 0 && line[l-1] == '\r' {
+				line, end = line[:l-1], "\r\n"
+			}
+		}
+		out.WriteString(redact.Terminal(redact.Text(string(line))))
+		out.WriteString(end)
+		b = rest
+	}
+	_, s.err = io.WriteString(s.w, out.String())
 	return s.err
 }

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -27,7 +29,15 @@ func TestMain(m *testing.M) {
 		unsetIndexEnv()
 	}
 	testscript.Main(m, map[string]func(){
-		"zgpu": func() { os.Exit(run(os.Args[1:])) },
+		"zgpu": func() {
+			if marker := os.Getenv("ZGPU_TEST_PAUSE_WRITE"); marker != "" {
+				midWrite = func() {
+					os.WriteFile(marker, []byte(strconv.Itoa(os.Getpid())), 0o644)
+					time.Sleep(time.Minute)
+				}
+			}
+			os.Exit(run(os.Args[1:]))
+		},
 	})
 }
 
@@ -63,7 +73,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
-		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"faultindex": faultIndexCmd(t, mirror)},
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"faultindex": faultIndexCmd(t, mirror), "waitfile": waitFileCmd, "sigterm": sigtermCmd},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GITHUB_API_URL", gh.URL)
 			e.Setenv("HF_ENDPOINT", hf.URL)
@@ -120,4 +130,34 @@ func faultIndexCmd(t *testing.T, mirror string) func(ts *testscript.TestScript, 
 		ts.Defer(srv.Close)
 		ts.Setenv("PIP_INDEX_URL", srv.URL)
 	}
+}
+
+// waitFileCmd is the script command "waitfile PATH": it waits (up to a
+// minute) until PATH exists, as a background command creates it.
+func waitFileCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile PATH")
+	}
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("waitfile: %s did not appear within a minute", args[0])
+}
+
+// sigtermCmd is the script command "sigterm PIDFILE": it sends SIGTERM to
+// the process whose id PIDFILE holds (testscript's kill knows only INT and
+// KILL).
+func sigtermCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sigterm PIDFILE")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(ts.ReadFile(args[0])))
+	if err != nil {
+		ts.Fatalf("sigterm: %v", err)
+	}
+	p, err := os.FindProcess(pid)
+	ts.Check(err)
+	ts.Check(p.Signal(syscall.SIGTERM))
 }
