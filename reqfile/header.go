@@ -2,6 +2,7 @@ package reqfile
 
 import (
 	"bytes"
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"os"
 	"strings"
 
@@ -32,7 +33,7 @@ func LockedByZgpu(path string) bool {
 	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 		return false // a device such as /dev/full would never end
 	}
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil || !bytes.HasPrefix(data, []byte(GeneratedHeader)) {
 		return false
 	}
