@@ -58,6 +58,12 @@ import (
 	"time"
 )
 
+// DefaultMaxPerHost is Config.MaxPerHost's default, about what uv keeps in
+// flight: enough for one level of a dependency graph at once. Over HTTPS
+// the transport negotiates HTTP/2 where the server offers it (ALPN), and
+// the requests share one connection.
+const DefaultMaxPerHost = 50
+
 // Token is a bearer token for one host.
 type Token struct {
 	Host  string // e.g. "huggingface.co"; a port, if any, is ignored
@@ -70,7 +76,7 @@ type Config struct {
 	CacheDir   string        // "" = no disk cache; DefaultCacheDir() = $XDG_CACHE_HOME/zgpu (or ~/.cache/zgpu)
 	Offline    bool          // serve only from the cache; a miss is ErrOffline
 	Timeout    time.Duration // per attempt, body included; default 30s
-	MaxPerHost int           // concurrent requests per host; default 8
+	MaxPerHost int           // concurrent requests per host; default DefaultMaxPerHost
 	MaxRetries int           // retries after the first attempt; default 4; negative = none
 	Tokens     []Token
 	UserAgent  string                           // default "zgpu"
@@ -217,6 +223,9 @@ type Response struct {
 	Header    http.Header
 	Body      []byte
 	FromCache bool // served from the cache (fresh, immutable, offline, or 304)
+	// BodySHA256 is the hex SHA-256 of Body when the cache computed it
+	// (a response served from or written to the disk cache), else "".
+	BodySHA256 string
 }
 
 // Stats are a Client's counters, for tests and benchmarks.
@@ -269,7 +278,7 @@ func New(cfg Config) *Client {
 		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.MaxPerHost <= 0 {
-		cfg.MaxPerHost = 8
+		cfg.MaxPerHost = DefaultMaxPerHost
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = 4

@@ -20,8 +20,10 @@
 // one, with the request's requirements and constraints always in force
 // (not the newest release: a request pinning torch==2.5.1 never reads the
 // newest torch's metadata). At most Options.Concurrency requests are in
-// flight, and a request the resolver waits for goes before every queued
-// prefetch. Prefetching changes when answers arrive, never what they are:
+// flight (DefaultConcurrency, 50, unless set), and a request the resolver
+// waits for goes before every queued prefetch; among those, the deepest in
+// the dependency graph goes first, since the chain below it waits for it,
+// not the first to arrive. Prefetching changes when answers arrive, never what they are:
 // the pins are those of a provider without it.
 //
 // Lock returns a Pin per package with the sha256 of every file of the
@@ -85,10 +87,12 @@ func Lock(ctx context.Context, l index.Lister, m index.MetadataReader, opt Optio
 	defer p.Wait()
 	defer cancel()
 	p.seed(ctx, req)
+	p.revalidate(ctx, remembered(opt, req))
 	res, err := resolver.Resolve(ctx, p, req)
 	if err != nil {
 		return nil, err
 	}
+	p.remember(req)
 	out := &Result{Unsat: res.Unsat, Stats: res.Stats}
 	for _, r := range res.Packages {
 		out.Pins = append(out.Pins, pinOf(r))

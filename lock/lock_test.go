@@ -201,3 +201,29 @@ func BenchmarkLockMirror(b *testing.B) {
 		})
 	}
 }
+
+func TestDepth(t *testing.T) {
+	via := func(from ...string) []resolver.Via {
+		var out []resolver.Via
+		for _, f := range from {
+			out = append(out, resolver.Via{From: f})
+		}
+		return out
+	}
+	// a (requested) -> b -> c -> d, and a -> d's extra path is shorter
+	// for e: a -> e, c -> e.
+	pins := []lock.Pin{
+		{Name: "A", Via: via("")},
+		{Name: "b", Via: via("a 1.0")},
+		{Name: "c", Via: via("b 2.0")},
+		{Name: "d", Via: via("c[x] 3.0")},
+		{Name: "e", Via: via("c 3.0", "A 1.0")},
+	}
+	if got := lock.Depth(pins); got != 4 {
+		t.Errorf("Depth = %d, want 4", got)
+	}
+	res, _ := lockMirror(t, "transformers")
+	if got := lock.Depth(res.Pins); got < 2 || got > len(res.Pins) {
+		t.Errorf("Depth of transformers' lock = %d", got)
+	}
+}

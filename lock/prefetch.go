@@ -36,7 +36,11 @@ type plan struct {
 	wanted bool                // a requirement names it (not only a constraint)
 	known  bool                // a requirement or constraint on it was seen
 	hint   *release            // the resolver's own guess (Prefetch)
-	chosen *release            // the release whose dependencies are followed ahead
+	// depth is the shortest distance from the request's roots at which a
+	// requirement on the project was seen (0 for the roots; -1 while no
+	// requirement was seen): the scheduler serves deeper requests first.
+	depth  int
+	chosen *release // the release whose dependencies are followed ahead
 	// followed lists, per release, the extras ("" for the project itself)
 	// whose dependencies were followed.
 	followed map[*release][]string
@@ -46,10 +50,19 @@ type plan struct {
 func (w *wavefront) plan(name string) *plan {
 	pl := w.plans[name]
 	if pl == nil {
-		pl = &plan{seen: map[string]bool{}, followed: map[*release][]string{}, bad: map[*release]bool{}}
+		pl = &plan{seen: map[string]bool{}, followed: map[*release][]string{}, bad: map[*release]bool{}, depth: -1}
 		w.plans[name] = pl
 	}
 	return pl
+}
+
+// depth returns the depth of name's plan, 0 when unknown. Called with the
+// Provider's mu held.
+func (w *wavefront) depth(name string) int {
+	if pl := w.plans[name]; pl != nil && pl.depth > 0 {
+		return pl.depth
+	}
+	return 0
 }
 
 // need is one requirement on a project, as the prefetcher records it.
@@ -59,11 +72,15 @@ type need struct {
 	constraint bool     // restricts the project without requiring it
 	root       bool     // a requirement or constraint of the request
 	hint       *release // Prefetch's candidate
+	depth      int      // of the project requiring it (roots: 0), plus one
 }
 
 // add records n and reports whether the plan's choice may have changed.
 func (pl *plan) add(n need) bool {
 	changed := false
+	if n.hint == nil && (pl.depth < 0 || n.depth < pl.depth) {
+		pl.depth = n.depth
+	}
 	if n.hint == nil && !pl.known {
 		pl.known = true
 		changed = true
@@ -176,7 +193,16 @@ func (p *Provider) seed(ctx context.Context, req resolver.Request) {
 	p.mu.Unlock()
 	for _, r := range req.Constraints {
 		if r.URL == "" && applies(r.Requirement) {
-			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, constraint: true, root: true})
+			name := pep508.NormalizeName(r.Name)
+			p.want(ctx, name, need{spec: r.Specifiers, constraint: true, root: true})
+			// The resolver lists every constrained project before its
+			// first decision, one after another: list them all at once.
+			p.listAhead(ctx, name)
+		}
+	}
+	for _, r := range p.opt.Prefetch {
+		if r.URL == "" && applies(r) {
+			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, extras: r.Extras})
 		}
 	}
 	for _, r := range req.Requirements {
@@ -226,6 +252,15 @@ func (p *Provider) want(ctx context.Context, name string, n need) {
 	}
 }
 
+// listAhead lists name in the background, without reading metadata.
+func (p *Provider) listAhead(ctx context.Context, name string) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.project(ctx, name, false)
+	}()
+}
+
 func isDone(c chan struct{}) bool {
 	select {
 	case <-c:
@@ -261,7 +296,7 @@ func (p *Provider) advance(ctx context.Context, name string, proj *project) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if m, err := p.metadata(ctx, r.usable()[0], false); err == nil && first {
+		if m, err := p.metadata(ctx, name, r.usable()[0], false); err == nil && first {
 			p.follow(ctx, name, r, m)
 		}
 	}()
@@ -286,6 +321,7 @@ func (p *Provider) follow(ctx context.Context, name string, r *release, m *meta)
 		return
 	}
 	extras := pl.pending(r)
+	depth := max(pl.depth, 0) + 1
 	p.mu.Unlock()
 	if len(extras) == 0 {
 		return
@@ -294,7 +330,7 @@ func (p *Provider) follow(ctx context.Context, name string, r *release, m *meta)
 		if req.URL != "" || !p.holds(req, extras) {
 			continue
 		}
-		p.want(ctx, pep508.NormalizeName(req.Name), need{spec: req.Specifiers, extras: req.Extras})
+		p.want(ctx, pep508.NormalizeName(req.Name), need{spec: req.Specifiers, extras: req.Extras, depth: depth})
 	}
 }
 

@@ -28,9 +28,10 @@ type Options struct {
 	// policy is wheels only.
 	AllowSdist bool
 	// Concurrency bounds the index requests in flight (listings and
-	// metadata, prefetches included); default 8. Requests the resolver
-	// waits for are served before queued prefetches. (An index client may
-	// bound requests per host too: fetch.Config.MaxPerHost, default 8.)
+	// metadata, prefetches included); default DefaultConcurrency. Requests
+	// the resolver waits for are served before queued prefetches, and
+	// among each, the deepest in the dependency graph first. (An index
+	// client may bound requests per host too: fetch.Config.MaxPerHost.)
 	Concurrency int
 	// Env is the target environment: prefetching follows only dependencies
 	// whose markers hold in it (for the project or an extra requested of
@@ -38,7 +39,22 @@ type Options struct {
 	// python_full_version. Lock defaults it to the request's Env. Without
 	// it, every dependency not under an extra is followed.
 	Env map[string]string
+	// Memo, when set, keeps the projects a lock listed for the next lock of
+	// the same roots, which lists them all when it starts (memo.go);
+	// MemoScope names what else the answer depends on (the indexes).
+	Memo      Memo
+	MemoScope string
+	// Prefetch are requirements the lock will certainly meet although
+	// the request reaches them only through a dependency (what the
+	// platform installs with spaces): read ahead from the start, as if the
+	// request named them, but never given to the resolver.
+	Prefetch []pep508.Requirement
 }
+
+// DefaultConcurrency is Options.Concurrency's default: about what uv keeps
+// in flight. A cold lock is bound by the dependency graph's depth times the
+// round trip only while each level of the graph fits in flight at once.
+const DefaultConcurrency = 50
 
 // Provider is a resolver.Provider, URLProvider and Prefetcher over an index:
 // each project is listed once, metadata is read once per file (PEP 658 when
@@ -58,7 +74,8 @@ type Provider struct {
 	mu       sync.Mutex
 	projects map[string]*future[*project]
 	metas    map[string]*future[*meta]
-	wave     wavefront // guarded by mu
+	wave     wavefront       // guarded by mu
+	asked    map[string]bool // projects the resolver listed
 }
 
 // future is a value computed once, waited for by everyone who asks.
@@ -104,7 +121,7 @@ type release struct {
 // NewProvider returns a Provider reading listings from l and metadata from m.
 func NewProvider(l index.Lister, m index.MetadataReader, opt Options) *Provider {
 	if opt.Concurrency <= 0 {
-		opt.Concurrency = 8
+		opt.Concurrency = DefaultConcurrency
 	}
 	p := &Provider{
 		lister:   l,
@@ -114,6 +131,7 @@ func NewProvider(l index.Lister, m index.MetadataReader, opt Options) *Provider 
 		projects: map[string]*future[*project]{},
 		metas:    map[string]*future[*meta]{},
 		wave:     newWavefront(),
+		asked:    map[string]bool{},
 	}
 	if v, err := pep440.Parse(opt.Env["python_full_version"]); err == nil {
 		p.pyver, p.hasPy = v, true
@@ -131,7 +149,7 @@ func (p *Provider) project(ctx context.Context, name string, fg bool) (*project,
 	p.mu.Lock()
 	f, ok := p.projects[name]
 	if !ok {
-		f = &future[*project]{done: make(chan struct{}), ticket: newTicket(fg)}
+		f = &future[*project]{done: make(chan struct{}), ticket: newTicket(fg, p.wave.depth(name))}
 		p.projects[name] = f
 	}
 	p.mu.Unlock()
@@ -283,6 +301,9 @@ func (r *release) candidate() resolver.Candidate {
 
 // Candidates implements resolver.Provider.
 func (p *Provider) Candidates(ctx context.Context, name string) ([]resolver.Candidate, error) {
+	p.mu.Lock()
+	p.asked[name] = true
+	p.mu.Unlock()
 	proj, err := p.project(ctx, name, true)
 	if err != nil {
 		return nil, err
@@ -346,7 +367,7 @@ func (p *Provider) Dependencies(ctx context.Context, name string, c resolver.Can
 	if !ok || len(r.files) == 0 {
 		return nil, fmt.Errorf("%s %s: not a candidate of this provider", name, c.Version)
 	}
-	m, err := p.metadata(ctx, r.usable()[0], true)
+	m, err := p.metadata(ctx, name, r.usable()[0], true)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", name, c.Version, err)
 	}
@@ -387,14 +408,15 @@ type meta struct {
 	invalid error                // the first invalid one's error
 }
 
-// metadata reads f's metadata once; concurrent callers share the read. A
-// failed read is forgotten so that a later caller tries again. fg says
-// whether the resolver waits for it (else it is a prefetch).
-func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (*meta, error) {
+// metadata reads the metadata of f, a file of project name, once;
+// concurrent callers share the read. A failed read is forgotten so that a
+// later caller tries again. fg says whether the resolver waits for it
+// (else it is a prefetch).
+func (p *Provider) metadata(ctx context.Context, name string, f index.File, fg bool) (*meta, error) {
 	p.mu.Lock()
 	fu, ok := p.metas[f.URL]
 	if !ok {
-		fu = &future[*meta]{done: make(chan struct{}), ticket: newTicket(fg)}
+		fu = &future[*meta]{done: make(chan struct{}), ticket: newTicket(fg, p.wave.depth(name))}
 		p.metas[f.URL] = fu
 	}
 	p.mu.Unlock()
@@ -405,7 +427,7 @@ func (p *Provider) metadata(ctx context.Context, f index.File, fg bool) (*meta, 
 		if fu.err == nil {
 			return fu.val, nil
 		}
-		return p.metadata(ctx, f, fg)
+		return p.metadata(ctx, name, f, fg)
 	}
 	defer close(fu.done)
 	if err := p.sched.acquire(ctx, fu.ticket); err != nil {

@@ -103,35 +103,44 @@ func isAbsent(m json.RawMessage) bool {
 	return len(m) == 0 || string(m) == "null"
 }
 
-// boolOrString reads PEP 592's yanked value: false, true or a reason.
+// boolOrString reads PEP 592's yanked value: false, true or a reason. The
+// first byte says which, so the value is decoded once.
 func boolOrString(m json.RawMessage) (bool, string, error) {
 	if isAbsent(m) {
 		return false, "", nil
 	}
-	var b bool
-	if err := json.Unmarshal(m, &b); err == nil {
-		return b, "", nil
-	}
-	var s string
-	if err := json.Unmarshal(m, &s); err == nil {
-		return true, s, nil
+	switch m[0] {
+	case 't', 'f':
+		var b bool
+		if err := json.Unmarshal(m, &b); err == nil {
+			return b, "", nil
+		}
+	case '"':
+		var s string
+		if err := json.Unmarshal(m, &s); err == nil {
+			return true, s, nil
+		}
 	}
 	return false, "", fmt.Errorf("expected a boolean or a string, got %s", m)
 }
 
 // boolOrHashes reads PEP 714's core-metadata value: false, true or a
-// dictionary of hashes.
+// dictionary of hashes, decoded once (the first byte says which).
 func boolOrHashes(m json.RawMessage) (bool, map[string]string, error) {
 	if isAbsent(m) {
 		return false, nil, nil
 	}
-	var b bool
-	if err := json.Unmarshal(m, &b); err == nil {
-		return b, nil, nil
-	}
-	var h map[string]string
-	if err := json.Unmarshal(m, &h); err == nil {
-		return true, lowerHashes(h), nil
+	switch m[0] {
+	case 't', 'f':
+		var b bool
+		if err := json.Unmarshal(m, &b); err == nil {
+			return b, nil, nil
+		}
+	case '{':
+		var h map[string]string
+		if err := json.Unmarshal(m, &h); err == nil {
+			return true, lowerHashes(h), nil
+		}
 	}
 	return false, nil, fmt.Errorf("expected a boolean or a dictionary of hashes, got %s", m)
 }
@@ -140,6 +149,13 @@ func boolOrHashes(m json.RawMessage) (bool, map[string]string, error) {
 func lowerHashes(h map[string]string) map[string]string {
 	if len(h) == 0 {
 		return nil
+	}
+	lower := true
+	for k, v := range h {
+		lower = lower && k == strings.ToLower(k) && v == strings.ToLower(v)
+	}
+	if lower {
+		return h
 	}
 	out := make(map[string]string, len(h))
 	for k, v := range h {

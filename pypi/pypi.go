@@ -132,7 +132,7 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string) ([]index.
 		return nil, err
 	}
 	ix.count(func(s *Stats) { s.Pages++ })
-	files, err := ParsePage(res.Body, res.Header.Get("Content-Type"), res.URL)
+	files, err := ix.parseCached(res)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", res.URL, err)
 	}
@@ -140,6 +140,26 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string) ([]index.
 		files[i].Origin = ix.url + name + "/"
 	}
 	return files, nil
+}
+
+// parseCached parses a project page, or reads its parsed form from the
+// cache when an earlier run parsed the same body (listingcache.go).
+func (ix *Index) parseCached(res *fetch.Response) ([]index.File, error) {
+	ct := res.Header.Get("Content-Type")
+	if !ix.client.HasCache() {
+		return ParsePage(res.Body, ct, res.URL)
+	}
+	key := listingKey(res)
+	if data := ix.client.Derived(key); data != nil {
+		if files, err := decodeFiles(data); err == nil {
+			return files, nil
+		}
+	}
+	files, err := ParsePage(res.Body, ct, res.URL)
+	if err == nil {
+		ix.client.StoreDerived(key, encodeFiles(files))
+	}
+	return files, err
 }
 
 // localFiles reads a project page of a file:// index: the folder's

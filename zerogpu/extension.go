@@ -34,6 +34,10 @@ type extension struct {
 	// soft marks an extension whose lines are kept, with this warning,
 	// when no prebuilt wheel fits (a JIT package built from source).
 	soft string
+	// fallback, with soft, is the line written instead of a user's wheel
+	// that does not fit: the package's PyPI release of the same version,
+	// which compiles at first use ("gsplat==1.5.3").
+	fallback string
 }
 
 func (e *extension) before() string {
@@ -107,18 +111,13 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 			}
 			rc := req
 			e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
-			if ok, tags := p.tg.FitsPython(w); !ok && (req.Comment == "" || !inRegistry) {
-				// (A wheel zgpu chose earlier, "# zgpu:" comment kept, is
-				// chosen again for the new Python instead.)
-				p.r.problem(Problem{
-					Subject: name, Origin: req.Origin,
-					Message: fmt.Sprintf("%s is built for %s, but the Space runs Python %d.%d", file, tags, p.py[0], p.py[1]),
-					Fixes: []string{
-						fmt.Sprintf("set `python_version` in README.md to the wheel's Python (%s)", tagPython(tags)),
-						fmt.Sprintf("or use a cp%d%d wheel of %s (zgpu wheel find %s --python %d.%d)", p.py[0], p.py[1], name, name, p.py[0], p.py[1]),
-					},
-				})
+			if inRegistry && pkg.Kind == "jit" && pkg.PyPI != "absent" {
+				e.soft = fmt.Sprintf("%s: %s compiles CUDA code when first used (needs nvcc at run time)", req.Origin, name)
+				e.fallback = name + "==" + w.Version.Public().String()
 			}
+			// A wheel for another Python is judged with the torch
+			// (tryTorch): one of the registry is swapped for a wheel that
+			// fits; the others are one problem (pythonProblem).
 			if !inRegistry {
 				p.wheelTorch = append(p.wheelTorch, e)
 			}

@@ -88,6 +88,9 @@ type Options struct {
 	NoEmit []string
 	// EmitPreinstalled writes gradio and spaces too (not recommended).
 	EmitPreinstalled bool
+	// Strict repairs nothing: every problem zgpu would fix is reported
+	// instead (--strict), and nothing is written.
+	Strict bool
 
 	// torchBecause, with Torch, replaces "--torch" as the reason torch
 	// was chosen (a lock's fallback to a lower allowed version).

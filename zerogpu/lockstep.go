@@ -34,6 +34,10 @@ type LockOptions struct {
 	Upgrade         bool
 	UpgradePackages []string
 	Concurrency     int
+	// Memo and MemoScope: lock.Options' (warm runs list at once what the
+	// last lock of the same roots listed).
+	Memo      lock.Memo
+	MemoScope string
 	// Prune drops these packages and what only they need (uv export
 	// --prune): `--prune spaces` leaves out what only spaces pulled in.
 	Prune []string
@@ -44,8 +48,9 @@ type LockOptions struct {
 	verify bool
 }
 
-// ErrUnreachable wraps an index failure: the caller may keep the unlocked
-// plan, which is what `deps resolve` does when the index cannot be reached.
+// ErrUnreachable wraps an index failure during the lock: the caller keeps
+// the unlocked plan only when a source could not be reached at all
+// (ResolveOptions.unlockedOr); any other failure is reported.
 var ErrUnreachable = errors.New("the package index could not be read")
 
 // Lock pins every requirement of the plan for the target: the resolver runs
@@ -128,7 +133,15 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 
 	meta := &directMeta{inner: lo.Meta, direct: s.direct}
 	lister := index.Lister(noCUDASdists{inner: lo.Lister, c: c})
-	res, err := s.resolve(ctx, lister, meta, lock.Options{Target: tags, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env})
+	opts := lock.Options{Target: tags, AllowSdist: lo.AllowSdist, Concurrency: lo.Concurrency, Env: env, Memo: lo.Memo, MemoScope: lo.MemoScope}
+	// What spaces requires (gradio among them) is certain from the start:
+	// read ahead at once rather than after spaces' metadata arrives.
+	for _, sr := range c.Spaces.Requires {
+		if r, err := pep508.ParseRequirement(sr); err == nil {
+			opts.Prefetch = append(opts.Prefetch, r)
+		}
+	}
+	res, err := s.resolve(ctx, lister, meta, opts)
 	if err != nil {
 		return err
 	}
@@ -269,7 +282,8 @@ func (s *lockStep) platform() {
 // resolve runs the resolver. torch must stay on the allow-list even when
 // only a dependency asks for it: a constraint on the plan's torch (the
 // preinstalled one when the user named none). With nothing tied to that
-// torch, lower allowed versions are tried in turn.
+// torch, lower allowed versions are tried in turn (all at once after the
+// first fails: firstTorchThatLocks).
 func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.MetadataReader, opts lock.Options) (*lock.Result, error) {
 	torches := []string{s.r.Target.Torch}
 	_, torchPlanned := s.byName["torch"]
@@ -280,10 +294,9 @@ func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.
 			}
 		}
 	}
-	req := s.req
-	base := req.Constraints
-	var res *lock.Result
-	for i, tv := range torches {
+	base := s.req.Constraints
+	lockWith := func(ctx context.Context, tv string) (*lock.Result, error) {
+		req := s.req
 		req.Constraints = base
 		if tv != "" {
 			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
@@ -291,17 +304,17 @@ func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.
 				req.Constraints = append(req.Constraints, sidecarConstraints(s.c, pep440.MustParse(tv), s.byName)...)
 			}
 		}
-		var err error
-		res, err = lock.Lock(ctx, lister, meta, opts, req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		return lock.Lock(ctx, lister, meta, opts, req)
+	}
+	res, err := lockWith(ctx, torches[0])
+	if err == nil && res.Unsat != nil && len(torches) > 1 && mentionsTorch(res.Unsat) {
+		res, err = firstTorchThatLocks(ctx, torches[1:], lockWith)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		if res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(res.Unsat) {
-			break
-		}
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	return res, nil
 }
@@ -414,6 +427,39 @@ func orAny(s string) string {
 }
 
 // mentionsTorch reports whether an explanation involves torch.
+// firstTorchThatLocks locks with each of torches at once and returns, in
+// the order given, the first answer a serial loop would stop at: an error,
+// a lock, a failure that does not involve torch, or the last torch's
+// failure. The locks still running then are canceled and waited for. (A serial fallback
+// cost a whole cold lock per version tried.)
+func firstTorchThatLocks(ctx context.Context, torches []string, lockWith func(context.Context, string) (*lock.Result, error)) (*lock.Result, error) {
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: no lock outlives the call
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type answer struct {
+		res *lock.Result
+		err error
+	}
+	answers := make([]chan answer, len(torches))
+	for i, tv := range torches {
+		answers[i] = make(chan answer, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := lockWith(ctx, tv)
+			answers[i] <- answer{res, err}
+		}()
+	}
+	for i := range torches {
+		a := <-answers[i]
+		if a.err != nil || a.res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(a.res.Unsat) {
+			return a.res, a.err
+		}
+	}
+	return nil, nil // not reached: the last answer returns
+}
+
 func mentionsTorch(e *resolver.Explanation) bool {
 	return strings.Contains(e.Derivation, "torch")
 }

@@ -506,7 +506,8 @@ func TestAllowedSpelling(t *testing.T) {
 }
 
 // A wheel zgpu chose earlier (its "# zgpu:" comment kept) is chosen again
-// when the Space's Python changes; the user's own wheel is held to it.
+// when the Space's Python changes; so is the user's own wheel (issue 10:
+// swapped for the same version's wheel, not refused).
 func TestPlanRepicksOwnWheel(t *testing.T) {
 	c := catalog.Default()
 	line := "flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl"
@@ -515,7 +516,7 @@ func TestPlanRepicksOwnWheel(t *testing.T) {
 		ok      bool
 	}{
 		{"prebuilt wheel for cp310, CUDA 12, torch 2.8, C++11 ABI TRUE, from github.com", true},
-		{"", false},
+		{"", true},
 	} {
 		rs := reqs(t, "torch==2.8.0", line)
 		rs[1].Comment = tc.comment

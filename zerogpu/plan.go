@@ -107,6 +107,9 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.finish()
 	p.checkUserConstraints()
 	p.checkTorchaudio()
+	if opts.Strict {
+		r.applyStrict()
+	}
 	planned := opts
 	r.planned = &planned
 	return r, nil

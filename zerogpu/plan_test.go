@@ -108,6 +108,7 @@ func TestPlan(t *testing.T) {
 		lines    []string
 		python   string
 		torch    string
+		strict   bool
 		want     []string // output lines
 		problems []string // substrings, one per problem
 		warnings []string // substrings
@@ -149,10 +150,36 @@ func TestPlan(t *testing.T) {
 			torchIs: "2.8.0",
 		},
 		{
-			name:     "a cp310 wheel on a 3.12 Space is an error",
+			name:   "a cp310 wheel of a known CUDA package on a 3.12 Space is swapped for the same version's cp312 wheel",
+			lines:  []string{"torch==2.8.0", "flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl"},
+			python: "3.12",
+			want:   []string{"flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", "torch==2.8.0"},
+		},
+		{
+			name:     "--strict: the cp310 wheel is a problem, not swapped",
 			lines:    []string{"torch==2.8.0", "flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl"},
 			python:   "3.12",
-			problems: []string{"is built for cp310, but the Space runs Python 3.12"},
+			strict:   true,
+			problems: []string{"flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp310-cp310-linux_x86_64.whl does not fit: built for cp310, the Space runs cp312"},
+		},
+		{
+			name:   "a pre-cxx11 wheel is swapped for the same version's cxx11 wheel, not the newest",
+			lines:  []string{"torch==2.8.0", "flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiFALSE-cp312-cp312-linux_x86_64.whl"},
+			python: "3.12",
+			want:   []string{"flash-attn @ " + ghFA + "flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", "torch==2.8.0"},
+		},
+		{
+			name:     "wheels of unknown packages built for another Python: one problem for the cause",
+			lines:    []string{"torch==2.8.0", "cumesh @ https://x.test/cumesh-0.0.1+torch2.8.0.cu128-cp310-cp310-linux_x86_64.whl", "o_voxel @ https://x.test/o_voxel-0.0.1+torch2.8.0.cu128-cp310-cp310-linux_x86_64.whl"},
+			python:   "3.12",
+			problems: []string{"2 wheels (cumesh, o-voxel) are built for Python 3.10, but the Space runs Python 3.12\n    fix: set `python_version: \"3.10\"` in README.md"},
+		},
+		{
+			name:     "--strict: a torch pin outside the allow-list is a problem",
+			lines:    []string{"torch==2.4.0"},
+			python:   "3.12",
+			strict:   true,
+			problems: []string{"torch==2.4.0 is not allowed on ZeroGPU (allowed: 2.8.0, 2.9.1, 2.10.0, 2.11.0, 2.12.1, 2.13.0)\n    fix: pin torch==2.8.0"},
 		},
 		{
 			name:     "torch outside the allow-list moves to the nearest allowed version",
@@ -255,7 +282,7 @@ func TestPlan(t *testing.T) {
 			if tc.python != "" {
 				in.PythonVersionOrigin = "README.md:4"
 			}
-			r := plan(t, in, Options{Torch: tc.torch})
+			r := plan(t, in, Options{Torch: tc.torch, Strict: tc.strict})
 			if len(tc.problems) != len(r.Problems) {
 				t.Fatalf("problems = %d, want %d:\n%s", len(r.Problems), len(tc.problems), r.Error())
 			}

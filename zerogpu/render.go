@@ -146,7 +146,11 @@ func (r *Report) removalNotes() []string {
 			continue
 		}
 		file, n := splitOrigin(c.Origin)
-		notes = append(notes, fmt.Sprintf("zgpu: removed %s (%s:%d): %s", oneLine(c.Before), filepath.Base(file), n, oneLine(strings.TrimPrefix(c.Reason, "not emitted: "))))
+		where := filepath.Base(file)
+		if n > 0 {
+			where += fmt.Sprintf(":%d", n)
+		}
+		notes = append(notes, fmt.Sprintf("zgpu: removed %s (%s): %s", oneLine(c.Before), where, oneLine(strings.TrimPrefix(c.Reason, "not emitted: "))))
 	}
 	return notes
 }

@@ -17,6 +17,9 @@ type Report struct {
 	Warnings  []string   `json:"warnings"`
 	// Problems make the plan unusable: the command exits 1 and writes nothing.
 	Problems []Problem `json:"problems"`
+	// Repairs are the problems zgpu fixed in the file, each with the fix
+	// it applied (issue 10); under --strict they are Problems instead.
+	Repairs []Problem `json:"repairs,omitempty"`
 	// Options are index lines carried over from the input
 	// ("--extra-index-url https://download.pytorch.org/whl/cu128").
 	Options []string `json:"options"`
@@ -124,6 +127,9 @@ type Problem struct {
 	Origin  string   `json:"origin,omitempty"`
 	Fixes   []string `json:"fixes,omitempty"`
 	Nearest []string `json:"nearest,omitempty"` // nearest wheels, for a CUDA package without a fit
+	// cause groups problems of one cause into one ("python 3.12": wheels
+	// built for another Python); "" for a problem of its own.
+	cause string
 }
 
 func (p Problem) String() string {

@@ -21,6 +21,7 @@ type ResolveOptions struct {
 	Export           ExportOptions
 	EmitPreinstalled bool // write spaces and gradio too
 	NoLock           bool // keep the user's ranges
+	Strict           bool // --strict: report the problems zgpu would repair, write nothing
 	Offline          bool // only the cache is read: source failures are not warned about
 	// RequireLock makes an index that cannot be reached an error
 	// (ErrLockRequired) instead of a file with the ranges kept.
@@ -94,6 +95,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	report, err := Plan(ctx, in, Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
+		Strict: o.Strict,
 	})
 	if err != nil {
 		return nil, err
@@ -143,6 +145,7 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 		return nil
 	}
 	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
+	lo.MemoScope = describe // the memo of one set of sources is not another's
 	stop := o.progress("locking for Python " + report.Target.Python)
 	err := report.Lock(ctx, c, in, lo)
 	stop()

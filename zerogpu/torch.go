@@ -152,13 +152,7 @@ func (p *planner) torchOutsideAllowList(allowed []pep440.Version, texts []string
 		fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
 		defer p.reportExtensions(allowed[0])
 	}
-	origin := p.torch[0].Origin
-	for _, t := range p.torch { // the line that rules the allow-list out
-		if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
-			origin = t.Origin
-			break
-		}
-	}
+	origin := p.torchOrigin(allowed)
 	if p.in.Locked {
 		// An export: the torch pin is the lock's; the fix is uv's.
 		x := orBest(best, p.c.Torch.Preinstalled)
@@ -184,13 +178,12 @@ func (p *planner) torchOutsideAllowList(allowed []pep440.Version, texts []string
 
 // tryCandidates tries the torch candidates, highest first, first keeping
 // the user's CUDA wheels, then replacing them; the first that every CUDA
-// package fits is committed. When none is, the first candidate's failures
-// are the problems.
+// package fits is committed. When none is, the failures of the first
+// candidate, with every wheel that can be swapped swapped, are the problems.
 func (p *planner) tryCandidates(cands []pep440.Version, source, torchFact string, texts []string) error {
-	r := p.r
-	var first *torchAttempt
+	var first, last *torchAttempt
 	for _, replace := range []bool{false, true} {
-		for _, t := range cands {
+		for i, t := range cands {
 			a, err := p.tryTorch(t, replace)
 			if err != nil {
 				return err
@@ -198,22 +191,21 @@ func (p *planner) tryCandidates(cands []pep440.Version, source, torchFact string
 			if first == nil {
 				first = a
 			}
+			if replace && i == 0 {
+				last = a
+			}
 			if len(a.fails) == 0 {
 				p.commitTorch(a, source, torchFact, texts)
 				return nil
 			}
 		}
 	}
-	for _, name := range p.extOrder {
-		if pr, ok := first.fails[name]; ok {
-			r.problem(pr)
-		}
+	if last != nil && len(last.fails) <= len(first.fails) {
+		// The nearest torch with every wheel that can be swapped
+		// swapped: what is left needs a human.
+		first = last
 	}
-	for _, e := range p.wheelTorch {
-		if pr, ok := first.fails[e.name]; ok {
-			r.problem(pr)
-		}
-	}
+	p.reportFails(first)
 	return nil
 }
 
@@ -223,11 +215,7 @@ func (p *planner) reportExtensions(t pep440.Version) {
 	if err != nil {
 		return
 	}
-	for _, name := range p.extOrder {
-		if pr, ok := a.fails[name]; ok {
-			p.r.problem(pr)
-		}
-	}
+	p.reportFails(a)
 }
 
 // sidecarTorches returns the torch versions of cands for which every
@@ -323,11 +311,7 @@ func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error
 				continue
 			}
 			if !replace || e.pkg == nil {
-				a.fails[name] = Problem{
-					Subject: name, Origin: e.user.Origin,
-					Message: fmt.Sprintf("%s does not fit torch %s: %s", e.wheelFile, t, strings.Join(reasons, "; ")),
-					Fixes:   p.wheelFixes(e, t),
-				}
+				a.fails[name] = p.userWheelProblem(e, t, reasons)
 				continue
 			}
 		}
@@ -336,13 +320,19 @@ func (p *planner) tryTorch(t pep440.Version, replace bool) (*torchAttempt, error
 			continue
 		}
 		q := p.query(e, t)
-		best, nearest, err := p.opts.Finder.FindWheel(p.ctx, q)
+		best, nearest, err := p.findWheel(e, q)
 		if err != nil {
 			return nil, fmt.Errorf("finding a wheel for %s: %w", name, err)
 		}
 		if best == nil {
 			if e.soft != "" {
 				a.kept[name] = true
+				continue
+			}
+			if e.user != nil {
+				// Nothing to swap it for: the user's wheel is the problem.
+				_, reasons := p.userWheelFits(e, t)
+				a.fails[name] = p.userWheelProblem(e, t, reasons)
 				continue
 			}
 			a.fails[name] = p.noWheelProblem(e, q, nearest)
@@ -495,6 +485,10 @@ func (p *planner) extensionLines(a *torchAttempt) {
 	for _, name := range p.extOrder {
 		e := p.exts[name]
 		if a.kept[name] {
+			if e.fallback != "" && e.user != nil {
+				p.wheelFallback(e, t)
+				continue
+			}
 			for _, req := range e.reqs {
 				p.keep(req)
 			}
@@ -515,6 +509,7 @@ func (p *planner) extensionLines(a *torchAttempt) {
 		case e.user != nil:
 			_, reasons := p.userWheelFits(e, t)
 			was = fmt.Sprintf("replaces %s: %s", e.wheelFile, strings.Join(reasons, "; "))
+			p.swappedWheel(e, m, reasons)
 		default:
 			was = e.build
 		}

@@ -1,6 +1,7 @@
 package zerogpu
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -8,13 +9,11 @@ import (
 )
 
 // canRepairTorch reports whether a torch pin outside the allow-list is
-// rewritten rather than refused: it is not when the pin is a lock's (the
-// lock's own pins of torch's dependencies would go stale) or comes from
-// pre-requirements.txt (which zgpu does not write).
+// rewritten rather than refused: it is not when the pin comes from
+// pre-requirements.txt (which zgpu does not write). A lock export's pin is
+// rewritten too; the lock's pins of what only the old torch needed are
+// then left out (dropStaleTorchDeps).
 func (p *planner) canRepairTorch() bool {
-	if p.in.Locked {
-		return false
-	}
 	for _, t := range p.torch {
 		if strings.Contains(t.Origin, "pre-requirements") {
 			return false
@@ -39,6 +38,11 @@ func (p *planner) repairTorch(allowed []pep440.Version, spec pep440.Specifiers, 
 	if len(p.r.Problems) > n || p.r.Target.Torch == "" {
 		return nil
 	}
+	p.repaired(Problem{
+		Subject: "torch", Origin: p.torchOrigin(allowed),
+		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (allowed: %s)", was, strings.Join(p.c.Torch.Allowed, ", ")),
+		Fixes:   []string{fmt.Sprintf("pin torch==%s, the nearest allowed version that fits", p.r.Target.Torch)},
+	})
 	if ref, ok := torchRef(spec); ok {
 		t := pep440.MustParse(p.r.Target.Torch)
 		if minorDistance(ref, t) > 2 {
@@ -147,4 +151,18 @@ func sortVersions(vs []pep440.Version, asc bool) {
 		}
 		return vs[i].Compare(vs[j]) > 0
 	})
+}
+
+// torchOrigin is where the torch requirement that rules the allow-list out
+// was written.
+func (p *planner) torchOrigin(allowed []pep440.Version) string {
+	for _, t := range p.torch {
+		if len(t.Req.Specifiers) > 0 && len(t.Req.Specifiers.Filter(allowed, true)) == 0 {
+			return t.Origin
+		}
+	}
+	if len(p.torch) > 0 {
+		return p.torch[0].Origin
+	}
+	return ""
 }

@@ -12,7 +12,9 @@
 // line of figures on stderr:
 //
 //	{"packages": 55, "seconds": 0.41, "requests": 110, "cache_hits": 0,
-//	 "heap_peak_bytes": 12345678, "unsat": false}
+//	 "heap_peak_bytes": 12345678, "unsat": false, "depth": 5}
+//
+// depth is lock.Depth of the pins: the levels of the dependency graph.
 //
 // Exit status 1 when there is no solution or the index fails.
 package main
@@ -24,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -48,6 +51,7 @@ func main() {
 	glibc := flag.String("glibc", "2.28", "target glibc (manylinux)")
 	concurrency := flag.Int("concurrency", 0, "index requests in flight (0: lock's default)")
 	offline := flag.Bool("offline", false, "read only the cache (no request at all)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	var cons constraints
 	flag.Var(&cons, "c", "a constraint (repeatable)")
 	flag.Parse()
@@ -55,8 +59,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: zgpulock -index-url URL [-cache-dir DIR [-offline]] [-python X.Y.Z] [-glibc X.Y] [-concurrency N] [-c constraint]... requirement...")
 		os.Exit(2)
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(*indexURL, *cacheDir, *python, *glibc, *concurrency, *offline, flag.Args(), cons); err != nil {
 		fmt.Fprintln(os.Stderr, "zgpulock:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
@@ -87,7 +98,7 @@ func run(indexURL, cacheDir, python, glibc string, concurrency int, offline bool
 	}
 	c := fetch.New(fetch.Config{CacheDir: cacheDir, Offline: offline})
 	ix := pypi.New(indexURL, c)
-	res, err := lock.Lock(context.Background(), ix, ix, lock.Options{Target: t, Env: req.Env, Concurrency: concurrency}, req)
+	res, err := lock.Lock(context.Background(), ix, ix, lock.Options{Target: t, Env: req.Env, Concurrency: concurrency, Memo: c, MemoScope: indexURL}, req)
 	if err != nil {
 		return err
 	}
@@ -98,6 +109,7 @@ func run(indexURL, cacheDir, python, glibc string, concurrency int, offline bool
 	fig := map[string]any{
 		"packages": len(res.Pins), "seconds": elapsed.Seconds(), "requests": st.Requests,
 		"cache_hits": st.CacheHits, "heap_peak_bytes": ms.HeapSys, "unsat": res.Unsat != nil,
+		"depth": lock.Depth(res.Pins),
 	}
 	line, _ := json.Marshal(fig)
 	if res.Unsat != nil {

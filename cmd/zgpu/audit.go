@@ -49,7 +49,7 @@ its rule in brackets); a Space without one by deps resolve's ZeroGPU rules
 with the catalog's snapshot of wheels ("safe": deps resolve would change
 nothing). No package index is read.
 
-Up to --jobs Spaces are audited at once, through one HTTP cache. Only Spaces
+Up to --jobs Spaces (default 8 here) are audited at once, through one HTTP cache. Only Spaces
 in a failure stage (BUILD_ERROR, RUNTIME_ERROR, CONFIG_ERROR) have a log read:
 a Space that builds or starts has nothing to explain yet (zgpu deps diagnose
 SPACE reads its live log). Log streams the Hub keeps open are cut one second
@@ -87,6 +87,11 @@ func newAuditCmd(g *globalOptions) *cobra.Command {
   # The failing ones and their fix
   zgpu audit alice/a alice/b --json | jq '.spaces[] | select(.ok | not) | {space, fix}'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("jobs") {
+				// Each Space audited may hold a log stream open: fewer at
+				// once than the requests in flight of an index lock.
+				o.net.Jobs = auditJobs
+			}
 			return runAudit(cmd.Context(), o, args)
 		},
 	}
@@ -101,6 +106,9 @@ func newAuditCmd(g *globalOptions) *cobra.Command {
 	o.space.addFlags(fs)
 	return cmd
 }
+
+// auditJobs is audit's --jobs default.
+const auditJobs = 8
 
 func runAudit(ctx context.Context, o *auditOptions, args []string) error {
 	if err := o.net.validate(); err != nil {

@@ -170,7 +170,7 @@ func oneLineReason(s string) string {
 // README edit, an input syntax error, a CUDA package with no wheel
 // anywhere, a non-Gradio SDK.
 var humanCauses = regexp.MustCompile(`python_version "[^"]*" is not available|invalid requirement|` +
-	`no prebuilt wheel|no wheel of|sdk: |is not a Gradio Space|sdk_version [^ ]* is below`)
+	`no prebuilt wheel|no wheel of|sdk: |is not a Gradio Space|sdk_version [^ ]* is below|but the Space runs Python`)
 
 func needsHuman(reason string) bool { return humanCauses.MatchString(reason) }
 

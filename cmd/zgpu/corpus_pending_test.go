@@ -5,17 +5,13 @@ package main
 // See corpus_accept_test.go; the list may only shrink.
 var corpusPending = map[string]map[string]string{
 	"offline": {
-		"008-hy-world-2":        "refused",
 		"009-image-to-3d-asset": "refused",
-		"030-dia":               "refused",
 		"042-triposr":           "refused",
 		"066-emu3":              "refused",
 		"071-pshuman-hf":        "refused",
 	},
 	"no-lock": {
-		"008-hy-world-2":        "refused",
 		"009-image-to-3d-asset": "refused",
-		"030-dia":               "refused",
 		"066-emu3":              "refused",
 		"071-pshuman-hf":        "refused",
 	},
@@ -45,7 +41,6 @@ var corpusPending = map[string]map[string]string{
 		"026-flux1-dev-4bit":           "refused",
 		"027-anychat":                  "refused",
 		"029-f5-tts":                   "refused",
-		"030-dia":                      "refused",
 		"031-zonos":                    "refused",
 		"032-mochi":                    "refused",
 		"033-chatterbox":               "refused",

@@ -50,6 +50,7 @@ type depsResolveOptions struct {
 	EmitProject      bool
 	NoLock           bool
 	RequireLock      bool
+	Strict           bool
 	Pre              bool
 	AllowSdist       bool
 	Upgrade          bool
@@ -82,7 +83,8 @@ What it does:
     them is reported. --no-emit-package drops more packages the same way.
   - torch: the highest version on the ZeroGPU allow-list that satisfies your
     constraints, --torch and every CUDA wheel chosen; a pin outside the
-    allow-list is an error that lists the allowed versions.
+    allow-list is moved to the nearest allowed version that fits (a warning
+    when it moves more than two minor versions).
   - CUDA extensions (flash-attn, mamba-ssm, causal-conv1d, ...): replaced by
     "name @ URL" of the best prebuilt wheel for the Python tag, torch
     major.minor, CUDA major, C++ ABI, platform and GPU architecture. When none
@@ -101,7 +103,11 @@ What it does:
   - Every package is pinned for the target (a lock, from the package index),
     unless the input is a lock already (uv.lock, pylock.toml) or --no-lock
     keeps your ranges.
-Each changed line carries a "# zgpu:" comment with the reason.
+Each changed line carries a "# zgpu:" comment with the reason, and stderr
+sums the changes up ("changed 2 lines: ..."). What has a safe fix is repaired;
+what needs a human is refused, and nothing is written. --strict repairs
+nothing: every problem zgpu would fix is reported instead (exit 1), for CI
+that wants a human to decide.
 
 Locking is the default when the package index is reachable or cached
 (--offline locks from the cache of an earlier run). Otherwise your ranges are
@@ -205,6 +211,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write the packages the platform installs (spaces, gradio) too (not recommended)")
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
 	fs.BoolVar(&o.RequireLock, "require-lock", false, "fail (exit 1) when the package index cannot be reached, instead of writing the file with your ranges kept")
+	fs.BoolVar(&o.Strict, "strict", false, "repair nothing: report every problem zgpu would fix in the file as a problem, and write nothing (exit 1)")
 	fs.BoolVar(&o.Pre, "pre", false, "allow pre-releases of every package when locking")
 	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
 	fs.BoolVarP(&o.Upgrade, "upgrade", "U", false, "when locking, ignore the pins of the existing output file")
@@ -347,6 +354,9 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if err != nil {
 		return err
 	}
+	if sum := res.Summary(); sum != "" {
+		o.g.Logf("%s", sum)
+	}
 	return o.write(res, target, proj.Dir)
 }
 
@@ -404,13 +414,15 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	if target != "" {
 		outDir = filepath.Dir(target)
 	}
+	// One HTTP client (and cache) for the sources and the lock's memo of
+	// the projects it listed (warm runs list them all at once).
+	fc := fetch.New(o.net.fetchConfig(o.g))
 	return zerogpu.ResolveOptions{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
-		NoLock: o.NoLock, Offline: o.net.Offline, RequireLock: o.RequireLock,
+		NoLock: o.NoLock, Strict: o.Strict, Offline: o.net.Offline, RequireLock: o.RequireLock,
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
-			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs)},
+			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs), Memo: fc},
 		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {
-			fc := fetch.New(o.net.fetchConfig(o.g))
 			srcs := o.withFileIndexes(lines)
 			return srcs.sources(fc), pypi.NewReader(fc), srcs.describe()
 		},

@@ -81,7 +81,7 @@ func (n *netOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&n.CacheDir, "cache-dir", fetch.DefaultCacheDir(), "HTTP cache `folder` (\"\" disables the cache)")
 	fs.BoolVar(&n.Offline, "offline", false, "use only the cache; fail on anything not in it")
 	fs.DurationVar(&n.Timeout, "timeout", 30*time.Second, "timeout of each HTTP attempt")
-	fs.IntVar(&n.Jobs, "jobs", 8, "concurrent requests per host")
+	fs.IntVar(&n.Jobs, "jobs", fetch.DefaultMaxPerHost, "concurrent requests per host (index requests in flight)")
 }
 
 // validate checks the flag values; its errors are usage errors.
