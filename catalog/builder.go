@@ -98,12 +98,46 @@ func ExtensionRunsOn(rows []ExtensionABIRow, built, target [2]int) bool {
 	return false
 }
 
+// GPUKernels says which CUDA builds have kernels for the platform's GPU:
+// nvcc compiles for Arch only from MinCUDA on, so a torch build or a wheel
+// compiled with an older CUDA (torch+cu126, a cu124 wheel) has no kernels
+// for it and never fits, whatever its label says about torch.
+type GPUKernels struct {
+	Arch    string `toml:"arch" json:"arch"`
+	MinCUDA string `toml:"min_cuda" json:"min_cuda"`
+	Why     string `toml:"why" json:"why"`
+	Source  string `toml:"source" json:"source"`
+	Date    string `toml:"date" json:"date"`
+}
+
+// KernelsMinCUDA returns the lowest CUDA {major, minor} whose builds have
+// kernels for the GPU architecture arch ("sm120", "sm_120"), from the
+// catalog's gpu_kernels row; ok is false when the catalog has no row for it
+// (the rule is then not applied).
+func (c *Catalog) KernelsMinCUDA(arch string) (cuda [2]int, ok bool) {
+	k := c.GPUKernels
+	if k.MinCUDA == "" || normArch(k.Arch) != normArch(arch) {
+		return cuda, false
+	}
+	_, err := fmt.Sscanf(k.MinCUDA, "%d.%d", &cuda[0], &cuda[1])
+	return cuda, err == nil
+}
+
+func normArch(s string) string {
+	return strings.TrimPrefix(strings.ReplaceAll(strings.ToLower(s), "_", ""), "sm")
+}
+
 // validateBuilder checks the install set and the extension ABI rows parse.
 func (c *Catalog) validateBuilder() error {
 	for i, s := range c.Builder.Install {
 		s = strings.ReplaceAll(s, sdkPlaceholder, "1.0")
 		if _, err := pep508.ParseRequirement(s); err != nil {
 			return fieldErrorf(tomlpos.Path("builder", "install", i), "%v", err)
+		}
+	}
+	if k := c.GPUKernels; k.MinCUDA != "" {
+		if _, ok := c.KernelsMinCUDA(k.Arch); !ok {
+			return fieldErrorf("gpu_kernels.min_cuda", "expected a CUDA major.minor such as \"12.8\", found %q", k.MinCUDA)
 		}
 	}
 	for i, r := range c.ExtensionABI {

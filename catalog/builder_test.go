@@ -77,12 +77,13 @@ func TestExtensionRunsOn(t *testing.T) {
 func TestEveryFactDated(t *testing.T) {
 	c := Default()
 	facts := map[string][2]string{
-		"python":    {c.Python.Source, c.Python.Date},
-		"torch":     {c.Torch.Source, c.Torch.Date},
-		"spaces":    {c.Spaces.Source, c.Spaces.Date},
-		"builder":   {c.Builder.Source, c.Builder.Date},
-		"platform":  {c.Platform.GPUSource, c.Platform.Date},
-		"blackwell": {c.Blackwell.Source, c.Blackwell.Date},
+		"python":      {c.Python.Source, c.Python.Date},
+		"torch":       {c.Torch.Source, c.Torch.Date},
+		"spaces":      {c.Spaces.Source, c.Spaces.Date},
+		"builder":     {c.Builder.Source, c.Builder.Date},
+		"platform":    {c.Platform.GPUSource, c.Platform.Date},
+		"blackwell":   {c.Blackwell.Source, c.Blackwell.Date},
+		"gpu kernels": {c.GPUKernels.Source, c.GPUKernels.Date},
 	}
 	for _, p := range c.Pairings {
 		facts["pairing "+p.Package] = [2]string{p.Source, p.Date}

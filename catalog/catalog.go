@@ -52,6 +52,9 @@ type Catalog struct {
 	// ExtensionABI says which torch minors load a CUDA extension built for
 	// another (builder.go).
 	ExtensionABI []ExtensionABIRow `toml:"extension_abi" json:"extension_abi"`
+	// GPUKernels says which CUDA builds have kernels for the GPU
+	// (builder.go).
+	GPUKernels GPUKernels `toml:"gpu_kernels" json:"gpu_kernels"`
 	// Pairings tie side-cars whose metadata does not pin torch to the
 	// torch releases they are built for (pairing.go).
 	Pairings []Pairing `toml:"pairings" json:"pairings"`

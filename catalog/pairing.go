@@ -64,6 +64,17 @@ func (c *Catalog) SidecarSpec(torch pep440.Version, name string) (spec pep440.Sp
 	return nil, "", false
 }
 
+// SidecarFits reports whether release v of a side-car is one built for
+// torch (SidecarSpec); a package the catalog does not pair with torch
+// always fits. spec and source say which releases are, when it does not.
+func (c *Catalog) SidecarFits(torch pep440.Version, name string, v pep440.Version) (fits bool, spec pep440.Specifiers, source string) {
+	spec, source, known := c.SidecarSpec(torch, name)
+	if !known || spec.Contains(v, true) {
+		return true, nil, ""
+	}
+	return false, spec, source
+}
+
 // validatePairings checks that every pairing names a package once, its rows
 // name torch minors once, and every spec parses.
 func (c *Catalog) validatePairings() error {

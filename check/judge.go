@@ -115,12 +115,8 @@ func (l *line) version() (pep440.Version, bool) {
 }
 
 // needs returns what a wheel line needs of torch and CUDA: its local
-// label, or the Hub cell it is listed under (the cell wins, as it names
-// what the wheel was built against).
+// label and the Hub cell it is listed under (target.Target.Needs).
 func (l *line) needs() cudalabel.Needs {
-	n := cudalabel.FromWheel(*l.wheel)
-	if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(l.r.Req.URL)); ok {
-		n = hp.Or(n)
-	}
+	n, _ := target.Target{}.Needs(*l.wheel, catalog.HubPathOf(l.r.Req.URL), false)
 	return n
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zgpu/zgpu/cudalabel"
+	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/target"
 )
@@ -166,13 +166,19 @@ func checkSidecars(j *judge) {
 				j.addLine(l, Problem{Rule: "sidecar", Subject: name,
 					Message: fmt.Sprintf("%s: not pinned, so pip may pick a %s built for another torch than %s", l.text(), name, j.torch),
 					Fix:     sidecarFix(name, spec), Source: src})
-			case !spec.Contains(v, true):
+			case !sidecarFits(j, name, v):
 				j.addLine(l, Problem{Rule: "sidecar", Subject: name,
 					Message: fmt.Sprintf("%s: %s %s is not built for torch %s (wants %s%s)", l.text(), name, v.Public(), j.torch, name, spec),
 					Fix:     sidecarFix(name, spec), Source: src})
 			}
 		}
 	}
+}
+
+// sidecarFits is catalog.Catalog.SidecarFits at the pinned torch.
+func sidecarFits(j *judge, name string, v pep440.Version) bool {
+	fits, _, _ := j.c.SidecarFits(j.torch, name, v)
+	return fits
 }
 
 // within reports whether the specifier set s holds every specifier of
@@ -218,25 +224,13 @@ func checkCUDAWheels(j *judge) {
 		if l.wheel == nil || l.name == "torch" || j.isMatrixSidecar(l.name) {
 			continue
 		}
-		needs := l.needs()
+		needs, _ := tq.Needs(*l.wheel, catalog.HubPathOf(l.r.Req.URL), tq.Tolerates(l.r.Req.URL, ""))
 		if !needs.HasTorch() && !needs.HasCUDA() && len(needs.GPUArchs) == 0 {
 			continue
 		}
-		if c.Blackwell.TorchMinorTolerant && c.Blackwell.Repo != "" && strings.Contains(l.r.Req.URL, "/"+c.Blackwell.Repo+"/") {
-			if n, tolerant := cudalabel.TolerantCell(cudalabel.FromWheel(*l.wheel), needs, maj, min); tolerant {
-				needs = n
-			}
-		}
-		// As deps resolve judges a user's wheel: the label's facts and the
-		// catalog's rules (target.Target), then min_version_for_gpu below.
-		ms := append(tq.Label(needs), tq.Extra(*l.wheel, needs)...)
+		// As deps resolve judges a user's wheel: the target's one decision.
+		ms := tq.Build(*l.wheel, needs)
 		fits, reasons := len(ms) == 0, target.Reasons(ms)
-		if pkg, ok := c.Package(l.name); ok && pkg.MinVersionForGPU != "" && needs.Dialect != "hub-cell" {
-			if minV, err := pep440.Parse(pkg.MinVersionForGPU); err == nil && l.wheel.Version.Public().Compare(minV) < 0 {
-				fits = false
-				reasons = append(reasons, fmt.Sprintf("%s %s has no %s kernels (%s)", l.name, l.wheel.Version.Public(), c.Platform.GPUArch, pkg.MinVersionReason))
-			}
-		}
 		if !fits {
 			j.addLine(l, Problem{Rule: "cuda-wheel", Subject: l.name,
 				Message: fmt.Sprintf("%s does not fit torch %s (%s): %s", l.file, j.torch, j.torchLine.origin(), strings.Join(reasons, "; ")),

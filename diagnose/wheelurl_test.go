@@ -52,6 +52,14 @@ func TestSetupPyWheelURL(t *testing.T) {
 			"https://github.com/state-spaces/mamba/releases/download/v2.2.2/mamba_ssm-2.2.2+cu122torch2.4cxx11abiFALSE-cp310-cp310-linux_x86_64.whl"},
 		{"mamba-ssm 2.2.4 major only", "mamba-ssm", "2.2.4", BuildEnv{Torch: v("2.2.2"), CUDAMajor: 12, CXX11ABI: true, Python: "3.10"},
 			"https://github.com/state-spaces/mamba/releases/download/v2.2.4/mamba_ssm-2.2.4+cu12torch2.2cxx11abiTRUE-cp310-cp310-linux_x86_64.whl"},
+		// The cu13 asset exists (real-wheel-filenames.txt:
+		// mamba_ssm-2.3.2.post1+cu13torch2.10cxx11abiTRUE-cp310-...), named by
+		// the release CI, but setup.py bins any CUDA but 11 to 12: on a CUDA 13
+		// torch it asks for a cu12 name that is not there and builds with nvcc.
+		// zgpu lists the release assets (wheelfind) and writes the cu13 wheel
+		// by URL; diagnose rebuilds what setup.py asked for.
+		{"mamba-ssm CUDA 13 asks cu12", "mamba-ssm", "2.3.2.post1", BuildEnv{Torch: v("2.10.0"), CUDAMajor: 13, CXX11ABI: true, Python: "3.10"},
+			"https://github.com/state-spaces/mamba/releases/download/v2.3.2.post1/mamba_ssm-2.3.2.post1+cu12torch2.10cxx11abiTRUE-cp310-cp310-linux_x86_64.whl"},
 		{"causal-conv1d CUDA 13", "causal-conv1d", "1.7.0", BuildEnv{Torch: v("2.11.0"), CUDAMajor: 13, CXX11ABI: true, Python: "3.11"},
 			"https://github.com/Dao-AILab/causal-conv1d/releases/download/v1.7.0/causal_conv1d-1.7.0+cu13torch2.11cxx11abiTRUE-cp311-cp311-linux_x86_64.whl"},
 	}

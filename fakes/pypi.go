@@ -1,6 +1,7 @@
 package fakes
 
 import (
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"mime"
@@ -39,6 +40,9 @@ type Server struct {
 	srv  *httptest.Server
 	rec  *recorder
 	root string
+	// overlay is a mirror-shaped folder whose pages add files to root's and
+	// whose files are served first (WithMirrorOverlay); "" for none.
+	overlay string
 }
 
 // Requests returns every request received so far, in order.
@@ -110,6 +114,9 @@ func PyPI(tb testing.TB, root string, opts ...Option) *Server {
 		tb.Fatalf("fakes.PyPI: %s is not a folder", root)
 	}
 	s := &Server{rec: newRecorder(opts), root: root}
+	if s.rec.opts.overlay {
+		s.overlay = MirrorOverlay()
+	}
 	s.srv = s.rec.start(http.HandlerFunc(s.serve))
 	s.Base = s.srv.URL
 	s.URL = s.srv.URL + "/simple/"
@@ -129,7 +136,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/simple/", http.StatusMovedPermanently)
 			return
 		}
-		s.servePage(w, r, filepath.Join(s.root, "simple"))
+		s.servePage(w, r, "simple")
 	case strings.HasPrefix(p, "/simple/"):
 		rest := strings.TrimPrefix(p, "/simple/")
 		name, tail, _ := strings.Cut(rest, "/")
@@ -141,38 +148,49 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/simple/"+norm+"/", http.StatusMovedPermanently)
 			return
 		}
-		s.servePage(w, r, filepath.Join(s.root, "simple", name))
+		s.servePage(w, r, filepath.Join("simple", name))
 	case strings.HasPrefix(p, "/files/"):
 		name := strings.TrimPrefix(p, "/files/")
 		if name == "" || strings.Contains(name, "/") || name == ".." {
 			http.NotFound(w, r)
 			return
 		}
-		s.serveFile(w, r, filepath.Join(s.root, "files", name))
+		file := filepath.Join(s.root, "files", name)
+		if s.overlay != "" {
+			if o := filepath.Join(s.overlay, "files", name); exists(o) {
+				file = o
+			}
+		}
+		s.serveFile(w, r, file)
 	default:
 		http.NotFound(w, r)
 	}
 }
 
-// servePage answers a root or project page in the negotiated format.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, dir string) {
+// servePage answers a root or project page (rel, "simple/<name>") in the
+// negotiated format.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rel string) {
 	w.Header().Set("Vary", "Accept")
-	jsonPath := filepath.Join(dir, "index.json")
-	htmlPath := filepath.Join(dir, "index.html")
-	_, jerr := os.Stat(jsonPath)
-	_, herr := os.Stat(htmlPath)
-	if s.rec.opts.htmlOnly {
-		jerr = fs.ErrNotExist
+	jsonPath := filepath.Join(s.root, rel, "index.json")
+	htmlPath := filepath.Join(s.root, rel, "index.html")
+	var overJSON, overHTML string
+	if s.overlay != "" {
+		overJSON, overHTML = filepath.Join(s.overlay, rel, "index.json"), filepath.Join(s.overlay, rel, "index.html")
 	}
-	if jerr != nil && herr != nil {
+	hasJSON := exists(jsonPath) || exists(overJSON)
+	hasHTML := exists(htmlPath) || exists(overHTML)
+	if s.rec.opts.htmlOnly {
+		hasJSON = false
+	}
+	if !hasJSON && !hasHTML {
 		http.NotFound(w, r)
 		return
 	}
 	var offers []string
-	if jerr == nil {
+	if hasJSON {
 		offers = append(offers, simpleJSON, latestJSON)
 	}
-	if herr == nil {
+	if hasHTML {
 		offers = append(offers, simpleHTML, latestHTML, textHTML)
 	}
 	accept := r.Header.Get("Accept")
@@ -184,12 +202,83 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, dir string) {
 	case "":
 		http.Error(w, "not acceptable", http.StatusNotAcceptable)
 	case simpleJSON, latestJSON:
-		s.serveFileAs(w, r, jsonPath, contentJSON, s.pageCC())
+		s.servePageAs(w, r, jsonPath, overJSON, mergeJSON, contentJSON)
 	case simpleHTML, latestHTML:
-		s.serveFileAs(w, r, htmlPath, simpleHTML, s.pageCC())
+		s.servePageAs(w, r, htmlPath, overHTML, mergeHTML, simpleHTML)
 	default:
-		s.serveFileAs(w, r, htmlPath, contentHTMLT, s.pageCC())
+		s.servePageAs(w, r, htmlPath, overHTML, mergeHTML, contentHTMLT)
 	}
+}
+
+// servePageAs serves the page at file, with the files of the overlay's page
+// over added (merge), or the overlay's page alone when file does not exist.
+func (s *Server) servePageAs(w http.ResponseWriter, r *http.Request, file, over string, merge func(base, add []byte) ([]byte, error), contentType string) {
+	if !exists(over) {
+		s.serveFileAs(w, r, file, contentType, s.pageCC())
+		return
+	}
+	if !exists(file) {
+		s.serveFileAs(w, r, over, contentType, s.pageCC())
+		return
+	}
+	base, err1 := os.ReadFile(file)
+	add, err2 := os.ReadFile(over)
+	data, err3 := merge(base, add)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if cc := s.pageCC(); cc != "" {
+		w.Header().Set("Cache-Control", cc)
+	}
+	s.rec.serveBytes(w, r, filepath.Base(file), contentType, data)
+}
+
+// mergeJSON adds the files and versions of the PEP 691 page add to base's.
+func mergeJSON(base, add []byte) ([]byte, error) {
+	var b, a map[string]any
+	if err := json.Unmarshal(base, &b); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(add, &a); err != nil {
+		return nil, err
+	}
+	for _, key := range []string{"files", "versions", "projects"} {
+		if extra, ok := a[key].([]any); ok {
+			have, _ := b[key].([]any)
+			b[key] = append(have, extra...)
+		}
+	}
+	return json.MarshalIndent(b, "", "  ")
+}
+
+// mergeHTML adds the links of the PEP 503 page add before base's </body>.
+func mergeHTML(base, add []byte) ([]byte, error) {
+	var links []string
+	for line := range strings.Lines(string(add)) {
+		if strings.Contains(line, "<a ") {
+			links = append(links, line)
+		}
+	}
+	i := strings.LastIndex(string(base), "</body>")
+	if i < 0 {
+		return nil, errors.New("overlay: the mirror's page has no </body>")
+	}
+	return []byte(string(base[:i]) + strings.Join(links, "") + string(base[i:])), nil
+}
+
+func exists(path string) bool {
+	if path == "" {
+		return false
+	}
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// MirrorOverlay is the folder of releases the builder installs that the
+// test mirror lacks (testdata/mirror-overlay; see its README).
+func MirrorOverlay() string {
+	return filepath.Join(shared.Root(), "testdata", "mirror-overlay")
 }
 
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, file string) {

@@ -79,12 +79,18 @@ type options struct {
 	latency  time.Duration
 	faults   []Fault
 	htmlOnly bool
+	overlay  bool
 	noRange  bool
 	noETag   bool
 
 	cacheControl    string // PyPI: Cache-Control of pages (WithCacheControl)
 	cacheControlSet bool
 }
+
+// WithMirrorOverlay serves testdata/mirror-overlay over a PyPI fake's
+// folder (MirrorOverlay): the releases the platform's builder installs that
+// the test mirror lacks (spaces 0.51.3, authlib, mcp 1.21.0, torch 2.13.0).
+func WithMirrorOverlay() Option { return func(o *options) { o.overlay = true } }
 
 // WithLatency delays every response by d.
 func WithLatency(d time.Duration) Option { return func(o *options) { o.latency = d } }

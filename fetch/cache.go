@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -141,25 +142,24 @@ func (d *diskCache) write(key string, e *cacheEntry) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return err
 	}
-	buf := make([]byte, 0, len(meta)+1+len(e.body))
-	buf = append(append(append(buf, meta...), '\n'), e.body...)
-	return writeEntry(p, buf)
+	return writeEntry(p, append(meta, '\n'), e.body)
 }
 
-// writeEntry writes data to p through a temporary file renamed over it, so
+// writeEntry writes parts, one after another, to p through a temporary file renamed over it, so
 // that a reader sees the old entry or the new one, never a part. Unlike
 // atomicfile, it does not fsync: an entry is a copy of a response, and one
 // that a crash leaves short or garbled fails its size or SHA-256 check
 // when read, is deleted and fetched again. Entries are private to the
 // user (0600, os.CreateTemp's mode). (An fsync per entry cost 6-8%
 // of a cold lock's wall time, while holding a request slot.)
-func writeEntry(p string, data []byte) error {
+func writeEntry(p string, parts ...[]byte) error {
 	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	bufs := net.Buffers(parts)
+	_, err = bufs.WriteTo(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -55,7 +55,7 @@ func (c *Client) StoreDerived(key string, data []byte) {
 		return
 	}
 	sum := sha256.Sum256(data)
-	if err := writeEntry(p, append(sum[:], data...)); err != nil {
+	if err := writeEntry(p, sum[:], data); err != nil {
 		c.logf("cache: %v", err)
 	}
 }

@@ -22,15 +22,16 @@ import (
 // listingFormat is bumped when the encoding or the parsers' output changes.
 const listingFormat = "listing-v1"
 
-// listingKey names the parsed form of res's body: its SHA-256 (the cache's,
-// when it computed one), the final URL and the content type.
-func listingKey(res *fetch.Response) string {
+// listingKey names the parsed form of res's body kept by the filter named
+// filterKey: the body's SHA-256 (the cache's, when it computed one), the
+// final URL and the content type.
+func listingKey(res *fetch.Response, filterKey string) string {
 	sum := res.BodySHA256
 	if sum == "" {
 		b := sha256.Sum256(res.Body)
 		sum = hex.EncodeToString(b[:])
 	}
-	h := sha256.Sum256([]byte(listingFormat + "\x00" + res.URL + "\x00" + res.Header.Get("Content-Type") + "\x00" + sum))
+	h := sha256.Sum256([]byte(listingFormat + "\x00" + res.URL + "\x00" + res.Header.Get("Content-Type") + "\x00" + sum + "\x00" + filterKey))
 	return hex.EncodeToString(h[:])
 }
 

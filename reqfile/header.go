@@ -1,11 +1,11 @@
 package reqfile
 
 import (
-	"bytes"
-	"github.com/zgpu/zgpu/internal/inputfile"
 	"os"
+	"slices"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -34,20 +34,16 @@ func LockedByZgpu(path string) bool {
 		return false // a device such as /dev/full would never end
 	}
 	data, err := inputfile.ReadFile(path)
-	if err != nil || !bytes.HasPrefix(data, []byte(GeneratedHeader)) {
+	if err != nil {
 		return false
 	}
-	command := ""
-	for line := range strings.Lines(string(data)) {
-		t := strings.TrimSpace(line)
-		if t == "# via" || strings.HasPrefix(t, "# via ") {
-			return true
-		}
-		if c := strings.TrimSpace(strings.TrimPrefix(t, "#")); command == "" && strings.HasPrefix(t, "#") && strings.HasPrefix(c, "zgpu ") {
-			command = c
-		}
-	}
-	if command == "" || hasWord(command, "--no-lock") {
+	g, ok := ReadGenerated(data)
+	switch {
+	case !ok || g.Tool != "zgpu":
+		return false
+	case g.Annotated:
+		return true
+	case g.Command == "" || slices.Contains(strings.Fields(g.Command), "--no-lock"):
 		return false
 	}
 	f, err := Parse(path, data, ParseOptions{NoIncludes: true})
@@ -60,13 +56,4 @@ func LockedByZgpu(path string) bool {
 		}
 	}
 	return true
-}
-
-func hasWord(s, w string) bool {
-	for _, f := range strings.Fields(s) {
-		if f == w {
-			return true
-		}
-	}
-	return false
 }

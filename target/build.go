@@ -67,40 +67,62 @@ func Reasons(ms []Mismatch) []string {
 	return out
 }
 
-// BuiltinRules are the platform facts no wheel label states
-// (domain-facts.md §1.2-1.3), in the order Build applies them:
+// BuiltinRules are the platform facts no wheel label states, in the order
+// Build applies them; the facts themselves are the catalog's, read into the
+// Target by For:
 //
 //   - FlashAttention 3 (flash-attn-3) runs on Hopper (sm90) only;
-//   - CUDA can compile for sm100 and sm120 (Blackwell) only from 12.8 on,
-//     so a wheel built with an older CUDA has no kernels for them; official
-//     flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or
-//     older (their "cu12" label does not say).
-var BuiltinRules = []Rule{blackwellKernels}
+//   - a CUDA build compiled with a CUDA older than KernelCUDA (the
+//     catalog's gpu_kernels row: 12.8 for sm120) has no kernels for the GPU;
+//   - a package's releases before its MinVersions entry (the catalog's
+//     min_version_for_gpu: official flash-attn wheels before 2.8.0.post2,
+//     whose "cu12" label does not say they were built with CUDA 12.4) have
+//     no kernels for the GPU, unless the label states the CUDA it was built
+//     with (then the rule above judges it).
+var BuiltinRules = []Rule{hopperOnly, kernelsCUDA, minVersionForGPU}
 
-// fa2Blackwell is the first official flash-attn release built with CUDA
-// 12.8 or newer (12.9), so the first with sm100 and sm120 kernels.
-var fa2Blackwell = pep440.MustParse("2.8.0.post2")
+// MinVersion is the first release of a package with kernels for the GPU.
+type MinVersion struct {
+	Version pep440.Version
+	Why     string
+}
 
-// blackwellKernels is the GPU-architecture rule of BuiltinRules.
-func blackwellKernels(w wheeltags.Wheel, n cudalabel.Needs, t Target) []Mismatch {
-	arch := ArchNumber(t.GPUArch)
-	var r string
-	switch {
-	case arch == 0:
-	case w.Name == "flash-attn-3" && arch != 90:
-		r = fmt.Sprintf("FlashAttention 3 runs on Hopper (sm90) only, target GPU is sm%d", arch)
-	case arch >= 100 && len(n.GPUArchs) == 0 && n.CUDAMinor >= 0 &&
-		(n.CUDAMajor < 12 || n.CUDAMajor == 12 && n.CUDAMinor < 8) && n.CUDAMajor > 0:
-		r = fmt.Sprintf("built with CUDA %s, which cannot compile for sm%d (CUDA 12.8 or newer can)", n.CUDA(), arch)
-	case arch >= 100 && w.Name == "flash-attn" && n.Dialect == "flash-attn" && n.CUDAMajor == 12 && n.CUDAMinor < 0 &&
-		w.Version.Compare(fa2Blackwell) < 0:
-		r = fmt.Sprintf("official flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older: no sm%d kernels", arch)
+// hopperOnly: FlashAttention 3 runs on Hopper (sm90) only.
+func hopperOnly(w wheeltags.Wheel, n cudalabel.Needs, t Target) []Mismatch {
+	if arch := ArchNumber(t.GPUArch); arch != 0 && w.Name == "flash-attn-3" && arch != 90 {
+		return build(fmt.Sprintf("FlashAttention 3 runs on Hopper (sm90) only, target GPU is sm%d", arch))
 	}
-	if r == "" {
+	return nil
+}
+
+// kernelsCUDA: a build that states its CUDA major and minor, and no GPU
+// architectures, has kernels for the GPU only from t.KernelCUDA on.
+func kernelsCUDA(w wheeltags.Wheel, n cudalabel.Needs, t Target) []Mismatch {
+	if t.KernelCUDA[0] == 0 || len(n.GPUArchs) > 0 || n.CUDAMajor == 0 || n.CUDAMinor < 0 || t.CUDAHasKernels([2]int{n.CUDAMajor, n.CUDAMinor}) {
 		return nil
 	}
-	return []Mismatch{{Kind: KindBuild, Reason: r}}
+	return build(fmt.Sprintf("built with CUDA %s, which cannot compile for sm%d (CUDA %d.%d or newer can)", n.CUDA(), ArchNumber(t.GPUArch), t.KernelCUDA[0], t.KernelCUDA[1]))
 }
+
+// CUDAHasKernels reports whether a build compiled with CUDA cuda has kernels
+// for the target's GPU (true when the catalog does not say).
+func (t Target) CUDAHasKernels(cuda [2]int) bool {
+	k := t.KernelCUDA
+	return k[0] == 0 || cuda[0] > k[0] || cuda[0] == k[0] && cuda[1] >= k[1]
+}
+
+// minVersionForGPU: releases of a package before t.MinVersions' have no
+// kernels for the GPU, when the label does not state the CUDA minor (a Hub
+// cell always does).
+func minVersionForGPU(w wheeltags.Wheel, n cudalabel.Needs, t Target) []Mismatch {
+	m, ok := t.MinVersions[w.Name]
+	if !ok || n.Dialect == "hub-cell" || n.CUDAMajor > 0 && n.CUDAMinor >= 0 || w.Version.Public().Compare(m.Version) >= 0 {
+		return nil
+	}
+	return build(fmt.Sprintf("%s %s has no %s kernels (%s)", w.Name, w.Version.Public(), t.GPUArch, m.Why))
+}
+
+func build(reason string) []Mismatch { return []Mismatch{{Kind: KindBuild, Reason: reason}} }
 
 // ArchNumber reads "sm120", "sm_120", "120" as 120; 0 when empty or
 // unreadable.

@@ -54,6 +54,12 @@ type Target struct {
 	// wheels for 2.10-2.12 load on 2.11/2.12, nothing else on 2.13). Unset,
 	// a wheel that states a torch fits that torch minor only.
 	ExtensionRunsOn func(built, target [2]int) bool
+	// KernelCUDA is the lowest CUDA whose builds have kernels for GPUArch
+	// ({12, 8} for sm120: the catalog's gpu_kernels); {0, 0}: not checked.
+	KernelCUDA [2]int
+	// MinVersions are, by PEP 503 name, the first releases of packages with
+	// kernels for GPUArch (the catalog's min_version_for_gpu).
+	MinVersions map[string]MinVersion
 	// Rules are further platform facts a wheel must satisfy, called by Build
 	// after BuiltinRules (a catalog rule such as an ABI break of a torch
 	// release plugs in here).
@@ -91,6 +97,15 @@ func For(c *catalog.Catalog, python string) Target {
 	t.ExtensionRunsOn = c.ExtensionRunsOn
 	if c.Blackwell.Repo != "" && c.Blackwell.TorchMinorTolerant {
 		t.TorchMinorTolerant = []string{c.Blackwell.Repo}
+	}
+	t.KernelCUDA, _ = c.KernelsMinCUDA(t.GPUArch)
+	for _, p := range c.Packages {
+		if v, err := pep440.Parse(p.MinVersionForGPU); err == nil && p.MinVersionForGPU != "" {
+			if t.MinVersions == nil {
+				t.MinVersions = map[string]MinVersion{}
+			}
+			t.MinVersions[pep508.NormalizeName(p.Name)] = MinVersion{Version: v, Why: p.MinVersionReason}
+		}
 	}
 	return t
 }
@@ -246,4 +261,39 @@ func CPMinor(tag string) int {
 		fmt.Sscanf(tag[3:], "%d", &min)
 	}
 	return min
+}
+
+// Tolerates reports whether a wheel at url, or listed by origin
+// ("hf.co/REPO", "hf.co/REPO@REV ..."), comes from a Hub repository of
+// t.TorchMinorTolerant.
+func (t Target) Tolerates(url, origin string) bool {
+	for _, repo := range t.TorchMinorTolerant {
+		repo = strings.Trim(repo, "/")
+		if repo == "" {
+			continue
+		}
+		o := "hf.co/" + repo
+		if strings.Contains(url, "/"+repo+"/resolve/") || origin == o || strings.HasPrefix(origin, o+" ") || strings.HasPrefix(origin, o+"@") {
+			return true
+		}
+	}
+	return false
+}
+
+// Needs returns what wheel w needs on t: the facts of its label, with those
+// of the Hub cell cellPath is listed under ("wheels/pt212-cu130-cp312/...",
+// catalog.HubPathOf of its URL; "" for none). In a repository whose cells
+// are torch-minor tolerant (tolerates, see Tolerates), a cell built for the
+// next torch minor runs on t.Torch (cudalabel.TolerantCell), and tolerant
+// says so.
+func (t Target) Needs(w wheeltags.Wheel, cellPath string, tolerates bool) (n cudalabel.Needs, tolerant bool) {
+	own := cudalabel.FromWheel(w)
+	cell, ok := cudalabel.FromHubPath(cellPath)
+	switch {
+	case !ok:
+		return own, false
+	case t.Torch != [2]int{} && tolerates:
+		return cudalabel.TolerantCell(own, cell, t.Torch[0], t.Torch[1])
+	}
+	return own.Or(cell), false
 }

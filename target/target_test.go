@@ -12,6 +12,15 @@ import (
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
+const fa2Why = "sm_120 kernels are compiled only with nvcc >= 12.8; v2.8.0.post2+ release wheels are built with CUDA 12.9"
+
+// noKernels is the Python 3.12 target of a copy of c without gpu_kernels.
+func noKernels(c *catalog.Catalog) Target {
+	d := *c
+	d.GPUKernels = catalog.GPUKernels{}
+	return For(&d, "3.12.12").WithTorch(&d, pep440.MustParse("2.8.0"))
+}
+
 func TestFits(t *testing.T) {
 	c := catalog.Default()
 	t312 := For(c, "3.12.12").WithTorch(c, pep440.MustParse("2.8.0"))
@@ -28,10 +37,19 @@ func TestFits(t *testing.T) {
 			{KindBuild, "built for torch 2.6, target has torch 2.8"},
 			{KindBuild, "built for CUDA 11, target has CUDA 12"},
 			{KindBuild, "built with the pre-cxx11 C++ ABI, target torch uses the cxx11 ABI"},
+			{KindBuild, "flash-attn 2.7.3 has no sm120 kernels (" + fa2Why + ")"},
 		}},
 		{"old official flash-attn on Blackwell", t312, "flash_attn-2.7.4.post1+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", []Mismatch{
-			{KindBuild, "official flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older: no sm120 kernels"},
+			{KindBuild, "flash-attn 2.7.4.post1 has no sm120 kernels (" + fa2Why + ")"},
 		}},
+		// A label that states its CUDA is judged by the CUDA, not the release.
+		{"old flash-attn built with CUDA 13", For(c, "3.12.12").WithTorch(c, pep440.MustParse("2.12.1")), "flash_attn-2.7.4+cu130torch2.12-cp312-cp312-linux_x86_64.whl", nil},
+		{"cu126 build", For(c, "3.12.12").WithTorch(c, pep440.MustParse("2.12.1")), "flash_attn-2.8.3+cu126torch2.12-cp312-cp312-linux_x86_64.whl", []Mismatch{
+			{KindBuild, "built for CUDA 12.6, target has CUDA 13"},
+			{KindBuild, "built with CUDA 12.6, which cannot compile for sm120 (CUDA 12.8 or newer can)"},
+		}},
+		// Without the catalog's gpu_kernels row the CUDA rule is not applied.
+		{"no gpu_kernels row", noKernels(c), "torch_scatter-2.1.2+pt28cu126-cp312-cp312-linux_x86_64.whl", nil},
 		{"FlashAttention 3", t312, "flash_attn_3-3.0.0+cu128torch2.8-cp39-abi3-linux_x86_64.whl", []Mismatch{
 			{KindBuild, "FlashAttention 3 runs on Hopper (sm90) only, target GPU is sm120"},
 		}},

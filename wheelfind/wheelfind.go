@@ -50,7 +50,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/index"
@@ -70,23 +69,6 @@ type Source struct {
 // Query describes the target a wheel must fit: the one target type, whose
 // Fits judges every file.
 type Query = target.Target
-
-// tolerates reports whether f was listed by a Hub repository of
-// q.TorchMinorTolerant: its resolve URL or its origin names one.
-func tolerates(q Query, f index.File) bool {
-	for _, repo := range q.TorchMinorTolerant {
-		repo = strings.Trim(repo, "/")
-		if repo == "" {
-			continue
-		}
-		origin := "hf.co/" + repo
-		if strings.Contains(f.URL, "/"+repo+"/resolve/") ||
-			f.Origin == origin || strings.HasPrefix(f.Origin, origin+" ") || strings.HasPrefix(f.Origin, origin+"@") {
-			return true
-		}
-	}
-	return false
-}
 
 // Found is a wheel that fits.
 type Found struct {
@@ -239,21 +221,14 @@ func judge(f index.File, source int, sourceName, want string, q Query) (c candid
 		return c, false
 	}
 	c.wheel = w
-	c.needs = cudalabel.FromWheel(w)
 	c.cell = notInCell
-	if f.Path != "" {
-		if cell, ok := cudalabel.FromHubPath(f.Path); ok {
-			c.cell = inCell
-			tolerant := false
-			if q.Torch != [2]int{} && tolerates(q, f) {
-				c.needs, tolerant = cudalabel.TolerantCell(c.needs, cell, q.Torch[0], q.Torch[1])
-			} else {
-				c.needs = c.needs.Or(cell)
-			}
-			if tolerant {
-				c.cell = inNewerCell
-			}
-		}
+	if _, ok := cudalabel.FromHubPath(f.Path); ok {
+		c.cell = inCell
+	}
+	var tolerant bool
+	c.needs, tolerant = q.Needs(w, f.Path, q.Tolerates(f.URL, f.Origin))
+	if tolerant {
+		c.cell = inNewerCell
 	}
 	if f.Yanked {
 		r := "yanked"

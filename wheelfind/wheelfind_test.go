@@ -7,9 +7,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/target"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -46,13 +48,18 @@ func files(names ...string) static {
 	return out
 }
 
+// sm120 is the catalog's target, for its GPU facts (KernelCUDA, MinVersions).
+var sm120 = target.For(catalog.Default(), "3.12")
+
 // zeroGPU is the query for a ZeroGPU Space on Python 3.12 with torch 2.8.
 var zeroGPU = Query{
-	Python:   [2]int{3, 12},
-	Platform: wheeltags.Target{Glibc: [2]int{2, 36}, Arch: "x86_64"},
-	Torch:    [2]int{2, 8},
-	CUDA:     [2]int{12, 8},
-	GPUArch:  "sm120",
+	Python:      [2]int{3, 12},
+	Platform:    wheeltags.Target{Glibc: [2]int{2, 36}, Arch: "x86_64"},
+	Torch:       [2]int{2, 8},
+	CUDA:        [2]int{12, 8},
+	GPUArch:     "sm120",
+	KernelCUDA:  sm120.KernelCUDA,
+	MinVersions: sm120.MinVersions,
 }
 
 func TestReasons(t *testing.T) {
@@ -68,8 +75,8 @@ func TestReasons(t *testing.T) {
 			[]string{"cp311 wheel, target is cp312"}},
 		{"flash_attn-2.8.3+cu12torch2.6cxx11abiFALSE-cp312-cp312-linux_x86_64.whl", zeroGPU,
 			[]string{"built for torch 2.6, target has torch 2.8", "built with the pre-cxx11 C++ ABI, target torch uses the cxx11 ABI"}},
-		{"flash_attn-2.7.4.post1+cu12torch2.6cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", Query{Python: [2]int{3, 12}, Platform: zeroGPU.Platform, Torch: [2]int{2, 6}, CUDA: [2]int{12, 4}, ABI: cudalabel.ABITrue, GPUArch: "sm120"},
-			[]string{"official flash-attn wheels before 2.8.0.post2 were built with CUDA 12.4 or older: no sm120 kernels"}},
+		{"flash_attn-2.7.4.post1+cu12torch2.6cxx11abiTRUE-cp312-cp312-linux_x86_64.whl", Query{Python: [2]int{3, 12}, Platform: zeroGPU.Platform, Torch: [2]int{2, 6}, CUDA: [2]int{12, 4}, ABI: cudalabel.ABITrue, GPUArch: "sm120", MinVersions: sm120.MinVersions},
+			[]string{"flash-attn 2.7.4.post1 has no sm120 kernels (sm_120 kernels are compiled only with nvcc >= 12.8; v2.8.0.post2+ release wheels are built with CUDA 12.9)"}},
 		{"mamba_ssm-2.2.2+cu118torch2.1cxx11abiFALSE-cp310-cp310-linux_x86_64.whl", Query{Python: [2]int{3, 10}, Platform: zeroGPU.Platform, Torch: [2]int{2, 1}, CUDA: [2]int{12, 1}},
 			[]string{"built for CUDA 11.8, target has CUDA 12"}},
 		{"flash_attn-2.8.3+cu124torch2.8-cp312-cp312-linux_x86_64.whl", zeroGPU,

@@ -95,33 +95,8 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 	}
 
 	if req.Req.URL != "" {
-		w, file, isWheel := wheelOf(req.Req.URL)
-		if isWheel {
-			needs := cudalabel.FromWheel(w)
-			if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(req.Req.URL)); ok {
-				needs = hp
-			}
-			if !inRegistry && needs.TorchMajor == 0 {
-				return nil
-			}
-			e := p.addExtension(name, pkg, req)
-			if e.user != nil {
-				p.r.warnf("%s: a second wheel for %s (%s); the first (%s) is used", req.Origin, name, file, e.wheelFile)
-				return e
-			}
-			rc := req
-			e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
-			if inRegistry && pkg.Kind == "jit" && pkg.PyPI != "absent" {
-				e.soft = fmt.Sprintf("%s: %s compiles CUDA code when first used (needs nvcc at run time)", req.Origin, name)
-				e.fallback = name + "==" + w.Version.Public().String()
-			}
-			// A wheel for another Python is judged with the torch
-			// (tryTorch): one of the registry is swapped for a wheel that
-			// fits; the others are one problem (pythonProblem).
-			if !inRegistry {
-				p.wheelTorch = append(p.wheelTorch, e)
-			}
-			return e
+		if w, file, isWheel := wheelOf(req.Req.URL); isWheel {
+			return p.userWheel(name, pkg, req, w, file)
 		}
 		if inRegistry && pkg.NeedsPrebuiltWheel() {
 			e := p.addExtension(name, pkg, req)
@@ -139,6 +114,36 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 		return e
 	}
 	return nil
+}
+
+// userWheel registers a direct wheel URL as the user's own wheel of a CUDA
+// package: one of the registry, or one whose label names a torch build
+// (nil otherwise: the line is kept). A wheel for another Python is judged
+// with the torch (tryTorch): one of the registry is swapped for a wheel
+// that fits; the others are one problem (pythonProblem).
+func (p *planner) userWheel(name string, pkg *catalog.Package, req Requirement, w wheeltags.Wheel, file string) *extension {
+	needs := cudalabel.FromWheel(w)
+	if hp, ok := cudalabel.FromHubPath(catalog.HubPathOf(req.Req.URL)); ok {
+		needs = hp
+	}
+	if pkg == nil && needs.TorchMajor == 0 {
+		return nil
+	}
+	e := p.addExtension(name, pkg, req)
+	if e.user != nil {
+		p.r.warnf("%s: a second wheel for %s (%s); the first (%s) is used", req.Origin, name, file, e.wheelFile)
+		return e
+	}
+	rc := req
+	e.user, e.wheel, e.wheelFile, e.needs = &rc, w, file, needs
+	if pkg != nil && pkg.Kind == "jit" && pkg.PyPI != "absent" {
+		e.soft = fmt.Sprintf("%s: %s compiles CUDA code when first used (needs nvcc at run time)", req.Origin, name)
+		e.fallback = name + "==" + w.Version.Public().String()
+	}
+	if pkg == nil {
+		p.wheelTorch = append(p.wheelTorch, e)
+	}
+	return e
 }
 
 func (p *planner) addExtension(name string, pkg *catalog.Package, req Requirement) *extension {
@@ -176,9 +181,6 @@ func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
 		Package: e.name, Specifiers: e.spec, Python: p.py, Torch: [2]int{maj, min}, TorchVersion: t.String(),
 		CUDA: cuda, ABI: abi, GPUArch: p.c.Platform.GPUArch,
 	}
-	if e.pkg != nil {
-		q.MinVersion = e.pkg.MinVersionForGPU
-	}
 	if _, paired := p.c.Pairing(e.name); paired {
 		// xformers: only the releases built for this torch.
 		if spec, _, ok := p.c.SidecarSpec(t, e.name); ok {
@@ -188,35 +190,22 @@ func (p *planner) query(e *extension, t pep440.Version) WheelQuery {
 	return q
 }
 
-// userWheelFits reports whether the user's own wheel fits torch t.
+// userWheelFits reports whether the user's own wheel fits torch t: the
+// target's one decision (target.Target.Build, with the wheel's Hub cell and
+// the catalog's GPU facts), and, for a side-car paired with torch
+// (xformers), a release built for t.
 func (p *planner) userWheelFits(e *extension, t pep440.Version) (bool, []string) {
 	if ok, tags := p.tg.FitsPython(e.wheel); !ok {
 		return false, []string{fmt.Sprintf("built for %s, the Space runs cp%d%d", tags, p.py[0], p.py[1])}
 	}
-	q := p.query(e, t)
-	needs := e.needs
-	if p.c.Blackwell.TorchMinorTolerant && p.c.Blackwell.Repo != "" && strings.Contains(e.user.Req.URL, "/"+p.c.Blackwell.Repo+"/") {
-		// A dataset cell for the next torch minor runs on this one.
-		if n, tolerant := cudalabel.TolerantCell(cudalabel.FromWheel(e.wheel), e.needs, q.Torch[0], q.Torch[1]); tolerant {
-			needs = n
-		}
-	}
-	// The catalog's min_version_for_gpu below says what BuiltinRules would.
 	tq := p.tg.WithTorch(p.c, t)
-	ms := append(tq.Label(needs), tq.Extra(e.wheel, needs)...)
+	url := e.user.Req.URL
+	needs, _ := tq.Needs(e.wheel, catalog.HubPathOf(url), tq.Tolerates(url, ""))
+	ms := tq.Build(e.wheel, needs)
 	ok, reasons := len(ms) == 0, target.Reasons(ms)
-	if _, paired := p.c.Pairing(e.name); paired {
-		if spec, source, known := p.c.SidecarSpec(t, e.name); known && !spec.Contains(e.wheel.Version, true) {
-			ok = false
-			reasons = append(reasons, fmt.Sprintf("%s %s is not a release built for torch %s (%s%s; %s)", e.name, e.wheel.Version.Public(), torchMinor(t), e.name, spec, source))
-		}
-	}
-	if e.pkg != nil && e.pkg.MinVersionForGPU != "" && e.needs.Dialect != "hub-cell" {
-		min := pep440.MustParse(e.pkg.MinVersionForGPU)
-		if e.wheel.Version.Public().Compare(min) < 0 {
-			ok = false
-			reasons = append(reasons, fmt.Sprintf("%s %s has no %s kernels (%s)", e.name, e.wheel.Version.Public(), q.GPUArch, e.pkg.MinVersionReason))
-		}
+	if fits, spec, source := p.c.SidecarFits(t, e.name, e.wheel.Version); !fits {
+		ok = false
+		reasons = append(reasons, fmt.Sprintf("%s %s is not a release built for torch %s (%s%s; %s)", e.name, e.wheel.Version.Public(), torchMinor(t), e.name, spec, source))
 	}
 	return ok, reasons
 }

@@ -1,11 +1,6 @@
 package zerogpu
 
 import (
-	"bufio"
-	"bytes"
-	"strings"
-
-	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/reqfile"
 )
 
@@ -27,85 +22,25 @@ type generated struct {
 	userLines map[int]bool
 }
 
-func (g *generated) root(name, file string) {
-	g.from[name] = append(g.from[name], strings.TrimSpace(file))
-}
-
-// readGenerated scans data; ok is false when zgpu did not write it.
+// readGenerated reads data as a file zgpu wrote (reqfile.ReadGenerated);
+// ok is false when zgpu did not write it.
 func readGenerated(data []byte) (g generated, ok bool) {
-	if !bytes.HasPrefix(data, []byte(reqfile.GeneratedHeader)) {
+	h, ok := reqfile.ReadGenerated(data)
+	if !ok || h.Tool != "zgpu" {
 		return g, false
 	}
-	g = generated{comments: map[string]string{}, userLines: map[int]bool{}, from: map[string][]string{}}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	current := ""
-	annotated := false
-	inVia := false
-	type reqLine struct {
-		n   int
-		via bool
-	}
-	var lines []*reqLine
-	var cur *reqLine
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(trimmed, "--"):
-			if strings.HasPrefix(trimmed, "--") {
-				continue
-			}
-			inVia = false
-		case strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t"):
-			if !strings.HasPrefix(trimmed, "#") {
-				continue // --hash continuation
-			}
-			c := strings.TrimSpace(strings.TrimPrefix(trimmed, "#"))
-			switch {
-			case c == "via":
-				inVia, annotated = true, true
-				if cur != nil {
-					cur.via = true
-				}
-			case strings.HasPrefix(c, "via "):
-				inVia, annotated = false, true
-				if cur != nil {
-					cur.via = true
-				}
-				if f, ok := strings.CutPrefix(strings.TrimPrefix(c, "via "), "-r "); ok {
-					g.root(current, f)
-				}
-			case inVia && strings.HasPrefix(c, "-r "):
-				g.root(current, strings.TrimPrefix(c, "-r "))
-			}
-		default:
-			inVia = false
-			req := line
-			if i := strings.Index(req, "  # zgpu: "); i >= 0 {
-				req = line[:i]
-			}
-			req = strings.TrimSuffix(strings.TrimSpace(req), "\\")
-			name := nameOf(strings.TrimSpace(req))
-			current = name
-			cur = &reqLine{n: n}
-			lines = append(lines, cur)
-			if i := strings.Index(line, "  # zgpu: "); i >= 0 {
-				g.comments[name] = strings.TrimSpace(line[i+len("  # zgpu: "):])
-			}
+	g = generated{annotated: h.Annotated, comments: map[string]string{}, userLines: map[int]bool{}, from: map[string][]string{}}
+	for _, l := range h.Lines {
+		if l.Note != "" {
+			g.comments[l.Name] = l.Note
 		}
-	}
-	g.annotated = annotated
-	if !annotated {
-		return g, true
-	}
-	// A line with no "# via" at all was added (or its annotation removed)
-	// by the user after zgpu wrote the file: it is the user's requirement.
-	for _, l := range lines {
-		if !l.via {
-			g.userLines[l.n] = true
+		if len(l.From) > 0 {
+			g.from[l.Name] = append(g.from[l.Name], l.From...)
+		}
+		// A line with no "# via" at all in an annotated file was added (or
+		// its annotation removed) by the user after zgpu wrote it.
+		if h.Annotated && !l.Via {
+			g.userLines[l.Line] = true
 		}
 	}
 	return g, true
@@ -131,15 +66,4 @@ func (g generated) keeps(name string, n int, included map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-func nameOf(req string) string {
-	if strings.HasPrefix(req, "-e ") {
-		return ""
-	}
-	r, err := pep508.ParseRequirement(req)
-	if err != nil {
-		return ""
-	}
-	return pep508.NormalizeName(r.Name)
 }

@@ -107,7 +107,6 @@ type WheelQuery struct {
 	CUDA         [2]int            // torch's CUDA {12, 8}
 	ABI          cudalabel.ABI     // torch's C++ ABI
 	GPUArch      string            // "sm120"
-	MinVersion   string            // lowest package version with kernels for GPUArch, "" if any
 }
 
 // WheelMatch is a wheel that fits a query.

@@ -634,6 +634,16 @@ type noCUDASdists struct {
 
 func (n noCUDASdists) Files(ctx context.Context, project string) ([]index.File, error) {
 	files, err := n.inner.Files(ctx, project)
+	return n.drop(project, files, err)
+}
+
+// FilesFiltered passes the lock's filter on to the index (index.FilteredLister).
+func (n noCUDASdists) FilesFiltered(ctx context.Context, project string, f index.Filter) ([]index.File, error) {
+	files, err := index.ListFiltered(ctx, n.inner, project, f)
+	return n.drop(project, files, err)
+}
+
+func (n noCUDASdists) drop(project string, files []index.File, err error) ([]index.File, error) {
 	if err != nil {
 		return files, err
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zgpu/zgpu/cudalabel"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/reqfile"
@@ -186,16 +187,20 @@ func (p *planner) checkUserConstraints() {
 var pytorchIndex = regexp.MustCompile(`^https?://download\.pytorch\.org/whl/(cu\d+|cpu|rocm[\d.]+)/?$`)
 
 // buildRunsOnGPU reports whether a PyTorch build label (cu128, cpu) has
-// kernels for the platform's Blackwell GPU: CUDA 12.8 or later.
-func buildRunsOnGPU(label string) bool {
-	if !strings.HasPrefix(label, "cu") || len(label) < 5 {
-		return false
+// kernels for the platform's GPU (target.Target.CUDAHasKernels: the
+// catalog's gpu_kernels, CUDA 12.8 or later for sm120).
+func (p *planner) buildRunsOnGPU(label string) bool {
+	n, ok := cudalabel.FromLocal(label)
+	return ok && n.HasCUDA() && n.CUDAMinor >= 0 && p.tg.CUDAHasKernels([2]int{n.CUDAMajor, n.CUDAMinor})
+}
+
+// kernelsNeeded says which CUDA builds the GPU needs: "CUDA 12.8 or later".
+func (p *planner) kernelsNeeded() string {
+	k := p.tg.KernelCUDA
+	if k[0] == 0 {
+		return "a CUDA build"
 	}
-	var n int
-	if _, err := fmt.Sscanf(label[2:], "%d", &n); err != nil {
-		return false
-	}
-	return n >= 128
+	return fmt.Sprintf("CUDA %d.%d or later", k[0], k[1])
 }
 
 // dropTorchIndexes removes index lines for PyTorch builds that cannot run
@@ -216,11 +221,11 @@ func (p *planner) dropTorchIndexes() {
 			continue
 		}
 		m := pytorchIndex.FindStringSubmatch(f[1])
-		if m == nil || buildRunsOnGPU(m[1]) {
+		if m == nil || p.buildRunsOnGPU(m[1]) {
 			kept = append(kept, o)
 			continue
 		}
-		why := fmt.Sprintf("pip would take torch %s+%s from it over PyPI's (a local version sorts higher), and that build has no kernels for the platform's GPU %s (CUDA 12.8 or later is needed); PyPI's torch %s runs there", t, m[1], p.c.Platform.GPUArch, t)
+		why := fmt.Sprintf("pip would take torch %s+%s from it over PyPI's (a local version sorts higher), and that build has no kernels for the platform's GPU %s (%s is needed); PyPI's torch %s runs there", t, m[1], p.c.Platform.GPUArch, p.kernelsNeeded(), t)
 		p.r.Changes = append(p.r.Changes, Change{Name: f[0], Before: o, Reason: "removed: " + why})
 		p.r.warnf("%s removed: %s", o, why)
 	}
@@ -250,8 +255,8 @@ func (p *planner) dropLocalLabels() {
 		}
 		why := fmt.Sprintf("no index line serves the +%s build, and PyPI has only %s %s (the build the platform needs)", v.Local(), l.Name, v.Public())
 		if strings.HasPrefix(v.Local(), "cu") || v.Local() == "cpu" {
-			if !buildRunsOnGPU(v.Local()) {
-				why = fmt.Sprintf("the +%s build has no kernels for the platform's GPU %s (CUDA 12.8 or later is needed); PyPI's %s %s runs there", v.Local(), p.c.Platform.GPUArch, l.Name, v.Public())
+			if !p.buildRunsOnGPU(v.Local()) {
+				why = fmt.Sprintf("the +%s build has no kernels for the platform's GPU %s (%s is needed); PyPI's %s %s runs there", v.Local(), p.c.Platform.GPUArch, p.kernelsNeeded(), l.Name, v.Public())
 			}
 		}
 		p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})

@@ -81,41 +81,7 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 			return nil, err
 		}
 	case project.Pyproject:
-		// Without a lock this is `uv pip compile pyproject.toml`: dependency
-		// groups only when named (--group, --all-groups); --only-group
-		// takes the named groups and nothing of the project itself. (A
-		// uv.lock export follows uv export: dev is in by default.)
-		only := len(ex.OnlyGroups) > 0
-		for _, r := range p.Requirements {
-			switch r.Section {
-			case "project.dependencies", "tool.poetry.dependencies":
-				if only {
-					continue
-				}
-			case "project.optional-dependencies":
-				if only || (!ex.AllExtras && !contains(ex.Extras, r.Group)) {
-					continue
-				}
-			case "dependency-groups", "tool.poetry.group":
-				if only {
-					if !contains(ex.OnlyGroups, r.Group) {
-						continue
-					}
-				} else if !ex.AllGroups && !contains(ex.Groups, r.Group) {
-					continue
-				}
-			case "tool.uv.constraint-dependencies":
-				in.Constraints = append(in.Constraints, fromProjectReq(r))
-				continue
-			default:
-				continue
-			}
-			if r.Req.Name == "" || pep508.NormalizeName(r.Req.Name) == "python" {
-				continue
-			}
-			in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
-		}
-		applyOverrides(in, p)
+		fromPyproject(in, p, ex)
 	case project.RequirementsIn:
 		in.Requirements = sectionReqs(p, string(project.RequirementsIn))
 		in.Constraints = constraintReqs(p, string(project.RequirementsIn))
@@ -132,6 +98,45 @@ func FromProject(p *project.Project, c *catalog.Catalog, python string, ex Expor
 		return nil, fmt.Errorf("%s: no dependencies found: expected requirements.txt, requirements.in, pyproject.toml ([project] or [tool.poetry] dependencies), uv.lock or pylock.toml", p.Dir)
 	}
 	return in, nil
+}
+
+// fromPyproject reads pyproject.toml's requirements as `uv pip compile
+// pyproject.toml` does without a lock: dependency groups only when named
+// (--group, --all-groups); --only-group takes the named groups and nothing
+// of the project itself. (A uv.lock export follows uv export: dev is in by
+// default.)
+func fromPyproject(in *Input, p *project.Project, ex ExportOptions) {
+	only := len(ex.OnlyGroups) > 0
+	for _, r := range p.Requirements {
+		switch r.Section {
+		case "project.dependencies", "tool.poetry.dependencies":
+			if only {
+				continue
+			}
+		case "project.optional-dependencies":
+			if only || (!ex.AllExtras && !contains(ex.Extras, r.Group)) {
+				continue
+			}
+		case "dependency-groups", "tool.poetry.group":
+			if only {
+				if !contains(ex.OnlyGroups, r.Group) {
+					continue
+				}
+			} else if !ex.AllGroups && !contains(ex.Groups, r.Group) {
+				continue
+			}
+		case "tool.uv.constraint-dependencies":
+			in.Constraints = append(in.Constraints, fromProjectReq(r))
+			continue
+		default:
+			continue
+		}
+		if r.Req.Name == "" || pep508.NormalizeName(r.Req.Name) == "python" {
+			continue
+		}
+		in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
+	}
+	applyOverrides(in, p)
 }
 
 // fromGenerated keeps, of a requirements.txt that zgpu wrote, only what the

@@ -33,42 +33,7 @@ type RenderOptions struct {
 
 // Document turns the plan into a requirements file.
 func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
-	doc := reqfile.Document{Command: o.Command}
-	t := r.Target
-	target := fmt.Sprintf("ZeroGPU: Python %s, %s, GPU %s", t.Python, t.Platform, t.GPUArch)
-	if t.Torch != "" {
-		target += ", torch " + t.Torch
-		if t.CUDA != "" {
-			target += " (CUDA " + t.CUDA + ")"
-		}
-	}
-	if t.Catalog != "" {
-		target += "; catalog " + t.Catalog
-	}
-	doc.Header = append(doc.Header, "For "+target+".")
-	if len(r.Ignored) > 0 {
-		// Read back, the file says which input it came from (project.Input).
-		var names []string
-		for _, f := range r.Ignored {
-			names = append(names, filepath.Base(f))
-		}
-		doc.Header = append(doc.Header, fmt.Sprintf("Read %s; ignored %s.", filepath.Base(r.Input), strings.Join(names, ", ")))
-	}
-	if left := append(append([]string(nil), o.LeftOut...), r.Preinstalled...); len(left) > 0 {
-		verb := " is"
-		if n := len(left); n > 1 {
-			left = append(left[:n-2:n-2], strings.Join(left[n-2:], " and "))
-			verb = " are"
-		}
-		doc.Header = append(doc.Header, strings.Join(left, ", ")+verb+" installed by the platform and left out on purpose.")
-	}
-	marked := false
-	for _, l := range r.Lines {
-		marked = marked || l.Reason != ""
-	}
-	if marked {
-		doc.Header = append(doc.Header, "Lines marked `# zgpu:` were changed; `zgpu deps resolve --json` explains every decision.")
-	}
+	doc := reqfile.Document{Command: o.Command, Header: r.header(o)}
 	var opts bytes.Buffer
 	for _, l := range r.Options {
 		opts.WriteString(l + "\n")
@@ -115,6 +80,47 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 		doc.Requirements = append(doc.Requirements, e)
 	}
 	return doc, nil
+}
+
+// header is the file's header after the command line: the target, the
+// input read, what the platform installs, and the note on "# zgpu:" lines.
+func (r *Report) header(o RenderOptions) []string {
+	var header []string
+	t := r.Target
+	target := fmt.Sprintf("ZeroGPU: Python %s, %s, GPU %s", t.Python, t.Platform, t.GPUArch)
+	if t.Torch != "" {
+		target += ", torch " + t.Torch
+		if t.CUDA != "" {
+			target += " (CUDA " + t.CUDA + ")"
+		}
+	}
+	if t.Catalog != "" {
+		target += "; catalog " + t.Catalog
+	}
+	header = append(header, "For "+target+".")
+	if len(r.Ignored) > 0 {
+		// Read back, the file says which input it came from (project.Input).
+		var names []string
+		for _, f := range r.Ignored {
+			names = append(names, filepath.Base(f))
+		}
+		header = append(header, fmt.Sprintf("Read %s; ignored %s.", filepath.Base(r.Input), strings.Join(names, ", ")))
+	}
+	if left := append(append([]string(nil), o.LeftOut...), r.Preinstalled...); len(left) > 0 {
+		verb := " is"
+		if n := len(left); n > 1 {
+			left = append(left[:n-2:n-2], strings.Join(left[n-2:], " and "))
+			verb = " are"
+		}
+		header = append(header, strings.Join(left, ", ")+verb+" installed by the platform and left out on purpose.")
+	}
+	for _, l := range r.Lines {
+		if l.Reason != "" {
+			header = append(header, "Lines marked `# zgpu:` were changed; `zgpu deps resolve --json` explains every decision.")
+			break
+		}
+	}
+	return header
 }
 
 // Render returns the requirements file as bytes.

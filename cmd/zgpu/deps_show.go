@@ -235,6 +235,34 @@ func (r relTo) origin(o project.Origin) string {
 
 func writeDepsShow(w io.Writer, p *project.Project) {
 	rel := relTo(p.Dir)
+	writeShowHeader(w, p, rel)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "\nRequirements (%d):\n", len(p.Requirements))
+	for _, r := range p.Requirements {
+		fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", rel.origin(r.Origin), sectionOf(r), r.Raw, requirementFlags(r))
+	}
+	tw.Flush()
+	writeShowSources(w, tw, p, rel)
+	if len(p.SystemPackages) > 0 {
+		fmt.Fprintf(w, "\nSystem packages (packages.txt): %s\n", strings.Join(p.SystemPackages, " "))
+	}
+	if len(p.Warnings) > 0 {
+		fmt.Fprintln(w, "\nWarnings:")
+		for _, s := range p.Warnings {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
+	if len(p.Errors) > 0 {
+		fmt.Fprintf(w, "\nErrors (%d):\n", len(p.Errors))
+		for _, e := range p.Errors {
+			fmt.Fprintf(w, "  %s\n", rel.loadError(e))
+		}
+	}
+}
+
+// writeShowHeader writes the files read and the README's and
+// pyproject.toml's facts about the interpreter and SDK.
+func writeShowHeader(w io.Writer, p *project.Project, rel relTo) {
 	var files []string
 	for _, f := range p.Files {
 		files = append(files, rel.path(f.Path))
@@ -256,30 +284,39 @@ func writeDepsShow(w io.Writer, p *project.Project) {
 	if p.RequiresPython != "" {
 		fmt.Fprintf(w, "requires-python %s\n", p.RequiresPython)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "\nRequirements (%d):\n", len(p.Requirements))
-	for _, r := range p.Requirements {
-		section := r.Section
-		if r.Group != "" {
-			section += "." + r.Group
-		}
-		flags := []string{}
-		if r.Editable {
-			flags = append(flags, "editable")
-		}
-		if r.Constraint {
-			flags = append(flags, "constraint")
-		}
-		if len(r.Hashes) > 0 {
-			flags = append(flags, fmt.Sprintf("%d hashes", len(r.Hashes)))
-		}
-		extra := ""
-		if len(flags) > 0 {
-			extra = "  [" + strings.Join(flags, ", ") + "]"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", rel.origin(r.Origin), section, r.Raw, extra)
+}
+
+// sectionOf names where a requirement was declared: "project.dependencies",
+// "dependency-groups.dev".
+func sectionOf(r project.Requirement) string {
+	if r.Group != "" {
+		return r.Section + "." + r.Group
 	}
-	tw.Flush()
+	return r.Section
+}
+
+// requirementFlags is the "  [editable, constraint, 2 hashes]" suffix of a
+// requirement, or "".
+func requirementFlags(r project.Requirement) string {
+	var flags []string
+	if r.Editable {
+		flags = append(flags, "editable")
+	}
+	if r.Constraint {
+		flags = append(flags, "constraint")
+	}
+	if len(r.Hashes) > 0 {
+		flags = append(flags, fmt.Sprintf("%d hashes", len(r.Hashes)))
+	}
+	if len(flags) == 0 {
+		return ""
+	}
+	return "  [" + strings.Join(flags, ", ") + "]"
+}
+
+// writeShowSources writes the index options, indexes, package sources and
+// locks of the project, each block only when it has rows.
+func writeShowSources(w io.Writer, tw *tabwriter.Writer, p *project.Project, rel relTo) {
 	if len(p.Options) > 0 {
 		fmt.Fprintln(w, "\nOptions:")
 		for _, o := range p.Options {
@@ -319,21 +356,6 @@ func writeDepsShow(w io.Writer, p *project.Project) {
 				roots = "; root " + strings.Join(l.Roots, ", ")
 			}
 			fmt.Fprintf(w, "  %s: version %s, %d packages, requires-python %q%s\n", rel.path(l.Path), l.Version, l.Packages, l.RequiresPython, roots)
-		}
-	}
-	if len(p.SystemPackages) > 0 {
-		fmt.Fprintf(w, "\nSystem packages (packages.txt): %s\n", strings.Join(p.SystemPackages, " "))
-	}
-	if len(p.Warnings) > 0 {
-		fmt.Fprintln(w, "\nWarnings:")
-		for _, s := range p.Warnings {
-			fmt.Fprintf(w, "  %s\n", s)
-		}
-	}
-	if len(p.Errors) > 0 {
-		fmt.Fprintf(w, "\nErrors (%d):\n", len(p.Errors))
-		for _, e := range p.Errors {
-			fmt.Fprintf(w, "  %s\n", rel.loadError(e))
 		}
 	}
 }
