@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // shipped are the files a corpus Space ships beside its dependency files
@@ -29,15 +28,10 @@ name = %q
 version = "0.0.0"
 `
 
-var corpusCopies sync.Map // source folder -> *unpackResult
-
 // corpusCopy returns a copy of the corpus folder src with the shipped
 // local packages added, made once per content under the user's cache.
 func corpusCopy(src string) (string, error) {
-	v, _ := corpusCopies.LoadOrStore(src, &unpackResult{})
-	r := v.(*unpackResult)
-	r.once.Do(func() { r.dir, r.err = corpusCopyOnce(src) })
-	return r.dir, r.err
+	return onceFor("corpus "+src, func() (string, error) { return corpusCopyOnce(src) })
 }
 
 func corpusCopyOnce(src string) (string, error) {

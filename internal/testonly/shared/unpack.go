@@ -14,8 +14,8 @@ import (
 	"sync"
 )
 
-// unpacked memoizes unpack per archive within one test binary.
-var unpacked sync.Map // archive path -> *unpackResult
+// unpacked memoizes onceFor (unpack, corpusCopy) within one test binary.
+var unpacked sync.Map // key -> *unpackResult (onceFor)
 
 type unpackResult struct {
 	once sync.Once
@@ -29,9 +29,15 @@ type unpackResult struct {
 // extracts into its own temporary folder and renames it into place, and the
 // first rename wins. A folder already there is used as it is.
 func unpack(archive string) (string, error) {
-	v, _ := unpacked.LoadOrStore(archive, &unpackResult{})
+	return onceFor("unpack "+archive, func() (string, error) { return unpackOnce(archive) })
+}
+
+// onceFor runs make once per key within one test binary and returns its
+// result to every caller.
+func onceFor(key string, make func() (string, error)) (string, error) {
+	v, _ := unpacked.LoadOrStore(key, &unpackResult{})
 	r := v.(*unpackResult)
-	r.once.Do(func() { r.dir, r.err = unpackOnce(archive) })
+	r.once.Do(func() { r.dir, r.err = make() })
 	return r.dir, r.err
 }
 
