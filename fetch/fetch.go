@@ -75,6 +75,7 @@ type Token struct {
 type Config struct {
 	CacheDir   string        // "" = no disk cache; DefaultCacheDir() = $XDG_CACHE_HOME/zgpu (or ~/.cache/zgpu)
 	Offline    bool          // serve only from the cache; a miss is ErrOffline
+	Refresh    bool          // no cached entry is fresh: each is revalidated with a conditional request (uv --refresh); content-addressed ones (Request.Immutable) stay
 	Timeout    time.Duration // per attempt, body included; default 30s
 	MaxPerHost int           // concurrent requests per host; default DefaultMaxPerHost
 	MaxRetries int           // retries after the first attempt; default 4; negative = none
@@ -373,7 +374,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		return ent.response(), nil
 	}
-	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || c.fresh(ent, c.now())) {
+	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || (!c.cfg.Refresh && c.fresh(ent, c.now()))) {
 		c.count(func(s *Stats) { s.CacheHits++; s.FreshHits++ })
 		out := ent.response()
 		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, len(out.Body))
