@@ -11,8 +11,8 @@ import (
 // be reached, with ResolveOptions.RequireLock set.
 var ErrLockRequired = errors.New("--require-lock: the file is not written unlocked")
 
-// unlockedOr decides what an index failure during the lock (or the check
-// of an export) means. The ranges are kept (the unlocked fallback: nil
+// unlockedOr decides what an index failure during the lock means (the
+// check of an export is only warned about: its pins stand). The ranges are kept (the unlocked fallback: nil
 // error, err returned as the reason) only when a source could
 // not be reached at all (fetch.IsUnreachable: no connection could ever be
 // made to its host, a host outside the allowed ones, or offline, a page not
