@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/reqfile"
 )
 
@@ -155,7 +156,15 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 func (r *Report) removalNotes() []string {
 	var notes []string
 	for _, c := range r.Changes {
-		if c.After != "" || c.Before == "" || c.Origin == "" || strings.HasPrefix(c.Name, "-") {
+		if c.After != "" || c.Before == "" {
+			continue
+		}
+		if strings.HasPrefix(c.Name, "-") {
+			// An index line of the input: no line number, its text says it.
+			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", oneLine(redact.Text(c.Before)), oneLine(strings.TrimPrefix(c.Reason, "removed: "))))
+			continue
+		}
+		if c.Origin == "" {
 			continue
 		}
 		file, n := splitOrigin(c.Origin)
