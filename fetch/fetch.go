@@ -243,7 +243,10 @@ type Client struct {
 	cfg   Config
 	http  *http.Client
 	cache *diskCache
-	lt    *limitTransport
+	// derivedDir makes the derived data's folder once (derived.go).
+	derivedDir sync.Once
+	derivedErr error
+	lt         *limitTransport
 
 	now func() time.Time // the clock of freshness; tests replace it
 
@@ -417,7 +420,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		return nil, c.statusError(r.URL, res)
 	}
 	if key != "" && res.Status == http.StatusOK {
-		if err := c.cache.store(key, r.URL, res, c.now()); err != nil {
+		if err := c.cache.store(key, r.URL, res, c.now(), ent); err != nil {
 			c.logf("cache: %v", err)
 		}
 	}

@@ -159,7 +159,7 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 // body with the same filter (listingcache.go).
 func (ix *Index) parseCached(res *fetch.Response, filterKey string, keep func(string) bool) ([]index.File, error) {
 	ct := res.Header.Get("Content-Type")
-	if !ix.client.HasCache() {
+	if !ix.client.HasCache() || len(res.Body) < minDerivedBody {
 		return parsePage(res.Body, ct, res.URL, keep)
 	}
 	key := listingKey(res, filterKey)

@@ -156,15 +156,11 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 func (r *Report) removalNotes() []string {
 	var notes []string
 	for _, c := range r.Changes {
-		if c.After != "" || c.Before == "" {
+		if c.After == "" && strings.HasPrefix(c.Name, "-") && c.Before != "" {
+			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", redact.Text(c.Before), optionNote(c.Reason)))
 			continue
 		}
-		if strings.HasPrefix(c.Name, "-") {
-			// An index line of the input: no line number, its text says it.
-			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", oneLine(redact.Text(c.Before)), oneLine(strings.TrimPrefix(c.Reason, "removed: "))))
-			continue
-		}
-		if c.Origin == "" {
+		if c.After != "" || c.Before == "" || c.Origin == "" || strings.HasPrefix(c.Name, "-") {
 			continue
 		}
 		file, n := splitOrigin(c.Origin)

@@ -36,6 +36,10 @@ type ResolveOptions struct {
 	Sources func(indexLines []string) (index.Lister, index.MetadataReader, string)
 	// ListerFor builds the listers of catalog wheel sources.
 	ListerFor ListerFor
+	// HubEndpoint (HF_ENDPOINT) and GitHubAPI (GITHUB_API_URL) are the
+	// endpoints the wheel sources were read through: a wheel found there is
+	// written with its public URL (PublicURL).
+	HubEndpoint, GitHubAPI string
 	// IndexOptions are the index lines of the command line, written to the
 	// file after the input's; one with credentials is not (a warning says so).
 	IndexOptions []string
@@ -92,7 +96,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 			warned[msg] = true
 			logf("warning: wheel source failed: %s", msg)
 		}
-	}}
+	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) }}
 	report, err := Plan(ctx, in, Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
