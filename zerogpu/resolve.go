@@ -117,6 +117,9 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 			return nil, err
 		}
 	}
+	if report.OK() {
+		report.pruneIndexes()
+	}
 	report.addIndexOptions(o.IndexOptions, logf)
 	report.hideCredentials()
 	if !report.OK() {
