@@ -48,8 +48,9 @@ type LockOptions struct {
 	verify bool
 }
 
-// ErrUnreachable wraps an index failure: the caller may keep the unlocked
-// plan, which is what `deps resolve` does when the index cannot be reached.
+// ErrUnreachable wraps an index failure during the lock: the caller keeps
+// the unlocked plan only when a source could not be reached at all
+// (ResolveOptions.unlockedOr); any other failure is reported.
 var ErrUnreachable = errors.New("the package index could not be read")
 
 // Lock pins every requirement of the plan for the target: the resolver runs
@@ -168,6 +169,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	r.Lines = s.lines(res.Pins)
 	r.Locked = true
 	r.unpinned = meta.names()
+	r.served = servedOrigins(res.Pins, r.Lines)
 	if len(meta.skipped) > 0 {
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
 	}
