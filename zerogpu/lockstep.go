@@ -168,6 +168,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	r.Lines = s.lines(res.Pins)
 	r.Locked = true
 	r.unpinned = meta.names()
+	r.served = servedOrigins(res.Pins, r.Lines)
 	if len(meta.skipped) > 0 {
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
 	}

@@ -137,6 +137,34 @@ func fromPyproject(in *Input, p *project.Project, ex ExportOptions) {
 		in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
 	}
 	applyOverrides(in, p)
+	uvIndexOptions(in, p)
+}
+
+// uvIndexOptions carries a uv project's indexes over as the pip options
+// that install what they serve (the lock reads them the uv way, see package
+// uvindex; pip on the Space builder merges them): the default = true index
+// as --index-url, the others as --extra-index-url, an explicit one only
+// when [tool.uv.sources] sends a package to it (pip cannot keep an index to
+// some packages: the lock's exact pins, and --generate-hashes, do), and
+// tool.uv.find-links as --find-links. After a lock, the ones that serve no
+// written requirement go (pruneIndexes).
+func uvIndexOptions(in *Input, p *project.Project) {
+	pinned := map[string]bool{}
+	for _, s := range p.Sources {
+		if s.Index != "" {
+			pinned[s.Index] = true
+		}
+	}
+	for _, ix := range p.Indexes {
+		switch {
+		case ix.Kind == "uv" && ix.Default:
+			addOption(in, "--index-url "+ix.URL)
+		case ix.Kind == "uv" && (!ix.Explicit || pinned[ix.Name]):
+			addOption(in, "--extra-index-url "+ix.URL)
+		case ix.Kind == "find-links" && filepath.Base(ix.Origin.File) == "pyproject.toml":
+			addOption(in, "--find-links "+ix.URL)
+		}
+	}
 }
 
 // fromGenerated keeps, of a requirements.txt that zgpu wrote, only what the

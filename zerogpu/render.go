@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/reqfile"
 )
 
@@ -156,7 +157,7 @@ func (r *Report) removalNotes() []string {
 	var notes []string
 	for _, c := range r.Changes {
 		if c.After == "" && strings.HasPrefix(c.Name, "-") && c.Before != "" {
-			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", c.Before, optionNote(c.Reason)))
+			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", redact.Text(c.Before), optionNote(c.Reason)))
 			continue
 		}
 		if c.After != "" || c.Before == "" || c.Origin == "" || strings.HasPrefix(c.Name, "-") {

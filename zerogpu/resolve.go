@@ -114,6 +114,9 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 			return nil, err
 		}
 	}
+	if report.OK() {
+		report.pruneIndexes()
+	}
 	report.addIndexOptions(o.IndexOptions, logf)
 	if !report.OK() {
 		return res, nil

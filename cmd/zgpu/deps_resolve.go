@@ -456,6 +456,10 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
 			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs), Memo: fc},
 		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {
+			if uv := uvIndexesOf(proj); uv != nil {
+				l, describe := o.uvSources(proj, uv, o.withFileIndexes(splitUVLines(uv, lines)), fc)
+				return l, l, describe
+			}
 			srcs := o.withFileIndexes(lines)
 			return srcs.sources(fc), pypi.NewReader(fc), srcs.describe()
 		},
