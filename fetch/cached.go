@@ -42,6 +42,9 @@ func (c *Client) Cached(r Request, use func(*Response) bool) (*Response, bool) {
 			s.FreshHits++
 		}
 	})
+	if fresh {
+		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, e.Size)
+	}
 	return res, true
 }
 
