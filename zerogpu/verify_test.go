@@ -34,7 +34,8 @@ func TestVerifyExport(t *testing.T) {
 			before := fmt.Sprint(r.Lines)
 			m := &memIndex{}
 			m.add("gradio", "6.19.0", "huggingface-hub>=1.2.0", "numpy")
-			m.add("spaces", "0.51.1", "gradio")
+			m.add("torch", "2.13.0")
+			m.addBuilder()
 			m.add("huggingface-hub", "0.34.4")
 			m.add("huggingface-hub", "1.3.0")
 			m.add("numpy", "2.1.0")
@@ -69,7 +70,8 @@ func TestVerifyMissingPin(t *testing.T) {
 	}
 	m := &memIndex{}
 	m.add("gradio", "6.19.0")
-	m.add("spaces", "0.51.1")
+	m.add("torch", "2.13.0")
+	m.addBuilder()
 	m.add("requests", "2.32.3")
 	m.add("torch", "2.11.0")
 	if err := r.Verify(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {

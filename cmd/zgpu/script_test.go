@@ -54,7 +54,7 @@ func TestScripts(t *testing.T) {
 	hf := fakes.Hub(t, fakes.HubFixtures())
 	addScriptSpaces(t, hf)
 	mirror := shared.Dir(t, "mirror")
-	pypi := fakes.PyPI(t, mirror)
+	pypi := fakes.PyPI(t, mirror, fakes.WithMirrorOverlay())
 	isolateCatalog(t, pypi.Base)
 	catalogFile := os.Getenv("ZGPU_CATALOG")
 	spaces, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "spaces"))
