@@ -44,8 +44,9 @@ type LockOptions struct {
 	// EmitPreinstalled writes gradio and spaces too.
 	EmitPreinstalled bool
 
-	// verify checks a lock export instead of locking (Verify).
-	verify bool
+	// verify checks a lock export instead of locking (Verify); verifyFile
+	// checks the ranges about to be written (VerifyFile).
+	verify, verifyFile bool
 }
 
 // ErrUnreachable wraps an index failure: the caller may keep the unlocked
@@ -136,6 +137,10 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		return err
 	}
 	if res.Unsat != nil {
+		if lo.verifyFile {
+			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
+			return nil
+		}
 		if lo.verify {
 			r.problem(Problem{
 				Subject: "lock",
@@ -149,6 +154,10 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
 			Fixes:   unsatFixes(ctx, lister, c, tags, r.Target.Torch, in, res.Unsat),
 		})
+		return nil
+	}
+	if lo.verifyFile {
+		r.decide("verify", "verified", fmt.Sprintf("the requirements written install together with what the platform's builder installs in the same pip call (%s) on %s", builderSet(c, in), tags), c.Builder.Source+" ("+c.Builder.Date+")")
 		return nil
 	}
 	if lo.verify {
