@@ -1,7 +1,10 @@
 #!/bin/bash
-# speed.sh: issue 14's benchmark. Serves ../shared/mirror with
-# ../shared/tools/mirror_server.py at LATENCY_MS (20) per request and, for
-# each set, runs in this order, REPEAT (3) times:
+# speed.sh: issue 14's benchmark. Serves ../shared/mirror (with
+# testdata/mirror-overlay on top when the tree has it: what the builder
+# installs that the mirror lacks, merged as the tests' fakes merge it, by
+# bench/overlay_mirror.py) with ../shared/tools/mirror_server.py at
+# LATENCY_MS (20) per request and, for each set, runs in this order, REPEAT
+# (3) times:
 #   pip cold, zgpu cold, pip warm, zgpu warm, zgpu offline
 # pip is pip 24.2 (CPython 3.13's bundled wheel) on pyenv's CPython 3.12.1
 # through ../shared/tools/pip_metadata_only.py, with the same roots zgpu
@@ -48,7 +51,12 @@ trap cleanup EXIT
 if [ -n "${ZGPU:-}" ]; then cp "$ZGPU" "$work/zgpu"; else go build -o "$work/zgpu" ./cmd/zgpu; fi
 go build -o "$work/depthlock" ./bench/zgpulock # this tree's: it reports the depth
 if [ -n "${ZGPULOCK:-}" ]; then cp "$ZGPULOCK" "$work/zgpulock"; else cp "$work/depthlock" "$work/zgpulock"; fi
-python3 "$shared/tools/mirror_server.py" "$shared/mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+mirror=$shared/mirror
+if [ -d testdata/mirror-overlay ]; then
+	python3 bench/overlay_mirror.py "$mirror" testdata/mirror-overlay "$work/mirror"
+	mirror=$work/mirror
+fi
+python3 "$shared/tools/mirror_server.py" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
 server=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 url=http://127.0.0.1:$(cat "$work/port")/simple/

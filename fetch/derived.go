@@ -10,7 +10,7 @@ import (
 )
 
 // Derived data: what a caller computes from cached responses (a parsed
-// project page) and keeps beside them, under <CacheDir>/derived/<2 hex>/<key>,
+// project page) and keeps beside them, under <CacheDir>/derived/<key>,
 // so that a warm run skips the computation. The caller's key must name
 // everything the data depends on (a hash of the body it came from, the
 // format); entries carry a SHA-256 of their data, and one that fails it is
@@ -50,12 +50,13 @@ func (c *Client) StoreDerived(key string, data []byte) {
 	if p == "" {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		c.logf("cache: %v", err)
+	c.derivedDir.Do(func() { c.derivedErr = os.MkdirAll(filepath.Dir(p), 0o700) })
+	if c.derivedErr != nil {
+		c.logf("cache: %v", c.derivedErr)
 		return
 	}
 	sum := sha256.Sum256(data)
-	if err := writeEntry(p, append(sum[:], data...)); err != nil {
+	if err := writeEntry(p, sum[:], data); err != nil {
 		c.logf("cache: %v", err)
 	}
 }
@@ -67,5 +68,5 @@ func (c *Client) derivedPath(key string) string {
 	if c.cache == nil || len(key) < 3 || filepath.Base(key) != key {
 		return ""
 	}
-	return filepath.Join(filepath.Dir(c.cache.dir), "derived", key[:2], key)
+	return filepath.Join(filepath.Dir(c.cache.dir), "derived", key)
 }

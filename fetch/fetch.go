@@ -75,6 +75,7 @@ type Token struct {
 type Config struct {
 	CacheDir   string        // "" = no disk cache; DefaultCacheDir() = $XDG_CACHE_HOME/zgpu (or ~/.cache/zgpu)
 	Offline    bool          // serve only from the cache; a miss is ErrOffline
+	Refresh    bool          // no cached entry is fresh: each is revalidated with a conditional request (uv --refresh); content-addressed ones (Request.Immutable) stay
 	Timeout    time.Duration // per attempt, body included; default 30s
 	MaxPerHost int           // concurrent requests per host; default DefaultMaxPerHost
 	MaxRetries int           // retries after the first attempt; default 4; negative = none
@@ -242,7 +243,10 @@ type Client struct {
 	cfg   Config
 	http  *http.Client
 	cache *diskCache
-	lt    *limitTransport
+	// derivedDir makes the derived data's folder once (derived.go).
+	derivedDir sync.Once
+	derivedErr error
+	lt         *limitTransport
 
 	now func() time.Time // the clock of freshness; tests replace it
 
@@ -368,7 +372,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		return ent.response(), nil
 	}
-	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || c.fresh(ent, c.now())) {
+	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || (!c.cfg.Refresh && c.fresh(ent, c.now()))) {
 		c.count(func(s *Stats) { s.CacheHits++; s.FreshHits++ })
 		out := ent.response()
 		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, len(out.Body))
@@ -416,7 +420,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		return nil, c.statusError(r.URL, res)
 	}
 	if key != "" && res.Status == http.StatusOK {
-		if err := c.cache.store(key, r.URL, res, c.now()); err != nil {
+		if err := c.cache.store(key, r.URL, res, c.now(), ent); err != nil {
 			c.logf("cache: %v", err)
 		}
 	}

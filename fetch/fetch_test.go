@@ -136,7 +136,7 @@ func TestPermanentFailuresLeaveNoEntry(t *testing.T) {
 			if n := s.Count(path); n != len(tt.faults) {
 				t.Errorf("server saw %d requests, want %d", n, len(tt.faults))
 			}
-			entries, _ := filepath.Glob(filepath.Join(cache, "http", "*", "*"))
+			entries, _ := filepath.Glob(filepath.Join(cache, "http", "*"))
 			if len(entries) != 0 {
 				t.Errorf("cache holds %v after a failure", entries)
 			}
@@ -307,7 +307,7 @@ func TestCorruptEntriesAreDiscarded(t *testing.T) {
 			if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
 				t.Fatal(err)
 			}
-			entries, _ := filepath.Glob(filepath.Join(cache, "http", "*", "*.entry"))
+			entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
 			if len(entries) != 1 {
 				t.Fatalf("cache entries = %v, want 1", entries)
 			}
@@ -376,7 +376,7 @@ func TestNoStoreIsNotCached(t *testing.T) {
 	if _, err := c.Get(context.Background(), Request{URL: u, NoStore: true}); err != nil {
 		t.Fatal(err)
 	}
-	if entries, _ := filepath.Glob(filepath.Join(cache, "http", "*", "*")); len(entries) != 0 {
+	if entries, _ := filepath.Glob(filepath.Join(cache, "http", "*")); len(entries) != 0 {
 		t.Errorf("NoStore body cached: %v", entries)
 	}
 }

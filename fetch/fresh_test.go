@@ -250,7 +250,7 @@ func TestCorruptFreshEntryIsRefetched(t *testing.T) {
 			if _, err := c.Get(context.Background(), r); err != nil {
 				t.Fatal(err)
 			}
-			p := filepath.Join(dir, "http", cacheKey(r.URL, "")[:2], cacheKey(r.URL, "")+".entry")
+			p := filepath.Join(dir, "http", cacheKey(r.URL, "")+".entry")
 			data, err := os.ReadFile(p)
 			if err != nil {
 				t.Fatal(err)

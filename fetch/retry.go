@@ -53,7 +53,7 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, limit
 			preErr = tooLarge
 			return nil
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		body, err := readBody(resp.Body, resp.ContentLength, limit)
 		if err != nil {
 			return &bodyError{err}
 		}
@@ -229,4 +229,30 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		d = 0
 	}
 	return d, true
+}
+
+// readBody reads at most limit+1 bytes of r. A declared length (n >= 0)
+// sizes the buffer at once, so a large page is read without the copies of
+// a growing buffer; the length is not trusted beyond that.
+func readBody(r io.Reader, n, limit int64) ([]byte, error) {
+	if n < 0 || n > limit {
+		return io.ReadAll(io.LimitReader(r, limit+1))
+	}
+	buf := make([]byte, 0, n+1) // one spare byte: EOF is seen without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := r.Read(buf[len(buf):min(cap(buf), int(limit+1))])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if int64(len(buf)) > limit {
+			return buf, nil
+		}
+	}
 }

@@ -57,6 +57,45 @@ type Lister interface {
 	Files(ctx context.Context, project string) ([]File, error)
 }
 
+// Filter selects, by filename, the files a listing needs to hold. Key names
+// the selection (a source that caches filtered listings keys them on it);
+// New returns a fresh predicate for one listing (it may keep state, such as
+// the versions seen so far), called in the listing's order.
+type Filter struct {
+	Key string
+	New func() func(filename string) bool
+}
+
+// FilteredLister is a Lister that can skip the files a Filter rejects before
+// building them (a project page of thousands of files, of which a target
+// can install a few, costs a scan rather than thousands of Files). The
+// files kept are those Files returns that the predicate accepts, in the
+// same order.
+type FilteredLister interface {
+	Lister
+	FilesFiltered(ctx context.Context, project string, f Filter) ([]File, error)
+}
+
+// ListFiltered lists project on l with f when l can filter, else with
+// Files and the predicate applied to its answer.
+func ListFiltered(ctx context.Context, l Lister, project string, f Filter) ([]File, error) {
+	if fl, ok := l.(FilteredLister); ok {
+		return fl.FilesFiltered(ctx, project, f)
+	}
+	files, err := l.Files(ctx, project)
+	if err != nil || f.New == nil {
+		return files, err
+	}
+	keep := f.New()
+	out := files[:0:0]
+	for _, file := range files {
+		if keep(file.Filename) {
+			out = append(out, file)
+		}
+	}
+	return out, nil
+}
+
 // MetadataReader reads the core metadata of one file of a project without
 // downloading the whole file when it can.
 type MetadataReader interface {

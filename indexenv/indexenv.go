@@ -28,6 +28,15 @@ import (
 	"strings"
 )
 
+// Variables names the variables of each pip option (by its long flag
+// name), in order of precedence.
+var Variables = map[string][]string{
+	"index-url":       {"PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"},
+	"extra-index-url": {"PIP_EXTRA_INDEX_URL", "UV_INDEX", "UV_EXTRA_INDEX_URL"},
+	"find-links":      {"PIP_FIND_LINKS", "UV_FIND_LINKS"},
+	"no-index":        {"PIP_NO_INDEX", "UV_NO_INDEX"},
+}
+
 // Settings are the index settings of the environment. Each *From names the
 // variable a value came from.
 type Settings struct {
@@ -57,7 +66,7 @@ func URLs(vs []Value) []string {
 // variable whose boolean value pip would reject.
 func Read(getenv func(string) string) (Settings, error) {
 	var s Settings
-	for _, v := range []string{"PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"} {
+	for _, v := range Variables["index-url"] {
 		if u := strings.TrimSpace(getenv(v)); u != "" {
 			s.IndexURL, s.IndexURLFrom = u, v
 			break
@@ -71,7 +80,7 @@ func Read(getenv func(string) string) (Settings, error) {
 		seen[u] = true
 		*list = append(*list, Value{URL: u, From: from})
 	}
-	for _, v := range []string{"PIP_EXTRA_INDEX_URL", "UV_INDEX", "UV_EXTRA_INDEX_URL"} {
+	for _, v := range Variables["extra-index-url"] {
 		for _, f := range strings.Fields(getenv(v)) {
 			if v == "UV_INDEX" {
 				f = stripName(f)
@@ -85,7 +94,7 @@ func Read(getenv func(string) string) (Settings, error) {
 	for _, f := range strings.Split(getenv("UV_FIND_LINKS"), ",") {
 		add(&s.FindLinks, strings.TrimSpace(f), "UV_FIND_LINKS")
 	}
-	for _, v := range []string{"PIP_NO_INDEX", "UV_NO_INDEX"} {
+	for _, v := range Variables["no-index"] {
 		raw := strings.TrimSpace(getenv(v))
 		if raw == "" {
 			continue

@@ -74,6 +74,7 @@ type Provider struct {
 	mu       sync.Mutex
 	projects map[string]*future[*project]
 	metas    map[string]*future[*meta]
+	filter   index.Filter    // what group can use of a listing (filter.go)
 	wave     wavefront       // guarded by mu
 	asked    map[string]bool // projects the resolver listed
 }
@@ -132,6 +133,7 @@ func NewProvider(l index.Lister, m index.MetadataReader, opt Options) *Provider 
 		metas:    map[string]*future[*meta]{},
 		wave:     newWavefront(),
 		asked:    map[string]bool{},
+		filter:   listingFilter(opt.Target),
 	}
 	if v, err := pep440.Parse(opt.Env["python_full_version"]); err == nil {
 		p.pyver, p.hasPy = v, true
@@ -168,7 +170,7 @@ func (p *Provider) project(ctx context.Context, name string, fg bool) (*project,
 		p.forgetProject(name)
 		return nil, err
 	}
-	files, err := p.lister.Files(ctx, name)
+	files, err := index.ListFiltered(ctx, p.lister, name, p.filter)
 	p.sched.release(f.ticket)
 	switch {
 	case errors.Is(err, index.ErrNotFound):

@@ -208,7 +208,7 @@ func (p *Project) addPyproject(f *pyproject.File) {
 }
 
 func (p *Project) addReqfile(kind Kind, f *reqfile.File) {
-	p.ReqFiles[kind] = f
+	p.mergeReqfile(kind, f)
 	section := string(kind)
 	if kind == RequirementsIn {
 		section = "requirements.in"

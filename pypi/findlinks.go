@@ -89,7 +89,7 @@ func (fl *FindLinks) page(ctx context.Context, pageURL string) ([]index.File, er
 		return nil, err
 	}
 	fl.count(func(s *Stats) { s.Pages++ })
-	return parseHTML(res.Body, res.URL)
+	return parseHTML(res.Body, res.URL, nil)
 }
 
 // local lists a folder, or reads a local HTML page.
@@ -107,7 +107,7 @@ func (fl *FindLinks) local(p string) ([]index.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return parseHTML(body, fileURL(abs))
+		return parseHTML(body, fileURL(abs), nil)
 	}
 	ents, err := os.ReadDir(abs)
 	if err != nil {

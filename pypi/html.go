@@ -88,8 +88,9 @@ func anchors(body []byte) (as []anchor, base string) {
 }
 
 // parseHTML reads a PEP 503 project page (or a find-links page): every
-// anchor is a file, named by the last segment of its URL path.
-func parseHTML(body []byte, pageURL string) ([]index.File, error) {
+// anchor is a file, named by the last segment of its URL path; only those
+// keep accepts (all when nil) are built.
+func parseHTML(body []byte, pageURL string, keep func(string) bool) ([]index.File, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad page URL: %v", err)
@@ -110,7 +111,7 @@ func parseHTML(body []byte, pageURL string) ([]index.File, error) {
 		if name == "" {
 			name = a.text
 		}
-		if name == "" {
+		if name == "" || keep != nil && !keep(name) {
 			continue
 		}
 		f := index.File{Filename: name, URL: u, Hashes: fragmentHash(frag)}

@@ -34,65 +34,99 @@ type jsonFile struct {
 	DataDistInfo   json.RawMessage   `json:"data-dist-info-metadata"` // an early PyPI spelling
 }
 
-// parseJSON reads a PEP 691 project page.
-func parseJSON(body []byte, pageURL string) ([]index.File, error) {
+// parseJSON reads a PEP 691 project page, building only the files keep
+// accepts (all of them when keep is nil). The fast path (jsonscan.go) reads
+// the pages PyPI and mirrors serve; encoding/json reads the rest and names
+// what is wrong.
+func parseJSON(body []byte, pageURL string, keep func(string) bool) ([]index.File, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad page URL: %v", err)
 	}
+	if v, files, ok := scanPage(body, base, keep); ok {
+		if err := checkAPIVersion(v); err != nil {
+			return nil, err
+		}
+		return files, nil
+	}
+	return decodeJSON(body, base, keep)
+}
+
+// decodeJSON is parseJSON's slow path, with encoding/json.
+func decodeJSON(body []byte, base *url.URL, keep func(string) bool) ([]index.File, error) {
 	var page jsonPage
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&page); err != nil {
 		return nil, fmt.Errorf("expected a PEP 691 JSON project page: %v", err)
 	}
-	if v := page.Meta.APIVersion; v != "" {
-		major, _, _ := strings.Cut(v, ".")
-		if major != "1" {
-			return nil, fmt.Errorf("unsupported Simple API version %q (want 1.x)", v)
-		}
+	if err := checkAPIVersion(page.Meta.APIVersion); err != nil {
+		return nil, err
 	}
 	files := make([]index.File, 0, len(page.Files))
 	for i, jf := range page.Files {
 		if jf.Filename == "" || jf.URL == "" {
 			return nil, fmt.Errorf("file %d: expected \"filename\" and \"url\"", i)
 		}
-		u, frag, err := resolve(base, jf.URL)
+		if keep != nil && !keep(jf.Filename) {
+			continue
+		}
+		f, err := jf.file(base)
 		if err != nil {
-			return nil, fmt.Errorf("file %q: %v", jf.Filename, err)
-		}
-		f := index.File{Filename: jf.Filename, URL: u, Hashes: lowerHashes(jf.Hashes)}
-		if f.Hashes == nil {
-			f.Hashes = fragmentHash(frag)
-		}
-		if jf.RequiresPython != nil {
-			f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
-		}
-		if f.Yanked, f.YankedReason, err = boolOrString(jf.Yanked); err != nil {
-			return nil, fmt.Errorf("file %q: yanked: %v", jf.Filename, err)
-		}
-		if jf.Size != nil {
-			f.Size = *jf.Size
-		}
-		if jf.UploadTime != "" {
-			t, err := time.Parse(time.RFC3339Nano, jf.UploadTime)
-			if err != nil {
-				return nil, fmt.Errorf("file %q: expected an ISO 8601 upload-time, got %q", jf.Filename, jf.UploadTime)
-			}
-			f.UploadTime = t
-		}
-		meta := jf.CoreMetadata
-		if isAbsent(meta) {
-			meta = jf.DistInfo
-		}
-		if isAbsent(meta) {
-			meta = jf.DataDistInfo
-		}
-		if f.CoreMetadata, f.MetadataHashes, err = boolOrHashes(meta); err != nil {
-			return nil, fmt.Errorf("file %q: core-metadata: %v", jf.Filename, err)
+			return nil, err
 		}
 		files = append(files, f)
 	}
 	return files, nil
+}
+
+// checkAPIVersion accepts PEP 629's api-version 1.x (or none).
+func checkAPIVersion(v string) error {
+	if v == "" {
+		return nil
+	}
+	if major, _, _ := strings.Cut(v, "."); major != "1" {
+		return fmt.Errorf("unsupported Simple API version %q (want 1.x)", v)
+	}
+	return nil
+}
+
+// file builds the index.File of a decoded file object.
+func (jf *jsonFile) file(base *url.URL) (index.File, error) {
+	u, frag, err := resolve(base, jf.URL)
+	if err != nil {
+		return index.File{}, fmt.Errorf("file %q: %v", jf.Filename, err)
+	}
+	f := index.File{Filename: jf.Filename, URL: u, Hashes: lowerHashes(jf.Hashes)}
+	if f.Hashes == nil {
+		f.Hashes = fragmentHash(frag)
+	}
+	if jf.RequiresPython != nil {
+		f.RequiresPython = strings.TrimSpace(*jf.RequiresPython)
+	}
+	if f.Yanked, f.YankedReason, err = boolOrString(jf.Yanked); err != nil {
+		return index.File{}, fmt.Errorf("file %q: yanked: %v", jf.Filename, err)
+	}
+	if jf.Size != nil {
+		f.Size = *jf.Size
+	}
+	if jf.UploadTime != "" {
+		t, err := time.Parse(time.RFC3339Nano, jf.UploadTime)
+		if err != nil {
+			return index.File{}, fmt.Errorf("file %q: expected an ISO 8601 upload-time, got %q", jf.Filename, jf.UploadTime)
+		}
+		f.UploadTime = t
+	}
+	meta := jf.CoreMetadata
+	if isAbsent(meta) {
+		meta = jf.DistInfo
+	}
+	if isAbsent(meta) {
+		meta = jf.DataDistInfo
+	}
+	if f.CoreMetadata, f.MetadataHashes, err = boolOrHashes(meta); err != nil {
+		return index.File{}, fmt.Errorf("file %q: core-metadata: %v", jf.Filename, err)
+	}
+	return f, nil
 }
 
 func isAbsent(m json.RawMessage) bool {

@@ -12,25 +12,31 @@ import (
 	"github.com/zgpu/zgpu/index"
 )
 
-// The parsed form of a project page is kept beside the HTTP cache
+// The parsed form of a large project page is kept beside the HTTP cache
 // (fetch.Client.Derived), keyed by the SHA-256 of the page body, the page
 // URL and listingFormat: a warm or offline run reads it instead of parsing
 // the page's JSON or HTML again, which was most of such a run's CPU. The
 // body's hash in the key makes a stale listing impossible: a changed page
 // has another key.
 
+// minDerivedBody is the smallest page whose parsed form is kept: a smaller
+// one parses in less time than a cache file costs to write or read (most
+// pages are a few KB; torch's is 160 KB).
+const minDerivedBody = 32 << 10
+
 // listingFormat is bumped when the encoding or the parsers' output changes.
 const listingFormat = "listing-v1"
 
-// listingKey names the parsed form of res's body: its SHA-256 (the cache's,
-// when it computed one), the final URL and the content type.
-func listingKey(res *fetch.Response) string {
+// listingKey names the parsed form of res's body kept by the filter named
+// filterKey: the body's SHA-256 (the cache's, when it computed one), the
+// final URL and the content type.
+func listingKey(res *fetch.Response, filterKey string) string {
 	sum := res.BodySHA256
 	if sum == "" {
 		b := sha256.Sum256(res.Body)
 		sum = hex.EncodeToString(b[:])
 	}
-	h := sha256.Sum256([]byte(listingFormat + "\x00" + res.URL + "\x00" + res.Header.Get("Content-Type") + "\x00" + sum))
+	h := sha256.Sum256([]byte(listingFormat + "\x00" + res.URL + "\x00" + res.Header.Get("Content-Type") + "\x00" + sum + "\x00" + filterKey))
 	return hex.EncodeToString(h[:])
 }
 

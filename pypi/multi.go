@@ -34,6 +34,12 @@ func (m *Multi) Sources() []index.Lister { return m.sources }
 // naming them all. Any other failure fails the call, with the error of the
 // first source (in order) that failed; the others are not canceled.
 func (m *Multi) Files(ctx context.Context, project string) ([]index.File, error) {
+	return m.FilesFiltered(ctx, project, index.Filter{})
+}
+
+// FilesFiltered is Files asking each source for the files f keeps
+// (index.ListFiltered).
+func (m *Multi) FilesFiltered(ctx context.Context, project string, f index.Filter) ([]index.File, error) {
 	results := make([][]index.File, len(m.sources))
 	notFound := make([]string, len(m.sources))
 	errs := make([]error, len(m.sources))
@@ -43,7 +49,7 @@ func (m *Multi) Files(ctx context.Context, project string) ([]index.File, error)
 	var wg sync.WaitGroup
 	for i, s := range m.sources {
 		wg.Go(func() {
-			files, err := s.Files(ctx, project)
+			files, err := index.ListFiltered(ctx, s, project, f)
 			var nfe *index.NotFoundError
 			if errors.As(err, &nfe) {
 				notFound[i] = nfe.Source
@@ -103,5 +109,5 @@ func (m *Multi) Metadata(ctx context.Context, f index.File) (index.Metadata, err
 	return index.Metadata{}, errors.New("no source can read metadata")
 }
 
-var _ index.Lister = (*Multi)(nil)
+var _ index.FilteredLister = (*Multi)(nil)
 var _ index.MetadataReader = (*Multi)(nil)

@@ -84,21 +84,29 @@ func (ix *Index) URL() string { return ix.url }
 // Results are remembered for the life of the Index; concurrent calls for
 // one project share one request. A 404 is an *index.NotFoundError.
 func (ix *Index) Files(ctx context.Context, project string) ([]index.File, error) {
+	return ix.FilesFiltered(ctx, project, index.Filter{})
+}
+
+// FilesFiltered is Files building only the files f keeps: the page is
+// fetched (or read from the cache) once for every filter, parsed once per
+// filter, and its parsed form cached per filter (f.Key).
+func (ix *Index) FilesFiltered(ctx context.Context, project string, f index.Filter) ([]index.File, error) {
 	name := pep508.NormalizeName(strings.TrimSpace(project))
 	if name == "" {
 		return nil, fmt.Errorf("empty project name")
 	}
+	key := name + "\x00" + f.Key
 	ix.mu.Lock()
-	call, ok := ix.pages[name]
+	call, ok := ix.pages[key]
 	if !ok {
 		call = &pageCall{done: make(chan struct{})}
-		ix.pages[name] = call
+		ix.pages[key] = call
 		ix.mu.Unlock()
-		call.files, call.err = ix.fetchFiles(ctx, project, name)
+		call.files, call.err = ix.fetchFiles(ctx, project, name, f)
 		if call.err != nil {
 			// Do not remember failures: a later call may succeed.
 			ix.mu.Lock()
-			delete(ix.pages, name)
+			delete(ix.pages, key)
 			ix.mu.Unlock()
 		}
 		close(call.done)
@@ -119,10 +127,14 @@ func (ix *Index) Files(ctx context.Context, project string) ([]index.File, error
 	return append([]index.File(nil), call.files...), nil
 }
 
-func (ix *Index) fetchFiles(ctx context.Context, project, name string) ([]index.File, error) {
+func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter index.Filter) ([]index.File, error) {
 	pageURL := ix.url + name + "/"
+	var keep func(string) bool
+	if filter.New != nil {
+		keep = filter.New()
+	}
 	if strings.HasPrefix(pageURL, "file:") {
-		return ix.localFiles(project, pageURL)
+		return ix.localFiles(project, pageURL, keep)
 	}
 	res, err := ix.client.Get(ctx, fetch.Request{URL: pageURL, Accept: Accept})
 	if err != nil {
@@ -132,7 +144,7 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string) ([]index.
 		return nil, err
 	}
 	ix.count(func(s *Stats) { s.Pages++ })
-	files, err := ix.parseCached(res)
+	files, err := ix.parseCached(res, filter.Key, keep)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", res.URL, err)
 	}
@@ -142,20 +154,21 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string) ([]index.
 	return files, nil
 }
 
-// parseCached parses a project page, or reads its parsed form from the
-// cache when an earlier run parsed the same body (listingcache.go).
-func (ix *Index) parseCached(res *fetch.Response) ([]index.File, error) {
+// parseCached parses a project page, keeping the files keep accepts, or
+// reads its parsed form from the cache when an earlier run parsed the same
+// body with the same filter (listingcache.go).
+func (ix *Index) parseCached(res *fetch.Response, filterKey string, keep func(string) bool) ([]index.File, error) {
 	ct := res.Header.Get("Content-Type")
-	if !ix.client.HasCache() {
-		return ParsePage(res.Body, ct, res.URL)
+	if !ix.client.HasCache() || len(res.Body) < minDerivedBody {
+		return parsePage(res.Body, ct, res.URL, keep)
 	}
-	key := listingKey(res)
+	key := listingKey(res, filterKey)
 	if data := ix.client.Derived(key); data != nil {
 		if files, err := decodeFiles(data); err == nil {
 			return files, nil
 		}
 	}
-	files, err := ParsePage(res.Body, ct, res.URL)
+	files, err := parsePage(res.Body, ct, res.URL, keep)
 	if err == nil {
 		ix.client.StoreDerived(key, encodeFiles(files))
 	}
@@ -164,7 +177,7 @@ func (ix *Index) parseCached(res *fetch.Response) ([]index.File, error) {
 
 // localFiles reads a project page of a file:// index: the folder's
 // index.json (PEP 691), else its index.html, as a static mirror holds them.
-func (ix *Index) localFiles(project, pageURL string) ([]index.File, error) {
+func (ix *Index) localFiles(project, pageURL string, keep func(string) bool) ([]index.File, error) {
 	dir, err := filePath(pageURL)
 	if err != nil {
 		return nil, err
@@ -178,7 +191,7 @@ func (ix *Index) localFiles(project, pageURL string) ([]index.File, error) {
 			return nil, err
 		}
 		ix.count(func(s *Stats) { s.Pages++ })
-		files, err := ParsePage(body, p.ct, pageURL)
+		files, err := parsePage(body, p.ct, pageURL, keep)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, p.file), err)
 		}
@@ -194,19 +207,24 @@ func (ix *Index) localFiles(project, pageURL string) ([]index.File, error) {
 // (PEP 691 JSON, or HTML), resolving URLs against pageURL. With no usable
 // Content-Type, a body starting with '{' is read as JSON.
 func ParsePage(body []byte, contentType, pageURL string) ([]index.File, error) {
+	return parsePage(body, contentType, pageURL, nil)
+}
+
+// parsePage is ParsePage building only the files keep accepts (nil: all).
+func parsePage(body []byte, contentType, pageURL string, keep func(string) bool) ([]index.File, error) {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	switch {
 	case mt == "application/vnd.pypi.simple.v1+json" || mt == "application/vnd.pypi.simple.latest+json" || mt == "application/json":
-		return parseJSON(body, pageURL)
+		return parseJSON(body, pageURL, keep)
 	case strings.HasSuffix(mt, "+json"):
 		return nil, fmt.Errorf("unsupported Simple API format %q", mt)
 	case mt == "text/html" || mt == "application/vnd.pypi.simple.v1+html" || mt == "application/vnd.pypi.simple.latest+html" || mt == "application/xhtml+xml":
-		return parseHTML(body, pageURL)
+		return parseHTML(body, pageURL, keep)
 	}
 	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
-		return parseJSON(body, pageURL)
+		return parseJSON(body, pageURL, keep)
 	}
-	return parseHTML(body, pageURL)
+	return parseHTML(body, pageURL, keep)
 }
 
 // Stats counts what a Reader or Index did.
@@ -222,7 +240,7 @@ type Stats struct {
 	CacheMismatches int64
 }
 
-var _ index.Lister = (*Index)(nil)
+var _ index.FilteredLister = (*Index)(nil)
 var _ index.MetadataReader = (*Index)(nil)
 
 // isNotFound reports whether err is a 404 from the server.

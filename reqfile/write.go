@@ -30,6 +30,12 @@ type Document struct {
 	Includes     []string
 	Constraints  []string
 	Requirements []Entry
+	// AnnotationStyle is how "# via" annotations are written, as
+	// pip-compile's --annotation-style: "split" (the default; "# via" on
+	// the lines below, one name a line when there are several) or "line"
+	// ("# via a, b" at column 27 of the requirement's own line, or on the
+	// next line when the line has a comment or --hash lines).
+	AnnotationStyle string
 }
 
 // Entry is one requirement to write.
@@ -98,7 +104,7 @@ func Write(w io.Writer, doc Document) error {
 		}
 	}
 	for _, i := range idx {
-		if err := writeEntry(bw, &entries[i], lines[i]); err != nil {
+		if err := writeEntry(bw, &entries[i], lines[i], doc.AnnotationStyle == "line"); err != nil {
 			return err
 		}
 	}
@@ -300,7 +306,7 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
-func writeEntry(w *bufio.Writer, e *Entry, line string) error {
+func writeEntry(w *bufio.Writer, e *Entry, line string, viaOnLine bool) error {
 	r := e.Requirement
 	comment := ""
 	if e.Comment != "" {
@@ -312,6 +318,11 @@ func writeEntry(w *bufio.Writer, e *Entry, line string) error {
 	if r.Editable && len(r.Hashes) > 0 {
 		return fmt.Errorf("cannot write --hash on editable %q: pip ignores it", line)
 	}
+	if viaOnLine && len(e.Via) > 0 && comment == "" && len(r.Hashes) == 0 {
+		// pip-compile's line style: the requirement padded to 24 columns.
+		fmt.Fprintf(w, "%-24s  # via %s\n", line, oneLine(strings.Join(e.Via, ", ")))
+		return nil
+	}
 	w.WriteString(line)
 	for _, h := range r.Hashes {
 		if algo, digest, ok := strings.Cut(h, ":"); !ok || digest == "" || strings.ContainsAny(h, " \t\r\n#'\"\\") ||
@@ -321,10 +332,10 @@ func writeEntry(w *bufio.Writer, e *Entry, line string) error {
 		w.WriteString(" \\\n    --hash=" + h)
 	}
 	w.WriteString(comment + "\n")
-	switch len(e.Via) {
-	case 0:
-	case 1:
-		fmt.Fprintf(w, "    # via %s\n", oneLine(e.Via[0]))
+	switch n := len(e.Via); {
+	case n == 0:
+	case n == 1 || viaOnLine:
+		fmt.Fprintf(w, "    # via %s\n", oneLine(strings.Join(e.Via, ", ")))
 	default:
 		w.WriteString("    # via\n")
 		for _, v := range e.Via {

@@ -27,6 +27,9 @@ type SourceFinder struct {
 	ListerFor ListerFor // nil: the snapshot only
 	// Warn, when set, is told about sources that failed.
 	Warn func(format string, args ...any)
+	// PublicURL, when set, rewrites a found wheel's URL to the one the
+	// Space builder fetches (see PublicURL).
+	PublicURL func(string) string
 
 	mu    sync.Mutex
 	lists map[string]*memoLister
@@ -166,6 +169,9 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 		}
 		if h := found.File.Hashes["sha256"]; h != "" {
 			m.Hashes = []string{"sha256:" + h}
+		}
+		if f.PublicURL != nil {
+			m.URL = f.PublicURL(m.URL)
 		}
 		return m, nil, nil
 	}

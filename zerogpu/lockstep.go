@@ -168,6 +168,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	r.Lines = s.lines(res.Pins)
 	r.Locked = true
 	r.unpinned = meta.names()
+	r.served = servedOrigins(res.Pins, r.Lines)
 	if len(meta.skipped) > 0 {
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
 	}
@@ -724,6 +725,16 @@ type noCUDASdists struct {
 
 func (n noCUDASdists) Files(ctx context.Context, project string) ([]index.File, error) {
 	files, err := n.inner.Files(ctx, project)
+	return n.drop(project, files, err)
+}
+
+// FilesFiltered passes the lock's filter on to the index (index.FilteredLister).
+func (n noCUDASdists) FilesFiltered(ctx context.Context, project string, f index.Filter) ([]index.File, error) {
+	files, err := index.ListFiltered(ctx, n.inner, project, f)
+	return n.drop(project, files, err)
+}
+
+func (n noCUDASdists) drop(project string, files []index.File, err error) ([]index.File, error) {
 	if err != nil {
 		return files, err
 	}

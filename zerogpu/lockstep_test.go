@@ -325,12 +325,11 @@ func TestPlanDropsTorchIndexes(t *testing.T) {
 	if err != nil || !r.OK() {
 		t.Fatalf("Plan: %v %v", err, r.Problems)
 	}
-	// cu128 and cu130 builds have sm_120 kernels; torch_stable.html lists
-	// every build and pip takes the highest: left alone.
+	// cu128 and cu130 builds have sm_120 kernels, but no line needs them
+	// once torch and torchaudio come from PyPI (issue 10); torch_stable.html
+	// lists every build and pip takes the highest: left alone.
 	want := []string{
-		"--extra-index-url https://download.pytorch.org/whl/cu128",
 		"--find-links https://download.pytorch.org/whl/torch_stable.html",
-		"--extra-index-url https://download.pytorch.org/whl/cu130",
 		"--index-url https://pypi.org/simple",
 	}
 	if diff := cmp.Diff(want, r.Options); diff != "" {
@@ -341,27 +340,6 @@ func TestPlanDropsTorchIndexes(t *testing.T) {
 	r, _ = Plan(context.Background(), in, Options{Catalog: c})
 	if diff := cmp.Diff(opts, r.Options); diff != "" {
 		t.Errorf("without torch, options (-want +got):\n%s", diff)
-	}
-}
-
-// torch==2.8.0+cu128 installs only from an index that serves that build.
-func TestPlanLocalLabel(t *testing.T) {
-	c := catalog.Default()
-	for _, tc := range []struct {
-		opts []string
-		want string
-	}{
-		{nil, "torch==2.8.0"},
-		{[]string{"--extra-index-url https://download.pytorch.org/whl/cu128"}, "torch==2.8.0+cu128"},
-	} {
-		in := &Input{Requirements: reqs(t, "torch==2.8.0+cu128"), Options: tc.opts, PythonVersion: "3.12"}
-		r, err := Plan(context.Background(), in, Options{Catalog: c})
-		if err != nil || !r.OK() {
-			t.Fatalf("Plan: %v %v", err, r.Problems)
-		}
-		if len(r.Lines) != 1 || r.Lines[0].Text != tc.want {
-			t.Errorf("options %v: lines %v, want %s", tc.opts, r.Lines, tc.want)
-		}
 	}
 }
 

@@ -79,8 +79,8 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 		edits[n] = reqfile.LineEdit{Line: n, Note: fmt.Sprintf("duplicate of line %d", lineOf[name])}
 	}
 	for _, ol := range f.OptionLines {
-		if removedOption(r, ol) {
-			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Note: "index for a torch build the platform's GPU cannot run"}
+		if why, ok := removedOption(r, ol); ok {
+			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Note: why}
 		}
 	}
 	var list []reqfile.LineEdit
@@ -101,15 +101,24 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 }
 
 // removedOption reports whether the plan dropped the index option line ol
-// (a Change with the option as Before and no After).
-func removedOption(r *Report, ol reqfile.OptionLine) bool {
+// (a Change with the option as Before and no After), and the line's note.
+func removedOption(r *Report, ol reqfile.OptionLine) (string, bool) {
 	text := ol.Name + " " + ol.Value
 	for _, c := range r.Changes {
 		if c.After == "" && c.Before == text && strings.HasPrefix(c.Name, "-") {
-			return true
+			return optionNote(c.Reason), true
 		}
 	}
-	return false
+	return "", false
+}
+
+// optionNote is the short note of a removed index line.
+func optionNote(reason string) string {
+	reason = strings.TrimPrefix(reason, "removed: ")
+	if strings.HasPrefix(reason, "pip would take torch") {
+		return "index for a torch build the platform's GPU cannot run"
+	}
+	return shortNote(reason)
 }
 
 // shortNote is a reason on one line. (Issue 10 asks for notes under
@@ -132,7 +141,7 @@ func sameFile(a, b string) bool {
 // user's requirements file when the plan is unlocked (Patch), and keeps the
 // removal notes of a file rewritten in place (CarryRemovals).
 func (r *Report) minimalEdit(in *Input, o RenderOptions, data []byte) ([]byte, error) {
-	if src := PatchableInput(in, o.Dir); src != "" && !r.Locked && !o.Hashes {
+	if src := PatchableInput(in, o.Dir); src != "" && !r.Locked && !o.Hashes && !o.Combined {
 		orig, err := os.ReadFile(src)
 		if err != nil {
 			return nil, err

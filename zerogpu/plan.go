@@ -103,6 +103,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.checkPlatformConstraints()
 	p.dropTorchIndexes()
 	p.dropLocalLabels()
+	p.dropUnusedTorchIndexes()
 	p.dropStaleTorchDeps()
 	p.finish()
 	p.checkUserConstraints()
@@ -124,7 +125,7 @@ func (p *planner) dropStaleTorchDeps() {
 	}
 	changed := false
 	for _, c := range p.r.Changes {
-		changed = changed || (c.Name == "torch" && c.Before != "" && c.After != "")
+		changed = changed || (c.Name == "torch" && c.Before != "" && c.After != "" && !samePublicPin(c.Before, c.After))
 	}
 	if !changed {
 		return
@@ -159,6 +160,14 @@ func (p *planner) dropStaleTorchDeps() {
 	if len(dropped) > 0 {
 		p.r.warnf("torch is now %s, not the lock's: the lock's pins of what only torch needed (%s) are left out, and pip installs what torch %s requires, unpinned; pin torch==%s in pyproject.toml and run `uv lock` to pin them", p.r.Target.Torch, strings.Join(dropped, ", "), p.r.Target.Torch, p.r.Target.Torch)
 	}
+}
+
+// samePublicPin reports whether two exact pins name one public version
+// (torch==2.8.0+cu128 and torch==2.8.0).
+func samePublicPin(a, b string) bool {
+	va, ok1 := exactPin(a)
+	vb, ok2 := exactPin(b)
+	return ok1 && ok2 && va.Public().Compare(vb.Public()) == 0
 }
 
 // applies reports whether a requirement's marker holds on the target.
@@ -207,7 +216,7 @@ func (p *planner) classify(req Requirement) {
 		return
 	}
 	if !p.applies(req) {
-		p.keep(req)
+		p.leaveOutFalseMarker(req)
 		return
 	}
 	switch {

@@ -249,10 +249,23 @@ func TestPlan(t *testing.T) {
 			problems: []string{`python_version "3.11" is not available on ZeroGPU`},
 		},
 		{
-			name:   "a marker that does not hold: kept as written, not a CUDA package to fix",
+			name:   "a marker that does not hold: left out, not a CUDA package to fix",
 			lines:  []string{"flash-attn; sys_platform == 'win32'", "torch==2.8.0"},
 			python: "3.12",
-			want:   []string{"flash-attn; sys_platform == 'win32'", "torch==2.8.0"},
+			want:   []string{"torch==2.8.0"},
+		},
+		{
+			name:   "no torch line outside the allow-list survives under a false marker",
+			lines:  []string{"torch>=2.9.0; python_version >= '3.14'", "torch==2.0.1; sys_platform == 'darwin'", "torch==2.8.0; sys_platform == 'linux'"},
+			python: "3.12",
+			want:   []string{"torch==2.8.0; sys_platform == 'linux'"},
+		},
+		{
+			name:     "--strict: a line whose marker is false is a problem",
+			lines:    []string{"torch==2.8.0", "triton-windows; sys_platform == 'win32'"},
+			python:   "3.12",
+			strict:   true,
+			problems: []string{"triton-windows; sys_platform == 'win32' never applies on ZeroGPU: its marker is false on ZeroGPU (Linux x86_64, Python 3.12)"},
 		},
 		{
 			name:     "PyPI apex is another project",

@@ -246,7 +246,8 @@ func (p *planner) dropLocalLabels() {
 			continue
 		}
 		v, ok := reqfile.Pinned(req)
-		if !ok || v.Local() == "" || p.servesLocal(v.Local()) {
+		pypiBuild := ok && p.pypiBuildIs(v.Local())
+		if !ok || v.Local() == "" || (p.servesLocal(v.Local()) && !pypiBuild) {
 			continue
 		}
 		line := l.Name + "==" + v.Public().String()
@@ -258,6 +259,9 @@ func (p *planner) dropLocalLabels() {
 			if !p.buildRunsOnGPU(v.Local()) {
 				why = fmt.Sprintf("the +%s build has no kernels for the platform's GPU %s (%s is needed); PyPI's %s %s runs there", v.Local(), p.c.Platform.GPUArch, p.kernelsNeeded(), l.Name, v.Public())
 			}
+		}
+		if pypiBuild {
+			why = p.localLabelRepair(l, v)
 		}
 		p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
 		p.kept[i].Text, p.kept[i].Reason = line, why

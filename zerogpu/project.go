@@ -137,6 +137,34 @@ func fromPyproject(in *Input, p *project.Project, ex ExportOptions) {
 		in.Requirements = append(in.Requirements, withSource(fromProjectReq(r), p))
 	}
 	applyOverrides(in, p)
+	uvIndexOptions(in, p)
+}
+
+// uvIndexOptions carries a uv project's indexes over as the pip options
+// that install what they serve (the lock reads them the uv way, see package
+// uvindex; pip on the Space builder merges them): the default = true index
+// as --index-url, the others as --extra-index-url, an explicit one only
+// when [tool.uv.sources] sends a package to it (pip cannot keep an index to
+// some packages: the lock's exact pins, and --generate-hashes, do), and
+// tool.uv.find-links as --find-links. After a lock, the ones that serve no
+// written requirement go (pruneIndexes).
+func uvIndexOptions(in *Input, p *project.Project) {
+	pinned := map[string]bool{}
+	for _, s := range p.Sources {
+		if s.Index != "" {
+			pinned[s.Index] = true
+		}
+	}
+	for _, ix := range p.Indexes {
+		switch {
+		case ix.Kind == "uv" && ix.Default:
+			addOption(in, "--index-url "+ix.URL)
+		case ix.Kind == "uv" && (!ix.Explicit || pinned[ix.Name]):
+			addOption(in, "--extra-index-url "+ix.URL)
+		case ix.Kind == "find-links" && filepath.Base(ix.Origin.File) == "pyproject.toml":
+			addOption(in, "--find-links "+ix.URL)
+		}
+	}
 }
 
 // fromGenerated keeps, of a requirements.txt that zgpu wrote, only what the
@@ -526,27 +554,48 @@ func pylockSelect(python string, extras, groups []string) pylock.SelectOptions {
 	return pylock.SelectOptions{Env: target.Env(python), Extras: extras, Groups: groups}
 }
 
-// applyOverrides applies [tool.uv] override-dependencies as far as a
-// requirements file can: an override replaces the project's own requirement
-// on that package, and restricts it wherever a dependency asks for it (a
-// constraint). Unlike uv, it cannot loosen what a dependency requires.
+// applyOverrides applies [tool.uv] override-dependencies (applyOverride).
 func applyOverrides(in *Input, p *project.Project) {
 	for _, o := range p.Requirements {
-		if o.Section != "tool.uv.override-dependencies" || o.Req.Name == "" {
-			continue
+		if o.Section == "tool.uv.override-dependencies" && o.Req.Name != "" {
+			in.applyOverride(fromProjectReq(o))
 		}
-		name := pep508.NormalizeName(o.Req.Name)
-		ov := fromProjectReq(o)
-		in.Overrides = append(in.Overrides, ov)
-		replaced := false
-		for i, r := range in.Requirements {
-			if pep508.NormalizeName(r.Req.Name) == name {
-				in.Requirements[i] = ov
-				replaced = true
-			}
+	}
+}
+
+// applyOverride applies an override as far as a requirements file can: it
+// replaces the project's own requirement on that package, and restricts it
+// wherever a dependency asks for it (a constraint). Unlike uv, it cannot
+// loosen what a dependency requires: pip, which builds the Space, holds
+// every package to its own requirements.
+func (in *Input) applyOverride(ov Requirement) {
+	name := pep508.NormalizeName(ov.Req.Name)
+	in.Overrides = append(in.Overrides, ov)
+	replaced := false
+	for i, r := range in.Requirements {
+		if pep508.NormalizeName(r.Req.Name) == name {
+			in.Requirements[i] = ov
+			replaced = true
 		}
-		if !replaced && ov.Req.URL == "" {
-			in.Constraints = append(in.Constraints, ov)
-		}
+	}
+	if !replaced && ov.Req.URL == "" {
+		in.Constraints = append(in.Constraints, ov)
+	}
+}
+
+// AddCommandLine adds the constraints (-c) and overrides (--override) of
+// the command line, as uv pip compile and pip-compile take them:
+// constraints restrict a package only when something requires it and are
+// never written; overrides replace the requirements on their package (applyOverride). A
+// lock export is not re-resolved: its pins are checked against the
+// constraints, and overrides do not apply (a warning says so).
+func (in *Input) AddCommandLine(constraints, overrides []Requirement, logf func(string, ...any)) {
+	in.Constraints = append(in.Constraints, constraints...)
+	if len(overrides) > 0 && in.Locked {
+		logf("warning: --override: %s is a lock, exported as it is: the overrides are not applied (change the lock's own overrides and lock again)", in.Input)
+		return
+	}
+	for _, ov := range overrides {
+		in.applyOverride(ov)
 	}
 }

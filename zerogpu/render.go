@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/reqfile"
 )
 
@@ -14,7 +15,14 @@ type RenderOptions struct {
 	Command string // the command line, for the header
 	Hashes  bool   // write --hash lines (pip then checks every line's hash)
 	Via     bool   // write "# via" annotations
-	Version string // zgpu's version, for the header
+	// Combined says the input is several files read as one (pip-compile
+	// a.in b.in): the whole file is written, never a minimal edit of the
+	// first, which would lose the others' lines.
+	Combined bool
+	// AnnotationStyle is "split" (default) or "line", as pip-compile's
+	// --annotation-style (reqfile.Document.AnnotationStyle).
+	AnnotationStyle string
+	Version         string // zgpu's version, for the header
 	// Dir is the folder the file is written to: -c lines name constraint
 	// files relative to it.
 	Dir string
@@ -33,7 +41,7 @@ type RenderOptions struct {
 
 // Document turns the plan into a requirements file.
 func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
-	doc := reqfile.Document{Command: o.Command, Header: r.header(o)}
+	doc := reqfile.Document{Command: o.Command, Header: r.header(o), AnnotationStyle: o.AnnotationStyle}
 	var opts bytes.Buffer
 	for _, l := range r.Options {
 		opts.WriteString(l + "\n")
@@ -148,6 +156,10 @@ func (r *Report) Render(o RenderOptions) ([]byte, error) {
 func (r *Report) removalNotes() []string {
 	var notes []string
 	for _, c := range r.Changes {
+		if c.After == "" && strings.HasPrefix(c.Name, "-") && c.Before != "" {
+			notes = append(notes, fmt.Sprintf("zgpu: removed %s: %s", redact.Text(c.Before), optionNote(c.Reason)))
+			continue
+		}
 		if c.After != "" || c.Before == "" || c.Origin == "" || strings.HasPrefix(c.Name, "-") {
 			continue
 		}

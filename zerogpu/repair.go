@@ -61,8 +61,15 @@ func (r *Report) Summary() string {
 	if len(parts) == 1 {
 		word = "line"
 	}
-	return fmt.Sprintf("changed %d %s: %s", len(parts), word, strings.Join(parts, ", "))
+	n := len(parts)
+	if n > summaryMax {
+		parts = append(parts[:summaryMax], fmt.Sprintf("and %d more (--json lists every change)", n-summaryMax))
+	}
+	return fmt.Sprintf("changed %d %s: %s", n, word, strings.Join(parts, ", "))
 }
+
+// summaryMax is how many changes the summary names.
+const summaryMax = 6
 
 // shorten cuts s to about n characters, keeping a URL's file name.
 func shorten(s string, n int) string {

@@ -23,6 +23,9 @@ type ResolveOptions struct {
 	NoLock           bool // keep the user's ranges
 	Strict           bool // --strict: report the problems zgpu would repair, write nothing
 	Offline          bool // only the cache is read: source failures are not warned about
+	// Constraints and Overrides come from the command line (-c FILE,
+	// --override FILE): see Input.AddCommandLine.
+	Constraints, Overrides []Requirement
 	// Lock carries the resolver's choices (Pre, AllowSdist, Upgrade,
 	// UpgradePackages, Concurrency, Preferences); Resolve fills in the
 	// sources, Prune and EmitPreinstalled.
@@ -33,6 +36,10 @@ type ResolveOptions struct {
 	Sources func(indexLines []string) (index.Lister, index.MetadataReader, string)
 	// ListerFor builds the listers of catalog wheel sources.
 	ListerFor ListerFor
+	// HubEndpoint (HF_ENDPOINT) and GitHubAPI (GITHUB_API_URL) are the
+	// endpoints the wheel sources were read through: a wheel found there is
+	// written with its public URL (PublicURL).
+	HubEndpoint, GitHubAPI string
 	// IndexOptions are the index lines of the command line, written to the
 	// file after the input's; one with credentials is not (a warning says so).
 	IndexOptions []string
@@ -79,6 +86,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	if err != nil {
 		return nil, err
 	}
+	in.AddCommandLine(o.Constraints, o.Overrides, logf)
 	if msg := in.describeInput(); msg != "" {
 		logf("%s", msg)
 	}
@@ -88,7 +96,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 			warned[msg] = true
 			logf("warning: wheel source failed: %s", msg)
 		}
-	}}
+	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) }}
 	report, err := Plan(ctx, in, Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
@@ -109,6 +117,9 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		if err := o.verifyFile(ctx, res); err != nil {
 			return nil, err
 		}
+	}
+	if report.OK() {
+		report.pruneIndexes()
 	}
 	report.addIndexOptions(o.IndexOptions, logf)
 	if !report.OK() {

@@ -120,7 +120,11 @@ func overrideFixes(in *Input, derivation string) []string {
 		if o.Origin == "" || !strings.Contains(derivation, o.Origin) {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s (%s) is a [tool.uv] override-dependencies entry: uv lets it override what other packages require, but the Space is built with pip from requirements.txt, and pip holds every package to its own requirements; drop the override, or the package whose requirement it contradicts", o.Text, o.Origin))
+		what := "an override (--override)"
+		if strings.HasPrefix(o.Origin, "pyproject.toml") || strings.Contains(o.Origin, "/pyproject.toml") {
+			what = "a [tool.uv] override-dependencies entry"
+		}
+		out = append(out, fmt.Sprintf("%s (%s) is %s: uv lets it override what other packages require, but the Space is built with pip from requirements.txt, and pip holds every package to its own requirements; drop the override, or the package whose requirement it contradicts", o.Text, o.Origin, what))
 	}
 	return out
 }

@@ -16,15 +16,21 @@ var corpusPending = map[string]map[string]string{
 		"071-pshuman-hf":        "refused",
 	},
 	"lock": {
-		"001-guns-ai-studio":           "refused",
-		"002-anysplat-gpu":             "refused",
-		"003-rasopathy-rephrase":       "refused",
-		"004-liveportrait-zerogpu":     "refused",
-		"005-audioclone-zerogpu":       "refused",
-		"006-multimodal-ocr3":          "refused",
-		"007-deepseek-ocr2":            "refused",
-		"008-hy-world-2":               "refused",
-		"009-image-to-3d-asset":        "refused",
+		"001-guns-ai-studio":       "refused",
+		"002-anysplat-gpu":         "refused",
+		"003-rasopathy-rephrase":   "refused",
+		"004-liveportrait-zerogpu": "refused",
+		"005-audioclone-zerogpu":   "refused",
+		"006-multimodal-ocr3":      "refused",
+		"007-deepseek-ocr2":        "refused",
+		"008-hy-world-2":           "refused",
+		"009-image-to-3d-asset":    "refused",
+		// 010 and 056 were written only because the lock was skipped: their
+		// PyTorch index line (cu130, cu128) was unreachable. The line is gone
+		// now (no line needs it: PyPI's torch is that build), the lock or the
+		// export's check runs on the mirror, which lacks transformers 5.14.1
+		// (010) and wetextprocessing (056); PyPI has both.
+		"010-qwen-image-edit-2511":     "refused",
 		"011-linum-v2-t2v":             "refused",
 		"012-core-ocr":                 "refused",
 		"013-multimodal-ocr2":          "refused",
@@ -63,6 +69,7 @@ var corpusPending = map[string]map[string]string{
 		"052-realtime-whisper-turbo":   "refused",
 		"053-opengpt-4o":               "refused",
 		"055-seed-vc":                  "refused",
+		"056-index-tts":                "refused", // see 010
 		"057-janus":                    "refused",
 		"058-pyramid-flow":             "refused",
 		"059-tooncrafter":              "refused",

@@ -29,10 +29,16 @@ type depsResolveOptions struct {
 	g       *globalOptions
 	net     netOptions
 	catalog catalogOptions
+	config  configOptions
+	reqs    reqFileOptions
 	// changed reports whether a flag was given on the command line.
 	changed func(name string) bool
 	// arg is the DIR or FILE argument as typed ("" for none).
 	arg string
+	// inputs are the input files named explicitly (several FILEs, "-",
+	// --input), nil for a folder or one FILE argument.
+	inputs []string
+	Inputs []string // --input
 
 	Python           string
 	Torch            string
@@ -42,6 +48,7 @@ type depsResolveOptions struct {
 	GenerateHashes   bool
 	NoHashes         bool
 	NoAnnotate       bool
+	AnnotationStyle  string
 	NoHeader         bool
 	Format           string
 	Frozen           bool
@@ -62,11 +69,19 @@ type depsResolveOptions struct {
 	EmitFindLinks    bool
 	NoEmitFindLinks  bool
 	export           zerogpu.ExportOptions
+
+	// constraints and overrides are read from -c and --override.
+	constraints, overrides []zerogpu.Requirement
 }
 
 const depsResolveLong = `Write a requirements.txt that builds on the ZeroGPU builder (CPU only, no nvcc)
 and runs on its GPU, from the Space in DIR (default: the current folder) or from
-one FILE (requirements.txt, requirements.in, pyproject.toml, uv.lock).
+one FILE (requirements.txt, requirements.in, pyproject.toml, uv.lock). Several
+requirements files (a.in b.in), or - for the standard input, are read as one
+input, as pip-compile and uv pip compile read them; the Space folder (README.md,
+pre-requirements.txt) is then the first file's (the current folder for -).
+--input FILE chooses the file of DIR to read when zgpu would choose another
+(pyproject.toml beside a requirements.txt, say): the same as naming DIR/FILE.
 
 What it reads: uv.lock (exported for the target, markers evaluated), else
 pyproject.toml's [project] dependencies, else requirements.in, else
@@ -159,9 +174,9 @@ reached), or a stale file under --check; 2 usage.
 func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	o := &depsResolveOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "resolve [DIR|FILE]",
+		Use:   "resolve [DIR | FILE... | -]",
 		Short: "Write a ZeroGPU-safe requirements.txt",
-		Long:  depsResolveLong + "\n\n" + spaceRefHelp,
+		Long:  depsResolveLong + "\n\n" + configHelp + "\n\n" + spaceRefHelp,
 		Example: `  # In the Space folder: write requirements.txt
   zgpu deps resolve -o requirements.txt
 
@@ -179,11 +194,20 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 
   # Try another torch, and see every decision
   zgpu deps resolve --torch 2.8.0 --json | jq .decisions`,
-		Args: rangeArgs(0, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "."
+			first := "."
+			if len(args) > 0 {
+				first = args[0]
+			}
+			if err := o.config.load(cmd.Flags(), first, g.Logf); err != nil {
+				return err
+			}
+			path, inputs, err := o.inputsOf(args)
+			if err != nil {
+				return err
+			}
+			o.inputs = inputs
 			if len(args) == 1 {
-				path = args[0]
 				o.arg = args[0]
 			}
 			o.changed = cmd.Flags().Changed
@@ -198,6 +222,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.StringVarP(&o.Python, "python", "p", "", "target Python: 3.10 or 3.12, or the full 3.10.13 or 3.12.12 (default: README python_version, else the platform default)")
 	fs.StringVar(&o.Python, "python-version", "", "the same as --python (the pip-compile and uv pip compile spelling)")
 	fs.StringVar(&o.Torch, "torch", "", "pin torch to this allowed version (overrides your torch pin)")
+	fs.StringArrayVar(&o.Inputs, "input", nil, "read the requirements from this `FILE` of the folder argument (repeatable), instead of the file zgpu would choose: pyproject.toml when requirements.txt is beside it, say; - is stdin")
 	fs.StringVarP(&o.Output, "output", "o", "", "write the requirements to `FILE` (atomically) instead of stdout")
 	fs.StringVar(&o.Output, "output-file", "", "write to `FILE`: the same as -o (the uv export spelling)")
 	fs.StringVar(&o.Format, "format", "requirements-txt", "output `FORMAT`: requirements-txt (or requirements.txt), the only one; accepted for uv export compatibility")
@@ -206,6 +231,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.GenerateHashes, "generate-hashes", false, "write --hash lines where the sources give hashes")
 	fs.BoolVar(&o.NoHashes, "no-hashes", false, "write no --hash lines (the default; accepted for uv export compatibility)")
 	fs.BoolVar(&o.NoAnnotate, "no-annotate", false, "leave out the '# via' annotations of locked packages")
+	fs.StringVar(&o.AnnotationStyle, "annotation-style", "split", "`style` of the '# via' annotations, as pip-compile's: split (one name a line below the requirement) or line ('# via a, b' on the requirement's line)")
 	fs.BoolVar(&o.NoHeader, "no-header", false, "leave out the header comment block (zgpu then reads the file back as yours, every line a root)")
 	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write the packages the platform installs (spaces, gradio) too (not recommended)")
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
@@ -235,6 +261,9 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoEmitFindLinks, "no-emit-find-links", false, "write none of them (the default)")
 	o.net.addFlags(fs)
 	o.catalog.addFlags(fs)
+	o.reqs.addFlags(fs)
+	o.config.addFlags(fs)
+	annotateResolveFlags(fs)
 	return cmd
 }
 
@@ -267,6 +296,11 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	}
 	if o.changed("output") && o.changed("output-file") {
 		return usagef("-o and --output-file name the same file: give one")
+	}
+	switch o.AnnotationStyle {
+	case "split", "line":
+	default:
+		return usagef("--annotation-style %s: expected split or line", o.AnnotationStyle)
 	}
 	switch o.Format {
 	case "requirements-txt", "requirements.txt":
@@ -372,12 +406,9 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 	if err := checkOutput(o.Output); err != nil {
 		return nil, nil, err
 	}
-	proj, err := project.Load(path, project.LoadOptions{Getenv: os.LookupEnv})
+	proj, err := o.loadProject(path)
 	if err != nil {
 		return nil, nil, err
-	}
-	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
-		withFolder(proj)
 	}
 	// -o naming an input file, or a read-only one, fails before any work.
 	if err := o.checkTarget(proj); err != nil {
@@ -388,6 +419,12 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 	}
 	if err := o.checkInput(proj); err != nil {
 		return nil, nil, err
+	}
+	if o.constraints, o.overrides, err = o.reqs.read(); err != nil {
+		return nil, nil, err
+	}
+	if o.NoLock && len(o.reqs.Constraints) > 0 {
+		o.g.Logf("warning: -c %s: with --no-lock the file keeps your ranges, and pip on the Space builder does not read the command line's constraints: add a -c line to the requirements file if they should apply there", strings.Join(o.reqs.Constraints, " "))
 	}
 	return c, proj, nil
 }
@@ -415,17 +452,24 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	return zerogpu.ResolveOptions{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
 		NoLock: o.NoLock, Strict: o.Strict, Offline: o.net.Offline,
+		Constraints: o.constraints, Overrides: o.overrides,
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
 			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs), Memo: fc},
 		Sources: func(lines []string) (index.Lister, index.MetadataReader, string) {
+			if uv := uvIndexesOf(proj); uv != nil {
+				l, describe := o.uvSources(proj, uv, o.withFileIndexes(splitUVLines(uv, lines)), fc)
+				return l, l, describe
+			}
 			srcs := o.withFileIndexes(lines)
 			return srcs.sources(fc), pypi.NewReader(fc), srcs.describe()
 		},
-		ListerFor:    o.listerFor(),
+		ListerFor:   o.listerFor(),
+		HubEndpoint: os.Getenv("HF_ENDPOINT"), GitHubAPI: os.Getenv("GITHUB_API_URL"),
 		IndexOptions: o.indexLines(),
 		Render: zerogpu.RenderOptions{
-			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, Dir: outDir,
-			InPlace: rewritesInput(proj, target), Target: target,
+			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, AnnotationStyle: o.AnnotationStyle, Dir: outDir,
+			Combined: len(o.inputs) > 1 || (len(o.inputs) == 1 && o.inputs[0] == project.Stdin),
+			InPlace:  rewritesInput(proj, target), Target: target,
 		},
 		Logf: o.g.Logf, Progress: o.g.progress,
 	}

@@ -317,6 +317,8 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	if changed("catalog") {
 		parts = append(parts, "--catalog "+o.catalog.Path)
 	}
+	each("-c", o.reqs.Constraints)
+	each("--override", o.reqs.Overrides)
 	add("--no-dev", o.export.NoDev)
 	each("--extra", o.export.Extras)
 	add("--all-extras", o.export.AllExtras)
@@ -329,6 +331,7 @@ func (o *depsResolveOptions) commandLine(target string) string {
 	add("--emit-preinstalled", o.EmitPreinstalled)
 	add("--generate-hashes", o.GenerateHashes)
 	add("--no-annotate", o.NoAnnotate)
+	add("--annotation-style line", o.AnnotationStyle == "line" && !o.NoAnnotate)
 	add("--no-header", o.NoHeader)
 	if target != "" {
 		// As typed (pip-compile records --output-file so), or under

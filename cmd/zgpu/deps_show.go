@@ -17,8 +17,12 @@ import (
 func init() { register("deps", newDepsShowCmd) }
 
 type depsShowOptions struct {
-	g    *globalOptions
-	JSON bool
+	g      *globalOptions
+	JSON   bool
+	config configOptions
+	// settings are what deps resolve would run with (configuration files,
+	// environment).
+	settings []setting
 }
 
 const depsShowLong = `Show what zgpu understood of a Space's dependencies: every requirement with
@@ -29,6 +33,10 @@ python_version and sdk_version of the README frontmatter.
 DIR is the Space folder (default "."); zgpu reads uv.lock, pylock.toml,
 pyproject.toml, requirements.txt, requirements.in, pre-requirements.txt,
 README.md and packages.txt when present. FILE reads that one file.
+
+Settings lists the flags of 'zgpu deps resolve' that zgpu.toml, pyproject.toml's
+[tool.zgpu] or the environment set for this Space, each with where it came from
+(--no-config and --config-file as for deps resolve).
 
 A requirement line that pip would reject, or a file that cannot be read,
 does not stop the report: everything else is shown, each problem is listed
@@ -57,6 +65,9 @@ status is 1. (deps resolve stops at the first one.)
    "locks": [{"kind": "uv.lock"|"pylock.toml", "path": string, "version": string,
               "requires_python": string, "packages": int, "roots": [string]}],
    "system_packages": [string],
+   "settings": [{"flag": string, "value": string, "origin": "command line"|"env VAR"|
+                 "config FILE:LINE:COL"}] (the flags of deps resolve that are not at
+                their built-in default, from zgpu.toml, [tool.zgpu] or the environment),
    "warnings": [string],
    "errors": [{"origin": ORIGIN, "message": string (what is wrong and what was expected),
                "text": string? (the offending line as written), "hint": string?}]}
@@ -81,6 +92,11 @@ func newDepsShowCmd(g *globalOptions) *cobra.Command {
 			if len(args) == 1 {
 				target = args[0]
 			}
+			settings, err := resolveSettings(g, o.config, target)
+			if err != nil {
+				return err
+			}
+			o.settings = settings
 			dir, done, err := localDir(cmd.Context(), g, defaultNet(), target)
 			if err != nil {
 				return err
@@ -89,6 +105,7 @@ func newDepsShowCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print what was read as JSON (schema in the help above)")
+	o.config.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -100,11 +117,14 @@ func runDepsShow(o *depsShowOptions, target string) error {
 	o.g.Debugf("read %d files from %s", len(p.Files), p.Dir)
 	if o.JSON {
 		enc := newJSONEncoder(o.g.Stdout)
-		if err := enc.Encode(depsShowJSON(p)); err != nil {
+		out := depsShowJSON(p)
+		out.Settings = o.settings
+		if err := enc.Encode(out); err != nil {
 			return err
 		}
 	} else {
 		writeDepsShow(o.g.Stdout, p)
+		writeSettings(o.g.Stdout, o.settings)
 	}
 	n := len(p.Errors)
 	if n == 0 {
@@ -137,6 +157,7 @@ type depsShowOut struct {
 	SystemPackages      []string             `json:"system_packages"`
 	Warnings            []string             `json:"warnings"`
 	Errors              []*project.LoadError `json:"errors"`
+	Settings            []setting            `json:"settings"`
 }
 
 type depsShowReq struct {

@@ -29,6 +29,7 @@ type netOptions struct {
 	FindLinks      []string
 	CacheDir       string
 	Offline        bool
+	Refresh        bool
 	Timeout        time.Duration
 	Jobs           int
 	// NoIndex reads no package index, only FindLinks (pip's --no-index).
@@ -52,8 +53,8 @@ const netFlagsHelp = `Network:
   UV_NO_INDEX=1) reads only the --find-links locations. Responses are cached in --cache-dir (default $XDG_CACHE_HOME/zgpu,
   or ~/.cache/zgpu): served from the cache while fresh (the index's
   Cache-Control max-age, at most 10 minutes), then revalidated with
-  conditional requests; metadata files named by their hash are never
-  fetched twice. --offline reads only the cache and fails on anything not
+  conditional requests (--refresh revalidates every page at once, as uv
+  --refresh); metadata files named by their hash are never fetched twice. --offline reads only the cache and fails on anything not
   in it.
   HF_TOKEN is sent only to the Hugging Face Hub (the host of $HF_ENDPOINT,
   default huggingface.co); without HF_TOKEN, the token file of
@@ -79,6 +80,7 @@ func (n *netOptions) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&n.NoIndex, "no-index", n.env.NoIndex, "read no package index, only --find-links locations (env PIP_NO_INDEX, UV_NO_INDEX)")
 	fs.StringVar(&n.CacheDir, "cache-dir", fetch.DefaultCacheDir(), "HTTP cache `folder` (\"\" disables the cache)")
 	fs.BoolVar(&n.Offline, "offline", false, "use only the cache; fail on anything not in it")
+	fs.BoolVar(&n.Refresh, "refresh", false, "revalidate every cached page with the index (a conditional request) instead of trusting its freshness, as uv --refresh")
 	fs.DurationVar(&n.Timeout, "timeout", 30*time.Second, "timeout of each HTTP attempt")
 	fs.IntVar(&n.Jobs, "jobs", fetch.DefaultMaxPerHost, "concurrent requests per host (index requests in flight)")
 }
@@ -106,6 +108,9 @@ func (n *netOptions) validate() error {
 	}
 	if n.Jobs < 1 {
 		return usagef("--jobs must be at least 1, got %d", n.Jobs)
+	}
+	if n.Offline && n.Refresh {
+		return usagef("--refresh and --offline cannot be used together: --offline reads only the cache, --refresh asks the index")
 	}
 	if n.Offline && n.CacheDir == "" {
 		return usagef("--offline needs a cache (--cache-dir is empty)")
@@ -166,6 +171,7 @@ func (n *netOptions) fetchConfig(g *globalOptions) fetch.Config {
 	return fetch.Config{
 		CacheDir:   n.CacheDir,
 		Offline:    n.Offline,
+		Refresh:    n.Refresh,
 		Timeout:    n.Timeout,
 		MaxPerHost: n.Jobs,
 		Tokens:     envTokens(),

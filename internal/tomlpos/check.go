@@ -423,6 +423,10 @@ func (f *fieldSet) add(t reflect.Type, visited map[reflect.Type]bool) {
 	}
 }
 
+// Closest returns the name nearest to k (case folded) within an edit
+// distance of 2, or "": the "did you mean" of an unknown key.
+func Closest(k string, names []string) string { return closest(k, names) }
+
 // closest returns the name nearest to k within an edit distance of 2, or "".
 func closest(k string, names []string) string {
 	best, bestD := "", 3
