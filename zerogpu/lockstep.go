@@ -309,13 +309,19 @@ func (s *lockStep) builder() {
 // gradio and spaces need is written, as they are installed after the file
 // and must agree with it.
 func builderOnly(pins []lock.Pin) map[string]bool {
+	return unreached(pins, func(v resolver.Via) bool { return v.Origin != originBuilder }, nil)
+}
+
+// unreached returns the pins not reached from the request's requirements
+// that root accepts, walking the "# via" graph without entering skip.
+func unreached(pins []lock.Pin, root func(resolver.Via) bool, skip map[string]bool) map[string]bool {
 	children := map[string][]string{}
 	var roots []string
 	for _, pin := range pins {
 		name := pep508.NormalizeName(pin.Name)
 		for _, v := range pin.Via {
 			switch {
-			case v.From == "" && v.Origin != originBuilder:
+			case v.From == "" && root(v):
 				roots = append(roots, name)
 			case v.From != "":
 				parent := pep508.NormalizeName(parentOf(v.From))
@@ -326,7 +332,7 @@ func builderOnly(pins []lock.Pin) map[string]bool {
 	reached := map[string]bool{}
 	var walk func(string)
 	walk = func(n string) {
-		if reached[n] {
+		if reached[n] || skip[n] {
 			return
 		}
 		reached[n] = true
@@ -679,37 +685,8 @@ func prunedBy(pins []lock.Pin, prune []string) map[string]bool {
 	for _, p := range prune {
 		out[pep508.NormalizeName(p)] = true
 	}
-	children := map[string][]string{}
-	var roots []string
-	for _, pin := range pins {
-		name := pep508.NormalizeName(pin.Name)
-		for _, v := range pin.Via {
-			if v.From == "" {
-				roots = append(roots, name)
-				continue
-			}
-			parent := pep508.NormalizeName(parentOf(v.From))
-			children[parent] = append(children[parent], name)
-		}
-	}
-	reached := map[string]bool{}
-	var walk func(string)
-	walk = func(n string) {
-		if reached[n] || out[n] {
-			return
-		}
-		reached[n] = true
-		for _, ch := range children[n] {
-			walk(ch)
-		}
-	}
-	for _, r := range roots {
-		walk(r)
-	}
-	for _, pin := range pins {
-		if n := pep508.NormalizeName(pin.Name); !reached[n] {
-			out[n] = true
-		}
+	for n := range unreached(pins, func(resolver.Via) bool { return true }, out) {
+		out[n] = true
 	}
 	return out
 }
