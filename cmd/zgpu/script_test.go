@@ -126,7 +126,7 @@ func faultIndexCmd(t *testing.T, mirror string) func(ts *testscript.TestScript, 
 				faults = append(faults, g)
 			}
 		}
-		srv := fakes.PyPI(t, mirror, fakes.WithFaults(faults...))
+		srv := fakes.PyPI(t, mirror, fakes.WithFaults(faults...), fakes.WithMirrorOverlay())
 		ts.Defer(srv.Close)
 		ts.Setenv("PIP_INDEX_URL", srv.URL)
 	}
