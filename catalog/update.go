@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,22 +227,9 @@ func newer(a, b *Catalog, tie bool) bool {
 	return ad.After(bd)
 }
 
-// ReadFile reads a catalog file of at most MaxFileSize bytes.
-func ReadFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var b bytes.Buffer
-	if _, err := b.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
-		return nil, err
-	}
-	if b.Len() > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", p, MaxFileSize)
-	}
-	return b.Bytes(), nil
-}
+// ReadFile reads a catalog file of at most MaxFileSize bytes (a regular
+// file: a FIFO or a device is refused, see inputfile).
+func ReadFile(p string) ([]byte, error) { return inputfile.ReadFileMax(p, MaxFileSize) }
 
 // EmbeddedTOML returns the embedded catalog file (catalog/data/zerogpu.toml),
 // the file a release publishes for `zgpu catalog update`.

@@ -54,6 +54,12 @@ const (
 	// FaultHang never answers; the request ends when the client gives up or
 	// the server closes.
 	FaultHang
+	// FaultHuge announces a 1 TiB body (Content-Length) and sends data
+	// until the client hangs up: an oversized answer.
+	FaultHuge
+	// FaultGarbage answers 200 with a body that is no page, JSON or
+	// metadata at all (bytes that are not even UTF-8).
+	FaultGarbage
 )
 
 // Fault is one injected failure. Faults for the same Path are used in the
@@ -254,6 +260,26 @@ func (r *recorder) fault(w http.ResponseWriter, req *http.Request, f Fault, h ht
 			code = http.StatusServiceUnavailable
 		}
 		http.Error(w, fmt.Sprintf("injected %d", code), code)
+	case FaultHuge:
+		w.Header().Set("Content-Length", strconv.FormatInt(1<<40, 10))
+		w.WriteHeader(http.StatusOK)
+		chunk := make([]byte, 64<<10)
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			select {
+			case <-req.Context().Done():
+				return
+			case <-r.quit:
+				return
+			default:
+			}
+		}
+	case FaultGarbage:
+		w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("\xff\xfe{\"files\": [\x00\x01"))
 	case FaultHang:
 		select {
 		case <-req.Context().Done():

@@ -53,7 +53,12 @@ func (c *Client) basicFor(host string) (Credential, bool) {
 // that every request to that host (the files an index page links to, a
 // fresh page served from the cache) carries it, and strips it from the URL.
 // Requests to any other host never see it.
+//
+// A userinfo field written as a ${VAR} placeholder (pip's syntax, kept as
+// written by the requirements reader) is expanded from the environment
+// here, so the secret lives only in the request's Authorization header.
 func (c *Client) learn(rawURL string) string {
+	rawURL = c.expandUserinfo(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil || u.User == nil {
 		return rawURL
@@ -68,6 +73,40 @@ func (c *Client) learn(rawURL string) string {
 	c.credMu.Unlock()
 	u.User = nil
 	return u.String()
+}
+
+// expandUserinfo replaces ${VAR} placeholders in the userinfo of rawURL
+// with the variables' values (escaped for a userinfo); an unset variable
+// becomes empty, as a request with "${VAR}" literally would only fail.
+func (c *Client) expandUserinfo(rawURL string) string {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return rawURL
+	}
+	end := len(rest)
+	if k := strings.IndexAny(rest, "/?#"); k >= 0 {
+		end = k
+	}
+	at := strings.LastIndexByte(rest[:end], '@')
+	if at < 0 || !strings.Contains(rest[:at], "${") {
+		return rawURL
+	}
+	getenv := c.cfg.Getenv
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	user, pass, hasPass := strings.Cut(rest[:at], ":")
+	expand := func(s string) string {
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
+		return os.Expand(s, func(k string) string { v, _ := getenv(k); return v })
+	}
+	info := url.User(expand(user))
+	if hasPass {
+		info = url.UserPassword(expand(user), expand(pass))
+	}
+	return scheme + "://" + info.String() + rest[at:]
 }
 
 // stripUserinfo returns rawURL without its userinfo.

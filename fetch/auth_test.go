@@ -186,3 +186,27 @@ func TestBodyCap(t *testing.T) {
 		t.Errorf("with MaxBytes 16 MiB: %v", err)
 	}
 }
+
+// TestPlaceholderCredentials: a userinfo written as ${VAR} placeholders
+// (pip's syntax, kept as written by the requirements reader) is expanded
+// from the environment when the request is sent, as HTTP Basic to that
+// host, and the value never reaches the cache.
+func TestPlaceholderCredentials(t *testing.T) {
+	var log authLog
+	priv := basicServer(t, "index", &log)
+	cache := t.TempDir()
+	cfg := fastConfig(cache)
+	cfg.Transport = hostsTransport(map[string]string{"index.test": priv.Listener.Addr().String()})
+	cfg.Getenv = func(k string) (string, bool) {
+		v, ok := map[string]string{"IDX_USER": "user", "IDX_PASSWORD": password}[k]
+		return v, ok
+	}
+	c := New(cfg)
+	if _, err := c.Get(context.Background(), Request{URL: "http://${IDX_USER}:${IDX_PASSWORD}@index.test/simple/x/"}); err != nil {
+		t.Fatalf("Get with placeholders: %v", err)
+	}
+	if got, want := strings.Join(log.seen, "\n"), "index Basic dXNlcjpwdy1zM2NyM3QtOWYyYw=="; got != want {
+		t.Errorf("Authorization seen %q, want %q", got, want)
+	}
+	assertNoSecretInTree(t, cache, password)
+}

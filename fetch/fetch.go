@@ -104,6 +104,9 @@ type Config struct {
 	// neither.
 	Credentials []Credential
 	NetrcPath   string
+	// Getenv expands ${VAR} placeholders in a URL's userinfo; nil means
+	// os.LookupEnv.
+	Getenv func(string) (string, bool)
 
 	// MaxBody caps the bytes of one response body (default DefaultMaxBody);
 	// Request.MaxBytes overrides it for one request. A longer body is a
@@ -249,6 +252,8 @@ type Client struct {
 	lt         *limitTransport
 
 	now func() time.Time // the clock of freshness; tests replace it
+
+	answered sync.Map // lower-case host -> true: a response came from it (IsUnreachable)
 
 	credMu  sync.Mutex
 	learned map[string]Credential // by lower-case host, from URL userinfo

@@ -105,7 +105,8 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, limit
 		if attempts == 1 {
 			word = "attempt"
 		}
-		return nil, fmt.Errorf("GET %s: %s (%d %s)", redactURL(rawURL), c.redactErr(err), attempts, word)
+		return nil, &NetError{URL: redactURL(rawURL), Msg: fmt.Sprintf("%s (%d %s)", c.redactErr(err), attempts, word),
+			Unreachable: isDialError(err) && !c.hostAnswered(rawURL)}
 	}
 	if out == nil {
 		// A retryable status on the last attempt: the handler did not run.
@@ -114,6 +115,41 @@ func (c *Client) doWith(ctx context.Context, rawURL string, h http.Header, limit
 		out = &Response{URL: resp.Request.URL.String(), Status: resp.StatusCode, Header: resp.Header, Body: body}
 	}
 	return out, nil
+}
+
+// NetError is a request that got no response after retries: the
+// connection failed, timed out or was cut. Its message is redacted.
+type NetError struct {
+	URL string // redacted
+	Msg string
+	// Unreachable: no connection could be made (refused, no route, name
+	// not resolved, connect timeout) to a host that has not answered this
+	// client before.
+	Unreachable bool
+}
+
+func (e *NetError) Error() string { return fmt.Sprintf("GET %s: %s", e.URL, e.Msg) }
+
+// IsUnreachable reports whether err says a host could not be reached at
+// all: no connection could ever be made to it (NetError.Unreachable), it
+// is outside the allowed hosts, or, offline, the answer is not in the
+// cache. A status, a timeout after connecting, a body cut short, or a
+// connection failure to a host that answered before are not: the host
+// was reached, and the failure is one to report.
+func IsUnreachable(err error) bool {
+	var ne *NetError
+	var hna *HostNotAllowedError
+	return errors.Is(err, ErrOffline) || errors.As(err, &hna) || errors.As(err, &ne) && ne.Unreachable
+}
+
+// isDialError reports whether err failed before a connection was made.
+func isDialError(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
 }
 
 // bodyError marks a failure reading a body after the headers arrived.

@@ -51,6 +51,17 @@ func (c *Client) tokenFor(host string) string {
 	return ""
 }
 
+// hostAnswered reports whether the host of rawURL has answered a request
+// of this client.
+func (c *Client) hostAnswered(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	_, ok := c.answered.Load(strings.ToLower(u.Hostname()))
+	return ok
+}
+
 // hostOnly strips a port (and brackets of an IPv6 literal) from host.
 func hostOnly(host string) string {
 	u := url.URL{Host: host}
@@ -110,6 +121,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		release()
 		return nil, err
 	}
+	t.c.answered.Store(host, true)
 	if resp.StatusCode == http.StatusNotModified {
 		t.c.count(func(s *Stats) { s.NotModified++ })
 	}

@@ -1,6 +1,9 @@
 package pypi
 
 import (
+	"archive/zip"
+	"bytes"
+	"io"
 	"strings"
 	"testing"
 )
@@ -23,5 +26,25 @@ func FuzzParsePage(f *testing.F) {
 				t.Errorf("bad file %+v", f)
 			}
 		}
+	})
+}
+
+// FuzzWheelMetadata: a wheel (a local -f file, or one downloaded whole)
+// of any content gives its METADATA or an error; never a panic or an
+// unbounded read.
+func FuzzWheelMetadata(f *testing.F) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("x-1.0.dist-info/METADATA")
+	io.WriteString(w, "Metadata-Version: 2.1\nName: x\nVersion: 1.0\nRequires-Dist: y>=2\n")
+	zw.Close()
+	f.Add(buf.Bytes())
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		wheelMetadata(zr, "x-1.0-py3-none-any.whl")
 	})
 }

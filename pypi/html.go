@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -104,6 +105,9 @@ func parseHTML(body []byte, pageURL string, keep func(string) bool) ([]index.Fil
 	files := make([]index.File, 0, len(as))
 	for _, a := range as {
 		u, frag, err := resolve(base, a.href)
+		if errors.Is(err, errNotHTTP) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

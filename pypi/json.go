@@ -3,6 +3,7 @@ package pypi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -71,6 +72,9 @@ func decodeJSON(body []byte, base *url.URL, keep func(string) bool) ([]index.Fil
 			continue
 		}
 		f, err := jf.file(base)
+		if errors.Is(err, errNotHTTP) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +98,7 @@ func checkAPIVersion(v string) error {
 func (jf *jsonFile) file(base *url.URL) (index.File, error) {
 	u, frag, err := resolve(base, jf.URL)
 	if err != nil {
-		return index.File{}, fmt.Errorf("file %q: %v", jf.Filename, err)
+		return index.File{}, fmt.Errorf("file %q: %w", jf.Filename, err)
 	}
 	f := index.File{Filename: jf.Filename, URL: u, Hashes: lowerHashes(jf.Hashes)}
 	if f.Hashes == nil {
@@ -201,9 +205,21 @@ func resolve(base *url.URL, ref string) (abs, fragment string, err error) {
 		return "", "", fmt.Errorf("bad URL %q", ref)
 	}
 	u := base.ResolveReference(r)
+	if isHTTP(base.Scheme) && !isHTTP(u.Scheme) {
+		return "", "", errNotHTTP
+	}
 	fragment = u.Fragment
 	u.Fragment, u.RawFragment = "", ""
 	return u.String(), fragment, nil
+}
+
+// errNotHTTP is a link of a remote page to anything but http(s), a
+// file:// URL above all: a page someone else serves never makes zgpu read
+// a local file. Such a link is skipped.
+var errNotHTTP = errors.New("link from a remote page to a non-http(s) URL")
+
+func isHTTP(scheme string) bool {
+	return strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")
 }
 
 // fragmentHash reads a "#sha256=hex" fragment (any algorithm name) into a

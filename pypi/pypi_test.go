@@ -512,3 +512,30 @@ func TestParseHTML(t *testing.T) {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
 }
+
+// TestRemotePageLinksStayHTTP: a remote page's links are followed only
+// over http(s); a file:// link (or any other scheme) is skipped, so that a
+// page someone else serves never makes zgpu read a local file. A local
+// page (file://, the user's own -f folder) may link to local files.
+func TestRemotePageLinksStayHTTP(t *testing.T) {
+	html := `<a href="file:///etc/passwd#sha256=00">x-1.0-py3-none-any.whl</a>
+<a href="ftp://h/x-1.1-py3-none-any.whl">x-1.1-py3-none-any.whl</a>
+<a href="/files/x-1.2-py3-none-any.whl">x-1.2-py3-none-any.whl</a>`
+	json := `{"meta":{"api-version":"1.1"},"files":[{"filename":"x-1.0-py3-none-any.whl","url":"file:///etc/passwd","hashes":{}},{"filename":"x-1.2-py3-none-any.whl","url":"../../files/x-1.2-py3-none-any.whl","hashes":{}}]}`
+	for _, tc := range []struct{ body, ct string }{{html, "text/html"}, {json, "application/vnd.pypi.simple.v1+json"}} {
+		files, err := ParsePage([]byte(tc.body), tc.ct, "https://evil.test/simple/x/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) != 1 || files[0].URL != "https://evil.test/files/x-1.2-py3-none-any.whl" {
+			t.Errorf("%s: files = %+v, want only the https one", tc.ct, files)
+		}
+	}
+	files, err := ParsePage([]byte(html), "text/html", "file:///home/u/wheels/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 3 || files[0].URL != "file:///etc/passwd" {
+		t.Errorf("local page: files = %+v, want its file:// link kept", files)
+	}
+}

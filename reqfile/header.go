@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/inputfile"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
 )
@@ -32,7 +33,7 @@ func LockedByZgpu(path string) bool {
 	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 		return false // a device such as /dev/full would never end
 	}
-	data, err := os.ReadFile(path)
+	data, err := inputfile.ReadFile(path)
 	if err != nil {
 		return false
 	}

@@ -3,6 +3,7 @@ package reqfile
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -367,6 +368,10 @@ func finishLine(l logicalLine, getenv func(string) (string, bool)) (logicalLine,
 
 // expandVars replaces ${NAME} (NAME of [A-Z0-9_]+) with the variable's value
 // when it is set and not empty, like pip; other text is left as is.
+// Deviation: a ${NAME} inside a URL's userinfo (https://user:${TOKEN}@host),
+// or one whose name says it holds a secret (see keepVar), stays as
+// written, so that a secret never enters the requirement zgpu prints and
+// writes; package fetch expands a userinfo one when it sends the request.
 func expandVars(l logicalLine, getenv func(string) (string, bool)) logicalLine {
 	s := l.text
 	type rep struct{ from, to string }
@@ -425,6 +430,11 @@ func replaceAll(l logicalLine, from, to string) logicalLine {
 			break
 		}
 		at := oi + j
+		if keepVar(l.text, at, from) {
+			copyStretch(oi, at+len(from))
+			oi = at + len(from)
+			continue
+		}
 		copyStretch(oi, at)
 		line, col := l.pos(at)
 		spans = append(spans, span{off: b.Len(), line: line, col: col, fixed: true})
@@ -435,4 +445,33 @@ func replaceAll(l logicalLine, from, to string) logicalLine {
 	l.text = b.String()
 	l.spans = spans
 	return l
+}
+
+// secretName matches a variable name that says it holds a secret.
+var secretName = regexp.MustCompile(`TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|CREDENTIAL`)
+
+// keepVar reports whether the reference from (${NAME}) at offset at of s
+// stays as written: in a URL's userinfo, or naming a secret.
+func keepVar(s string, at int, from string) bool {
+	return secretName.MatchString(from) || inUserinfo(s, at)
+}
+
+// inUserinfo reports whether offset at of s lies in the userinfo of a URL
+// ("scheme://userinfo@host"): after the last "://" before it, and before
+// the last '@' of that URL's authority.
+func inUserinfo(s string, at int) bool {
+	i := strings.LastIndex(s[:at], "://")
+	if i < 0 {
+		return false
+	}
+	start := i + 3
+	end := len(s)
+	if k := strings.IndexAny(s[start:], "/?# \t"); k >= 0 {
+		end = start + k
+	}
+	if at >= end {
+		return false
+	}
+	a := strings.LastIndexByte(s[start:end], '@')
+	return a >= 0 && at < start+a
 }

@@ -22,7 +22,7 @@ type Requirement struct {
 	Req  pep508.Requirement
 	Kind Kind
 	// Line is the logical line as written: continuations joined, comment
-	// removed, variables expanded.
+	// removed, variables expanded (except in a URL's userinfo).
 	Line           string
 	Editable       bool
 	Hashes         []string // "sha256:<hex>", in order

@@ -277,3 +277,35 @@ func TestStripExtras(t *testing.T) {
 		}
 	}
 }
+
+// TestVarsInUserinfoKept: a ${VAR} in a URL's userinfo stays as written
+// (the secret never enters the requirement), so does one whose name says
+// it is a secret; others are expanded as pip does, also when the same
+// variable appears inside and outside a userinfo.
+func TestVarsInUserinfoKept(t *testing.T) {
+	env := map[string]string{"HF_TOKEN": "hf_secret_value", "V": "2.1", "HOST": "example.com"}
+	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	tests := []struct{ in, want string }{
+		{"mypkg @ git+https://user:${HF_TOKEN}@huggingface.co/org/repo", "mypkg @ git+https://user:${HF_TOKEN}@huggingface.co/org/repo"},
+		{"mypkg @ https://${HF_TOKEN}@${HOST}/x/${V}/mypkg-1.0.tar.gz", "mypkg @ https://${HF_TOKEN}@example.com/x/2.1/mypkg-1.0.tar.gz"},
+		{"foo==${V}", "foo==2.1"},
+		{"foo @ https://${V}@${HOST}/foo-${V}.tar.gz", "foo @ https://${V}@example.com/foo-2.1.tar.gz"},
+		{"foo @ https://${HOST}/t/${HF_TOKEN}/foo-1.0.tar.gz", "foo @ https://example.com/t/${HF_TOKEN}/foo-1.0.tar.gz"},
+	}
+	for _, tt := range tests {
+		f, err := Parse("r.txt", []byte(tt.in+"\n"), ParseOptions{Getenv: getenv})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := f.Requirements[0].Line; got != tt.want {
+			t.Errorf("%s: Line = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	f, err := Parse("r.txt", []byte("--index-url https://u:${HF_TOKEN}@${HOST}/simple\n"), ParseOptions{Getenv: getenv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.Options.IndexURL, "https://u:${HF_TOKEN}@example.com/simple"; got != want {
+		t.Errorf("IndexURL = %q, want %q", got, want)
+	}
+}

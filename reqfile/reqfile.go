@@ -14,7 +14,10 @@
 //     whitespace, so "#egg=" and "#sha256=" inside URLs survive.
 //   - ${NAME}, NAME made of A-Z, 0-9 and '_', is replaced by the variable's
 //     value from ParseOptions.Getenv when it is set and not empty; anything
-//     else is left as written.
+//     else is left as written. Deviation: inside a URL's userinfo
+//     (https://user:${TOKEN}@host) it is left as written, so that a secret
+//     never enters what zgpu prints or writes (pip expands it when it
+//     installs; package fetch does when it sends the request).
 //   - A line is split at the first space-separated word that starts with
 //     '-': the words before are the requirement, the rest are options,
 //     split like a POSIX shell (shlex) and parsed like Python's optparse

@@ -48,8 +48,9 @@ type LockOptions struct {
 	verify bool
 }
 
-// ErrUnreachable wraps an index failure: the caller may keep the unlocked
-// plan, which is what `deps resolve` does when the index cannot be reached.
+// ErrUnreachable wraps an index failure during the lock: the caller keeps
+// the unlocked plan only when a source could not be reached at all
+// (ResolveOptions.unlockedOr); any other failure is reported.
 var ErrUnreachable = errors.New("the package index could not be read")
 
 // Lock pins every requirement of the plan for the target: the resolver runs

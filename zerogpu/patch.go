@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zgpu/zgpu/internal/redact"
 	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/reqfile"
 )
@@ -81,6 +82,8 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 	for _, ol := range f.OptionLines {
 		if why, ok := removedOption(r, ol); ok {
 			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Note: why}
+		} else if c, ok := rewrittenOption(r, ol); ok {
+			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Text: c.After, Note: shortNote(c.Reason)}
 		}
 	}
 	var list []reqfile.LineEdit
@@ -90,6 +93,9 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 	have := map[string]bool{}
 	for _, ol := range f.OptionLines {
 		have[ol.Name+" "+ol.Value] = true
+		if c, ok := rewrittenOption(r, ol); ok {
+			have[c.After] = true
+		}
 	}
 	var preamble []string
 	for _, opt := range r.Options {
@@ -119,6 +125,18 @@ func optionNote(reason string) string {
 		return "index for a torch build the platform's GPU cannot run"
 	}
 	return shortNote(reason)
+}
+
+// rewrittenOption returns the Change that rewrote the option line ol (a
+// credential turned into a placeholder, hideCredentials).
+func rewrittenOption(r *Report, ol reqfile.OptionLine) (Change, bool) {
+	text := redact.Text(ol.Name + " " + ol.Value)
+	for _, c := range r.Changes {
+		if c.After != "" && c.Before == text && strings.HasPrefix(c.Name, "-") {
+			return c, true
+		}
+	}
+	return Change{}, false
 }
 
 // shortNote is a reason on one line. (Issue 10 asks for notes under

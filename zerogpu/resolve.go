@@ -24,6 +24,9 @@ type ResolveOptions struct {
 	NoLock           bool // keep the user's ranges
 	Strict           bool // --strict: report the problems zgpu would repair, write nothing
 	Offline          bool // only the cache is read: source failures are not warned about
+	// RequireLock makes an index that cannot be reached an error
+	// (ErrLockRequired) instead of a file with the ranges kept.
+	RequireLock bool
 	// Constraints and Overrides come from the command line (-c FILE,
 	// --override FILE): see Input.AddCommandLine.
 	Constraints, Overrides []Requirement
@@ -122,6 +125,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		report.pruneIndexes()
 	}
 	report.addIndexOptions(o.IndexOptions, logf)
+	report.hideCredentials()
 	if !report.OK() {
 		return res, nil
 	}
@@ -145,29 +149,31 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 		stop := o.progress("checking the export against gradio " + in.SDKVersion)
 		err := report.Verify(ctx, c, in, lo)
 		stop()
-		if errors.Is(err, ErrUnreachable) {
-			o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", err, describe)
-			return nil
+		if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
+			return err
 		}
-		return err
+		// The export's pins stand as uv locked them: a check that could
+		// not read the index is a warning that names the failure.
+		o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", err, describe)
+		return nil
 	}
 	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
 	lo.MemoScope = describe // the memo of one set of sources is not another's
 	stop := o.progress("locking for Python " + report.Target.Python)
 	err := report.Lock(ctx, c, in, lo)
 	stop()
-	switch {
-	case !errors.Is(err, ErrUnreachable):
+	if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
 		return err
-	case !o.Offline:
-		// Issue 6: locking is the default when the sources are reachable
-		// or cached; otherwise the ranges are kept (the caller guards a
-		// file zgpu locked), and the warning names the sources.
-		res.Unlocked = fmt.Errorf("%v (%s)", err, describe)
-	default:
-		res.Unlocked = err
 	}
-	return nil
+	// Issue 6: locking is the default when the sources are reachable or
+	// cached; otherwise the ranges are kept (the caller guards a file zgpu
+	// locked), and the warning names the sources. Issue 13: only when a
+	// source could not be reached at all (unlockedOr).
+	res.Unlocked, err = o.unlockedOr(err, describe)
+	if res.Unlocked != nil && !o.Offline {
+		res.Unlocked = fmt.Errorf("%w (%s)", res.Unlocked, describe)
+	}
+	return err
 }
 
 func (o *ResolveOptions) progress(what string) func() {

@@ -56,6 +56,7 @@ type depsResolveOptions struct {
 	EmitPreinstalled bool
 	EmitProject      bool
 	NoLock           bool
+	RequireLock      bool
 	Strict           bool
 	Pre              bool
 	AllowSdist       bool
@@ -235,6 +236,7 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoHeader, "no-header", false, "leave out the header comment block (zgpu then reads the file back as yours, every line a root)")
 	fs.BoolVar(&o.EmitPreinstalled, "emit-preinstalled", false, "write the packages the platform installs (spaces, gradio) too (not recommended)")
 	fs.BoolVar(&o.NoLock, "no-lock", false, "keep your version ranges: do not pin every package")
+	fs.BoolVar(&o.RequireLock, "require-lock", false, "fail (exit 1) when the package index cannot be reached, instead of writing the file with your ranges kept")
 	fs.BoolVar(&o.Strict, "strict", false, "repair nothing: report every problem zgpu would fix in the file as a problem, and write nothing (exit 1)")
 	fs.BoolVar(&o.Pre, "pre", false, "allow pre-releases of every package when locking")
 	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
@@ -281,6 +283,9 @@ func (o *depsResolveOptions) validate(c *catalog.Catalog) error {
 	}
 	if err := o.net.validate(); err != nil {
 		return err
+	}
+	if o.NoLock && o.RequireLock {
+		return usagef("--no-lock and --require-lock cannot be used together")
 	}
 	if o.GenerateHashes && o.NoHashes {
 		return usagef("--generate-hashes and --no-hashes cannot be used together")
@@ -451,7 +456,7 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 	fc := fetch.New(o.net.fetchConfig(o.g))
 	return zerogpu.ResolveOptions{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Export: ex, EmitPreinstalled: o.EmitPreinstalled,
-		NoLock: o.NoLock, Strict: o.Strict, Offline: o.net.Offline,
+		NoLock: o.NoLock, Strict: o.Strict, Offline: o.net.Offline, RequireLock: o.RequireLock,
 		Constraints: o.constraints, Overrides: o.overrides,
 		Lock: zerogpu.LockOptions{Pre: o.Pre, AllowSdist: o.AllowSdist, Upgrade: o.Upgrade, UpgradePackages: o.UpgradePackages,
 			Concurrency: o.net.Jobs, Preferences: pinsOf(prefs), Memo: fc},

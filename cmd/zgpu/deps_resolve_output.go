@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -153,8 +154,21 @@ func writeOutput(target string, data []byte) error {
 	}
 	// 0666 less the umask for a new file, as os.Create; an existing file
 	// keeps its mode, and a read-only one is not replaced (atomicfile).
-	return atomicfile.WriteFile(path, data, 0o666)
+	return atomicfile.Write(path, 0o666, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return err
+		}
+		if midWrite != nil {
+			midWrite()
+		}
+		return nil
+	})
 }
+
+// midWrite, when set (by the tests only), runs while the output's
+// temporary file is written, before it replaces the target: the signal
+// scenario stops the process there.
+var midWrite func()
 
 // checkLinkedOutput refuses to write through a symbolic link at target
 // that dangles or leads out of the Space folder dir: a link shipped in a

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,6 +110,9 @@ func (n *netOptions) validate() error {
 	if n.Jobs < 1 {
 		return usagef("--jobs must be at least 1, got %d", n.Jobs)
 	}
+	if _, err := httpRetries(); err != nil {
+		return usagef("%v", err)
+	}
 	if n.Offline && n.Refresh {
 		return usagef("--refresh and --offline cannot be used together: --offline reads only the cache, --refresh asks the index")
 	}
@@ -173,6 +177,7 @@ func (n *netOptions) fetchConfig(g *globalOptions) fetch.Config {
 		Offline:    n.Offline,
 		Refresh:    n.Refresh,
 		Timeout:    n.Timeout,
+		MaxRetries: retries(),
 		MaxPerHost: n.Jobs,
 		Tokens:     envTokens(),
 		NetrcPath:  netrcPath(),
@@ -204,6 +209,29 @@ func allowHosts() []string {
 		}
 	}
 	return out
+}
+
+// httpRetries reads UV_HTTP_RETRIES, uv's number of retries of a failed
+// request (zgpu's default, 4, when unset).
+func httpRetries() (int, error) {
+	v := strings.TrimSpace(os.Getenv("UV_HTTP_RETRIES"))
+	if v == "" {
+		return 4, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("UV_HTTP_RETRIES: expected a number of retries (0 or more), got %q", v)
+	}
+	return n, nil
+}
+
+// retries is fetch.Config.MaxRetries from UV_HTTP_RETRIES (negative: none).
+func retries() int {
+	n, _ := httpRetries()
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // envBool reads a boolean variable as uv and pip do (1/0, true/false,

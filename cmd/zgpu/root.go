@@ -139,6 +139,7 @@ Environment:
   HF_HUB_OFFLINE               like --offline for the Hub
   GITHUB_API_URL, GITHUB_TOKEN GitHub REST endpoint and token
   XDG_CACHE_HOME               the HTTP cache lives in $XDG_CACHE_HOME/zgpu
+  UV_HTTP_RETRIES              retries of a failed request (default 4), as in uv
   ZGPU_CATALOG                 a TOML file overriding the embedded catalog (like --catalog;
                                the flag wins); the newest-dated catalog of embedded,
                                cached update and this file is used

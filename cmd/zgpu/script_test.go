@@ -4,7 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -25,7 +29,15 @@ func TestMain(m *testing.M) {
 		unsetIndexEnv()
 	}
 	testscript.Main(m, map[string]func(){
-		"zgpu": func() { os.Exit(run(os.Args[1:])) },
+		"zgpu": func() {
+			if marker := os.Getenv("ZGPU_TEST_PAUSE_WRITE"); marker != "" {
+				midWrite = func() {
+					os.WriteFile(marker, []byte(strconv.Itoa(os.Getpid())), 0o644)
+					time.Sleep(time.Minute)
+				}
+			}
+			os.Exit(run(os.Args[1:]))
+		},
 	})
 }
 
@@ -61,6 +73,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"faultindex": faultIndexCmd(t, mirror), "waitfile": waitFileCmd, "sigterm": sigtermCmd},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GITHUB_API_URL", gh.URL)
 			e.Setenv("HF_ENDPOINT", hf.URL)
@@ -75,4 +88,76 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// faultIndexCmd is the script command
+//
+//	faultindex KIND [xN] PATH...
+//
+// which starts a PyPI fake over the test mirror whose PATHs (request paths,
+// "*" for all) answer with a fault N times (default 1) before they are
+// served normally, and points PIP_INDEX_URL at it. KIND is a status
+// ("503", "401"), reset, truncate, hang, huge (an endless body announced
+// as 1 TiB) or garbage (a 200 whose body is no page).
+func faultIndexCmd(t *testing.T, mirror string) func(ts *testscript.TestScript, neg bool, args []string) {
+	kinds := map[string]fakes.FaultKind{"reset": fakes.FaultReset, "truncate": fakes.FaultTruncate,
+		"hang": fakes.FaultHang, "huge": fakes.FaultHuge, "garbage": fakes.FaultGarbage}
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) < 2 {
+			ts.Fatalf("usage: faultindex KIND [xN] PATH...")
+		}
+		f := fakes.Fault{Kind: fakes.FaultStatus}
+		if k, ok := kinds[args[0]]; ok {
+			f.Kind = k
+		} else if n, err := strconv.Atoi(args[0]); err == nil {
+			f.Status = n
+		} else {
+			ts.Fatalf("faultindex: unknown kind %q", args[0])
+		}
+		times, paths := 1, args[1:]
+		if n, err := strconv.Atoi(strings.TrimPrefix(paths[0], "x")); strings.HasPrefix(paths[0], "x") && err == nil {
+			times, paths = n, paths[1:]
+		}
+		var faults []fakes.Fault
+		for _, p := range paths {
+			for i := 0; i < times; i++ {
+				g := f
+				g.Path = p
+				faults = append(faults, g)
+			}
+		}
+		srv := fakes.PyPI(t, mirror, fakes.WithFaults(faults...))
+		ts.Defer(srv.Close)
+		ts.Setenv("PIP_INDEX_URL", srv.URL)
+	}
+}
+
+// waitFileCmd is the script command "waitfile PATH": it waits (up to a
+// minute) until PATH exists, as a background command creates it.
+func waitFileCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile PATH")
+	}
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("waitfile: %s did not appear within a minute", args[0])
+}
+
+// sigtermCmd is the script command "sigterm PIDFILE": it sends SIGTERM to
+// the process whose id PIDFILE holds (testscript's kill knows only INT and
+// KILL).
+func sigtermCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sigterm PIDFILE")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(ts.ReadFile(args[0])))
+	if err != nil {
+		ts.Fatalf("sigterm: %v", err)
+	}
+	p, err := os.FindProcess(pid)
+	ts.Check(err)
+	ts.Check(p.Signal(syscall.SIGTERM))
 }

@@ -75,20 +75,7 @@ func countReasons(rej []wheelfind.Rejected) []reasonCount {
 	return out
 }
 
-// safeWriter redacts URL credentials and escapes terminal control
-// characters in everything written through it: release asset names and
-// index pages are someone else's text.
-type safeWriter struct{ w io.Writer }
-
-func (s safeWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(s.w, redact.Terminal(redact.Text(string(p)))); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
 func writeWheelFindText(w io.Writer, r findReport) {
-	w = safeWriter{w}
 	res, all := r.res, r.all
 	fmt.Fprintf(w, "%s for %s (catalog %s)\n", res.Package, describeTarget(r.q), r.catalog)
 	if r.snapshot != "" {

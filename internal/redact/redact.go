@@ -45,7 +45,7 @@ func URL(raw string) string { return Text(raw) }
 
 // secretAssign matches an assignment to a variable whose name says it
 // holds a secret (HF_TOKEN=..., PASSWORD=...), as in an environment dump.
-var secretAssign = regexp.MustCompile(`(?i)\b([A-Z0-9_]*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_KEY)[A-Z0-9_]*=)[^\s\x00"']+`)
+var secretAssign = regexp.MustCompile(`(?i)\b([A-Z0-9_]*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_KEY)(?:_[A-Z0-9_]*)?=)[^\s\x00"'=][^\s\x00"']*`)
 
 // secretVars are the environment variables whose values Text masks
 // wherever they appear: the tokens zgpu and the tools around it read.
@@ -88,12 +88,33 @@ func Text(s string) string {
 		if end < 0 {
 			end = len(s)
 		}
-		if at := strings.LastIndexByte(s[:end], '@'); at >= 0 {
+		if at := strings.LastIndexByte(s[:end], '@'); at >= 0 && sshUser(b.String(), s[:at]) {
+			b.WriteString(s[:at])
+			b.WriteByte('@')
+			s = s[at+1:]
+		} else if at >= 0 {
 			b.WriteString(userinfo(s[:at]))
 			b.WriteByte('@')
 			s = s[at+1:]
 		}
 	}
+}
+
+// sshUser reports whether raw, the userinfo of a URL whose text so far
+// (up to "://") is before, is an SSH user name alone (git+ssh://git@host):
+// SSH authenticates with keys, and the user name is no secret.
+func sshUser(before, raw string) bool {
+	scheme := strings.TrimSuffix(before, "://")
+	i := len(scheme)
+	for i > 0 && (isAlnum(scheme[i-1]) || strings.IndexByte("+-.", scheme[i-1]) >= 0) {
+		i--
+	}
+	scheme = strings.ToLower(scheme[i:])
+	return (scheme == "ssh" || strings.HasSuffix(scheme, "+ssh")) && !strings.Contains(raw, ":")
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // Window is how many characters of a quoted input an error shows.

@@ -38,8 +38,10 @@ func Path() string {
 
 // Dir returns the reference folder joined with elem. In the in-repository
 // copy, a top-level folder stored as an archive (mirror.tar.gz) is unpacked
-// once into the user's cache (see unpack). A path that does not exist fails
-// the test.
+// once into the user's cache (see unpack). The corpus is a copy with the
+// local packages its Spaces ship added (see shipped), so that the in-repo
+// corpus and ZGPU_SHARED's are the reference one as it is. A path that
+// does not exist fails the test.
 func Dir(tb testing.TB, elem ...string) string {
 	tb.Helper()
 	base := Path()
@@ -52,6 +54,13 @@ func Dir(tb testing.TB, elem ...string) string {
 			}
 			base = dir
 		}
+	}
+	if len(elem) > 0 && elem[0] == "corpus" {
+		dir, err := corpusCopy(filepath.Join(base, "corpus"))
+		if err != nil {
+			tb.Fatalf("reference material: %v", err)
+		}
+		return filepath.Join(append([]string{dir}, elem[1:]...)...)
 	}
 	p := filepath.Join(append([]string{base}, elem...)...)
 	if _, err := os.Stat(p); err != nil {

@@ -14,8 +14,8 @@ import (
 	"sync"
 )
 
-// unpacked memoizes unpack per archive within one test binary.
-var unpacked sync.Map // archive path -> *unpackResult
+// unpacked memoizes onceFor (unpack, corpusCopy) within one test binary.
+var unpacked sync.Map // key -> *unpackResult (onceFor)
 
 type unpackResult struct {
 	once sync.Once
@@ -29,9 +29,15 @@ type unpackResult struct {
 // extracts into its own temporary folder and renames it into place, and the
 // first rename wins. A folder already there is used as it is.
 func unpack(archive string) (string, error) {
-	v, _ := unpacked.LoadOrStore(archive, &unpackResult{})
+	return onceFor("unpack "+archive, func() (string, error) { return unpackOnce(archive) })
+}
+
+// onceFor runs make once per key within one test binary and returns its
+// result to every caller.
+func onceFor(key string, make func() (string, error)) (string, error) {
+	v, _ := unpacked.LoadOrStore(key, &unpackResult{})
 	r := v.(*unpackResult)
-	r.once.Do(func() { r.dir, r.err = unpackOnce(archive) })
+	r.once.Do(func() { r.dir, r.err = make() })
 	return r.dir, r.err
 }
 
@@ -41,11 +47,24 @@ func unpackOnce(archive string) (string, error) {
 		return "", err
 	}
 	sum := sha256.Sum256(data)
+	return materialize(hex.EncodeToString(sum[:8]), func(tmp string) error {
+		if err := extract(archive, tmp); err != nil {
+			return fmt.Errorf("unpacking %s: %v", archive, err)
+		}
+		return nil
+	})
+}
+
+// materialize returns the folder named key under the user's cache (else
+// the temporary folder), filling it with fill the first time: fill writes
+// into a temporary folder that is renamed into place, so that test
+// binaries running in parallel share one complete copy.
+func materialize(key string, fill func(dir string) error) (string, error) {
 	root, err := os.UserCacheDir()
 	if err != nil || os.MkdirAll(root, 0o755) != nil {
 		root = os.TempDir()
 	}
-	dest := filepath.Join(root, "zgpu-testdata", hex.EncodeToString(sum[:8]))
+	dest := filepath.Join(root, "zgpu-testdata", key)
 	if _, err := os.Stat(filepath.Join(dest, ".complete")); err == nil {
 		return dest, nil
 	}
@@ -57,8 +76,8 @@ func unpackOnce(archive string) (string, error) {
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	if err := extract(archive, tmp); err != nil {
-		return "", fmt.Errorf("unpacking %s: %v", archive, err)
+	if err := fill(tmp); err != nil {
+		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
 		return "", err
