@@ -10,6 +10,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/project"
+	"github.com/zgpu/zgpu/wheelfind"
 )
 
 // ResolveOptions are the choices of one `zgpu deps resolve` run, read from
@@ -39,6 +40,9 @@ type ResolveOptions struct {
 	Sources func(indexLines []string) (index.Lister, index.MetadataReader, string)
 	// ListerFor builds the listers of catalog wheel sources.
 	ListerFor ListerFor
+	// ProjectSources returns the project's own wheel sources of a package
+	// (SourceFinder.ProjectSources); nil for none.
+	ProjectSources func(pkg string) []wheelfind.Source
 	// HubEndpoint (HF_ENDPOINT) and GitHubAPI (GITHUB_API_URL) are the
 	// endpoints the wheel sources were read through: a wheel found there is
 	// written with its public URL (PublicURL).
@@ -94,7 +98,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		logf("%s", msg)
 	}
 	warned := map[string]bool{}
-	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, Warn: func(f string, a ...any) {
+	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, ProjectSources: o.ProjectSources, Warn: func(f string, a ...any) {
 		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.Offline {
 			warned[msg] = true
 			logf("warning: wheel source failed: %s", msg)
