@@ -120,6 +120,10 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		if err := o.lockOrVerify(ctx, res); err != nil {
 			return nil, err
 		}
+	} else if report.OK() && !in.Locked {
+		if err := o.verifyFile(ctx, res); err != nil {
+			return nil, err
+		}
 	}
 	if report.OK() {
 		report.pruneIndexes()
@@ -172,6 +176,24 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 	res.Unlocked, err = o.unlockedOr(err, describe)
 	if res.Unlocked != nil && !o.Offline {
 		res.Unlocked = fmt.Errorf("%w (%s)", res.Unlocked, describe)
+	}
+	return err
+}
+
+// verifyFile checks the ranges about to be written (--no-lock) against what
+// the builder installs in the same pip call, when the index can be read
+// (or, --offline, its pages are cached); otherwise the file is written
+// unverified, as the decisions say.
+func (o *ResolveOptions) verifyFile(ctx context.Context, res *Result) error {
+	lister, meta, describe := o.Sources(res.Report.Options)
+	lo := o.Lock
+	lo.Lister, lo.Meta = lister, meta
+	stop := o.progress("checking the requirements against what the builder installs")
+	err := res.Report.VerifyFile(ctx, o.Catalog, res.Input, lo)
+	stop()
+	if errors.Is(err, ErrUnreachable) {
+		res.Report.decide("verify", "not verified", fmt.Sprintf("the package index could not be read: %v (%s)", err, describe), "")
+		return nil
 	}
 	return err
 }
