@@ -106,6 +106,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.dropLocalLabels()
 	p.dropUnusedTorchIndexes()
 	p.dropStaleTorchDeps()
+	p.dropStaleTorchPins()
 	p.finish()
 	p.checkUserConstraints()
 	p.checkTorchaudio()

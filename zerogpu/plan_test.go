@@ -175,6 +175,18 @@ func TestPlan(t *testing.T) {
 			problems: []string{"2 wheels (cumesh, o-voxel) are built for Python 3.10, but the Space runs Python 3.12\n    fix: set `python_version: \"3.10\"` in README.md"},
 		},
 		{
+			name:   "torch moved: its own pins for the old torch go (nvidia-*, sympy); other pins stay",
+			lines:  []string{"torch==2.4.0", "nvidia-cublas-cu12==12.1.3.1", "sympy==1.13.1", "nvidia-ml-py==12.560.30", "numpy==1.26.4"},
+			python: "3.12",
+			want:   []string{"numpy==1.26.4", "nvidia-ml-py==12.560.30", "torch==2.8.0"},
+		},
+		{
+			name:   "torch kept: its pins stay",
+			lines:  []string{"torch==2.8.0", "nvidia-cublas-cu12==12.8.4.1", "sympy==1.14.0"},
+			python: "3.12",
+			want:   []string{"nvidia-cublas-cu12==12.8.4.1", "sympy==1.14.0", "torch==2.8.0"},
+		},
+		{
 			name:     "--strict: a torch pin outside the allow-list is a problem",
 			lines:    []string{"torch==2.4.0"},
 			python:   "3.12",
