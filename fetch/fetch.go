@@ -227,6 +227,9 @@ type Response struct {
 	// BodySHA256 is the hex SHA-256 of Body when the cache computed it
 	// (a response served from or written to the disk cache), else "".
 	BodySHA256 string
+	// Size is the body's length in a response of Client.Cached, which
+	// does not read the body; 0 elsewhere (use len(Body)).
+	Size int64
 }
 
 // Stats are a Client's counters, for tests and benchmarks.

@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,9 +13,18 @@ import (
 	"github.com/zgpu/zgpu/fakes"
 	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/internal/testonly/shared"
+	"github.com/zgpu/zgpu/wheeltags"
 )
 
 func benchPage(b *testing.B, file, contentType string) {
+	benchParse(b, file, func(body []byte) error {
+		_, err := ParsePage(body, contentType, "https://mirror.test/simple/torch/")
+		return err
+	})
+}
+
+// benchParse measures parse on torch's page (file).
+func benchParse(b *testing.B, file string, parse func([]byte) error) {
 	dir := shared.Dir(b, "mirror", "simple", "torch")
 	body, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
@@ -23,7 +33,7 @@ func benchPage(b *testing.B, file, contentType string) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParsePage(body, contentType, "https://mirror.test/simple/torch/"); err != nil {
+		if err := parse(body); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -33,6 +43,37 @@ func BenchmarkParseJSONTorch(b *testing.B) {
 	benchPage(b, "index.json", "application/vnd.pypi.simple.v1+json")
 }
 func BenchmarkParseHTMLTorch(b *testing.B) { benchPage(b, "index.html", "text/html") }
+
+// BenchmarkParseJSONTorchEncodingJSON is parseJSON's slow path alone, for
+// comparison with the one-pass reader.
+func BenchmarkParseJSONTorchEncodingJSON(b *testing.B) {
+	base, _ := url.Parse("https://mirror.test/simple/torch/")
+	benchParse(b, "index.json", func(body []byte) error {
+		_, err := decodeJSON(body, base, nil)
+		return err
+	})
+}
+
+// BenchmarkParseJSONTorchFiltered keeps what a cp312 manylinux x86_64
+// target can use (and sdists), as the lock's filter does.
+func BenchmarkParseJSONTorchFiltered(b *testing.B) {
+	t := wheeltags.Target{Python: [2]int{3, 12}, Glibc: [2]int{2, 36}}
+	keep := func(name string) bool {
+		if !wheeltags.IsWheelFilename(name) {
+			return wheeltags.IsSdistFilename(name)
+		}
+		w, err := wheeltags.ParseWheelFilename(name)
+		if err != nil {
+			return false
+		}
+		_, ok := t.Rank(w.Tags)
+		return ok
+	}
+	benchParse(b, "index.json", func(body []byte) error {
+		_, err := parseJSON(body, "https://mirror.test/simple/torch/", keep)
+		return err
+	})
+}
 
 // BenchmarkList200Concurrent lists 200 projects of the mirror from the fake
 // index with 20ms of latency per request, concurrently under the client's

@@ -179,7 +179,7 @@ func (s *scanner) value(depth int) ([]byte, bool) {
 		return tok, ok
 	case c == '{':
 		start := s.i
-		ok := s.object(func(string) bool {
+		ok := s.object(func([]byte) bool {
 			_, ok := s.value(depth + 1)
 			return ok
 		})
@@ -202,7 +202,7 @@ func (s *scanner) value(depth int) ([]byte, bool) {
 // object reads an object, calling member after each key and its colon;
 // member reads the value. Keys that are not plain ASCII are declined
 // (encoding/json matches struct fields with Unicode case folding).
-func (s *scanner) object(member func(key string) bool) bool {
+func (s *scanner) object(member func(key []byte) bool) bool {
 	if !s.eat('{') {
 		return false
 	}
@@ -220,7 +220,7 @@ func (s *scanner) object(member func(key string) bool) bool {
 				return false
 			}
 		}
-		if !s.eat(':') || !member(string(key)) {
+		if !s.eat(':') || !member(key) {
 			return false
 		}
 		switch s.peek() {
@@ -262,20 +262,41 @@ func (s *scanner) array(elem func() bool) bool {
 // field matches key against the keys a struct reads: the index of an exact
 // match, -1 for a key to skip, and false for a key encoding/json would
 // match another way (another case) or a repeated one.
-func field(key string, keys []string, seen *uint32) (int, bool) {
+func field(key []byte, keys []string, seen *uint32) (int, bool) {
 	for i, k := range keys {
-		if key == k {
+		if string(key) == k {
 			if *seen&(1<<i) != 0 {
 				return 0, false
 			}
 			*seen |= 1 << i
 			return i, true
 		}
-		if strings.EqualFold(key, k) {
+		if asciiEqualFold(key, k) {
 			return 0, false
 		}
 	}
 	return -1, true
+}
+
+// asciiEqualFold is strings.EqualFold for an ASCII key, without converting
+// it to a string.
+func asciiEqualFold(key []byte, k string) bool {
+	if len(key) != len(k) {
+		return false
+	}
+	for i := range key {
+		a, b := key[i], k[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -304,7 +325,7 @@ const (
 func scanPage(body []byte, base *url.URL, keep func(string) bool) (apiVersion string, files []index.File, ok bool) {
 	s := &scanner{b: body}
 	var seen uint32
-	ok = s.object(func(key string) bool {
+	ok = s.object(func(key []byte) bool {
 		k, ok := field(key, pageKeys, &seen)
 		switch {
 		case !ok:
@@ -315,7 +336,7 @@ func scanPage(body []byte, base *url.URL, keep func(string) bool) (apiVersion st
 				return ok
 			}
 			var seenMeta uint32
-			return s.object(func(key string) bool {
+			return s.object(func(key []byte) bool {
 				k, ok := field(key, metaKeys, &seenMeta)
 				if !ok || k < 0 {
 					_, vok := s.value(1)
@@ -363,7 +384,7 @@ func (s *scanner) file(base *url.URL, keep func(string) bool) (index.File, bool,
 	var tok [nFileKeys][]byte
 	var esc [nFileKeys]bool
 	var seen uint32
-	ok := s.object(func(key string) bool {
+	ok := s.object(func(key []byte) bool {
 		k, ok := field(key, fileKeys, &seen)
 		if !ok {
 			return false
@@ -389,7 +410,7 @@ func (s *scanner) file(base *url.URL, keep func(string) bool) (index.File, bool,
 				return ok
 			}
 			start := s.i
-			ok = s.object(func(string) bool {
+			ok = s.object(func([]byte) bool {
 				_, esc, ok := s.str()
 				return ok && !esc
 			})

@@ -68,6 +68,27 @@ func TestListingCacheServesWarmRuns(t *testing.T) {
 	if diff := cmp.Diff(cold, list(true)); diff != "" {
 		t.Errorf("offline listing from the parsed cache differs (-cold +offline):\n%s", diff)
 	}
+	// The page's body is not read when its parsed form is there: damaged,
+	// the listing is still served (Get would discard the entry).
+	entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
+	if len(entries) != 1 {
+		t.Fatalf("%d cache entries, want torch's page", len(entries))
+	}
+	page, err := os.ReadFile(entries[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := append([]byte(nil), page...)
+	damaged[len(damaged)-2] ^= 0xff
+	if err := os.WriteFile(entries[0], damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cold, list(true)); diff != "" {
+		t.Errorf("offline listing with the page's body unread differs (-cold +offline):\n%s", diff)
+	}
+	if err := os.WriteFile(entries[0], page, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	b, err := os.ReadFile(derived[0])
 	if err != nil {
 		t.Fatal(err)

@@ -136,6 +136,13 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 	if strings.HasPrefix(pageURL, "file:") {
 		return ix.localFiles(project, pageURL, keep)
 	}
+	if files, ok := ix.cachedListing(pageURL, filter.Key); ok {
+		ix.count(func(s *Stats) { s.Pages++ })
+		for i := range files {
+			files[i].Origin = ix.url + name + "/"
+		}
+		return files, nil
+	}
 	res, err := ix.client.Get(ctx, fetch.Request{URL: pageURL, Accept: Accept})
 	if err != nil {
 		if fetch.IsNotFound(err) {
@@ -152,6 +159,27 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 		files[i].Origin = ix.url + name + "/"
 	}
 	return files, nil
+}
+
+// cachedListing returns the parsed listing of a page the cache would serve
+// without a request (offline, or fresh), without reading the page itself:
+// a large page's body is read, hashed and parsed only when its parsed form
+// is missing.
+func (ix *Index) cachedListing(pageURL, filterKey string) ([]index.File, bool) {
+	var files []index.File
+	_, ok := ix.client.Cached(fetch.Request{URL: pageURL, Accept: Accept}, func(res *fetch.Response) bool {
+		if res.Size < minDerivedBody {
+			return false
+		}
+		data := ix.client.Derived(listingKey(res, filterKey))
+		if data == nil {
+			return false
+		}
+		var err error
+		files, err = decodeFiles(data)
+		return err == nil
+	})
+	return files, ok
 }
 
 // parseCached parses a project page, keeping the files keep accepts, or

@@ -427,12 +427,11 @@ func orAny(s string) string {
 	return s
 }
 
-// mentionsTorch reports whether an explanation involves torch.
 // firstTorchThatLocks locks with each of torches at once and returns, in
 // the order given, the first answer a serial loop would stop at: an error,
 // a lock, a failure that does not involve torch, or the last torch's
-// failure. The locks still running then are canceled and waited for. (A serial fallback
-// cost a whole cold lock per version tried.)
+// failure. The locks still running then are canceled and waited for. (A
+// serial fallback cost a whole cold lock per version tried.)
 func firstTorchThatLocks(ctx context.Context, torches []string, lockWith func(context.Context, string) (*lock.Result, error)) (*lock.Result, error) {
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel: no lock outlives the call
@@ -461,6 +460,7 @@ func firstTorchThatLocks(ctx context.Context, torches []string, lockWith func(co
 	return nil, nil // not reached: the last answer returns
 }
 
+// mentionsTorch reports whether an explanation involves torch.
 func mentionsTorch(e *resolver.Explanation) bool {
 	return strings.Contains(e.Derivation, "torch")
 }
