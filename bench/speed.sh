@@ -10,7 +10,8 @@
 # through ../shared/tools/pip_metadata_only.py, with the same roots zgpu
 # resolves. Sets (bench/sets):
 #   w1, gradio      Space folders: `zgpu deps resolve DIR` (the product;
-#                   gradio at sdk_version and spaces co-resolved)
+#                   what the platform installs co-resolved: see
+#                   platform_roots)
 #   corpus-160      160 roots: the corpus requirements most often named that
 #                   lock on the mirror (bench/sets/corpus-160.txt)
 #   synthetic-300   300 roots (bench/sets/synthetic-300.txt)
@@ -87,12 +88,31 @@ roots() {
 	case $1 in
 	w1 | gradio)
 		grep -v '^#' "bench/sets/$1/requirements.txt"
-		v=$(sed -n 's/^sdk_version: *//p' "bench/sets/$1/README.md")
-		if [ -n "$v" ]; then echo "gradio==$v"; else echo gradio; fi
-		echo spaces
+		platform_roots "$(sed -n 's/^sdk_version: *//p' "bench/sets/$1/README.md")"
 		;;
 	*) cat "bench/sets/$1.txt" ;;
 	esac
+}
+
+# platform_roots SDK: what the lock of a Space folder co-resolves with its
+# requirements: the catalog's [builder] install set when this tree's lock
+# uses it (catalog.BuilderInstall; "{sdk_version}" replaced, or the gradio
+# pin dropped without one), else gradio at sdk_version and spaces.
+platform_roots() {
+	if grep -qs 'BuilderInstall(' zerogpu/*.go; then
+		python3 - "$1" <<'PY'
+import sys, tomllib
+sdk = sys.argv[1]
+with open("catalog/data/zerogpu.toml", "rb") as f:
+    for r in tomllib.load(f)["builder"]["install"]:
+        if "{sdk_version}" in r:
+            r = r.replace("{sdk_version}", sdk) if sdk else r[:r.index("==")]
+        print(r)
+PY
+	else
+		if [ -n "$1" ]; then echo "gradio==$1"; else echo gradio; fi
+		echo spaces
+	fi
 }
 
 zgpu_run() { # SET CACHE [offline]
@@ -119,7 +139,8 @@ pip_run() { # SET CACHE
 		--no-input --cache-dir "$2" $platforms $(roots "$1")
 }
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+# median of the numbers read ("-", a run without pip, is left out).
+median() { grep -E '^[0-9.]+$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.1f", a / b; else print "-" }'; }
 
 echo "load before: $(uptime)" >&2

@@ -27,6 +27,10 @@ type SourceFinder struct {
 	ListerFor ListerFor // nil: the snapshot only
 	// Warn, when set, is told about sources that failed.
 	Warn func(format string, args ...any)
+	// ProjectSources, when set, returns the project's own wheel sources of
+	// a package (a [[tool.uv.index]] that [tool.uv.sources] sends it to),
+	// searched before the catalog's.
+	ProjectSources func(pkg string) []wheelfind.Source
 	// PublicURL, when set, rewrites a found wheel's URL to the one the
 	// Space builder fetches (see PublicURL).
 	PublicURL func(string) string
@@ -81,10 +85,19 @@ func (f *SourceFinder) memo(key string, l index.Lister) index.Lister {
 // catalog's order of preference, each listing memoized.
 func (f *SourceFinder) Sources(pkg, torch string, cuda [2]int) []wheelfind.Source {
 	p, ok := f.Catalog.Package(pkg)
-	if !ok || f.ListerFor == nil {
+	if !ok {
 		return nil
 	}
 	var out []wheelfind.Source
+	if f.ProjectSources != nil {
+		for _, s := range f.ProjectSources(pkg) {
+			s.Lister = f.memo("project "+s.Name, s.Lister)
+			out = append(out, s)
+		}
+	}
+	if f.ListerFor == nil {
+		return out
+	}
 	for _, s := range p.Sources {
 		s, ok := s.Expand(torch, cuda)
 		if !ok {

@@ -44,8 +44,9 @@ type LockOptions struct {
 	// EmitPreinstalled writes gradio and spaces too.
 	EmitPreinstalled bool
 
-	// verify checks a lock export instead of locking (Verify).
-	verify bool
+	// verify checks a lock export instead of locking (Verify); verifyFile
+	// checks the ranges about to be written (VerifyFile).
+	verify, verifyFile bool
 }
 
 // ErrUnreachable wraps an index failure during the lock: the caller keeps
@@ -119,15 +120,6 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	env, tags := tg.Env(), tg.Tags()
 	s := &lockStep{r: r, c: c, in: in, lo: lo, byName: map[string]Line{}, direct: map[string]bool{}, omit: map[string]bool{}}
 	s.req = resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
-	// The platform installs its own spaces: prefer the catalog's version of
-	// it over the index's newest.
-	if v, err := pep440.Parse(c.Spaces.Version); err == nil {
-		prefs := map[string]pep440.Version{"spaces": v}
-		for k, pv := range lo.Preferences {
-			prefs[k] = pv
-		}
-		s.req.Preferences = prefs
-	}
 	s.roots()
 	s.platform()
 
@@ -146,10 +138,14 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		return err
 	}
 	if res.Unsat != nil {
+		if lo.verifyFile {
+			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
+			return nil
+		}
 		if lo.verify {
 			r.problem(Problem{
 				Subject: "lock",
-				Message: "the exported pins cannot be installed on the target together with what the platform installs (gradio " + orAny(in.SDKVersion) + ", spaces):\n" + res.Unsat.Derivation,
+				Message: "the exported pins cannot be installed on the target together with what the platform's builder installs (" + builderSet(c, in) + "):\n" + res.Unsat.Derivation,
 				Fixes:   exportFixes(ctx, lister, tags, in, res.Unsat),
 			})
 			return nil
@@ -161,8 +157,12 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		})
 		return nil
 	}
+	if lo.verifyFile {
+		r.decide("verify", "verified", fmt.Sprintf("the requirements written install together with what the platform's builder installs in the same pip call (%s) on %s", builderSet(c, in), tags), c.Builder.Source+" ("+c.Builder.Date+")")
+		return nil
+	}
 	if lo.verify {
-		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with gradio %s and spaces on %s", orAny(in.SDKVersion), tags), "")
+		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with what the platform's builder installs (%s) on %s", builderSet(c, in), tags), c.Builder.Source+" ("+c.Builder.Date+")")
 		return nil
 	}
 	s.adoptTorch(res.Pins)
@@ -174,7 +174,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
 	}
 	r.decide("lock", fmt.Sprintf("%d packages pinned", len(r.Lines)),
-		fmt.Sprintf("resolved for %s with wheels only, co-resolving gradio %s and spaces (not written); %d versions tried, %d conflicts", tags, orAny(in.SDKVersion), res.Stats.Decisions, res.Stats.Conflicts), "")
+		fmt.Sprintf("resolved for %s with wheels only, co-resolving what the platform's builder installs in the same pip call (%s; gradio, spaces and what only the builder needs are not written); %d versions tried, %d conflicts", tags, builderSet(c, in), res.Stats.Decisions, res.Stats.Conflicts), c.Builder.Source+" ("+c.Builder.Date+")")
 	return nil
 }
 
@@ -264,20 +264,118 @@ func (s *lockStep) platform() {
 			}
 		}
 	}
-	// What the platform installs after requirements.txt is resolved with it.
-	if in.SDKVersion != "" {
-		if g, err := pep508.ParseRequirement("gradio==" + in.SDKVersion); err == nil {
-			req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: g, Origin: "README.md sdk_version (installed by the platform)"})
-		}
-	}
-	if sp, err := pep508.ParseRequirement("spaces"); err == nil {
-		req.Requirements = append(req.Requirements, resolver.Requirement{Requirement: sp, Origin: "the platform's spaces"})
-	}
+	s.builder()
 	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
 		if p.Req.Name != "" && p.Req.URL == "" {
 			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
 		}
 	}
+}
+
+// The origins of the builder's own requirements in the resolution, as
+// fixesFor, viaOf and builderOnly recognize them.
+const (
+	originGradio  = "README.md sdk_version (installed by the platform)"
+	originSpaces  = "the platform's spaces"
+	originBuilder = "the platform's builder"
+)
+
+// builder adds what the platform's builder installs in the same pip call as
+// requirements.txt, exactly (catalog.Catalog.BuilderInstall: torch<=2.13.0,
+// gradio[oauth,mcp]==sdk_version, uvicorn, websockets, spaces==0.51.3):
+// gradio only for a Gradio Space with an sdk_version.
+func (s *lockStep) builder() {
+	reqs, err := s.c.BuilderInstall(s.in.SDKVersion)
+	if err != nil {
+		return // the catalog's install set is checked when it is loaded
+	}
+	for _, b := range reqs {
+		origin := originBuilder
+		switch pep508.NormalizeName(b.Name) {
+		case "gradio":
+			if s.in.SDKVersion == "" || (s.in.SDK != "" && s.in.SDK != "gradio") {
+				continue
+			}
+			origin = originGradio
+		case "spaces":
+			origin = originSpaces
+		}
+		s.req.Requirements = append(s.req.Requirements, resolver.Requirement{Requirement: b, Origin: origin})
+	}
+}
+
+// builderOnly returns the packages that only the builder's own extra
+// requirements pull in (torch<=2.13.0, uvicorn, websockets when nothing of
+// the Space needs them): installed by the platform, not written. What
+// gradio and spaces need is written, as they are installed after the file
+// and must agree with it.
+func builderOnly(pins []lock.Pin) map[string]bool {
+	return unreached(pins, func(v resolver.Via) bool { return v.Origin != originBuilder }, nil)
+}
+
+// unreached returns the pins not reached from the request's requirements
+// that root accepts, walking the "# via" graph without entering skip.
+func unreached(pins []lock.Pin, root func(resolver.Via) bool, skip map[string]bool) map[string]bool {
+	children := map[string][]string{}
+	var roots []string
+	for _, pin := range pins {
+		name := pep508.NormalizeName(pin.Name)
+		for _, v := range pin.Via {
+			switch {
+			case v.From == "" && root(v):
+				roots = append(roots, name)
+			case v.From != "":
+				parent := pep508.NormalizeName(parentOf(v.From))
+				children[parent] = append(children[parent], name)
+			}
+		}
+	}
+	reached := map[string]bool{}
+	var walk func(string)
+	walk = func(n string) {
+		if reached[n] || skip[n] {
+			return
+		}
+		reached[n] = true
+		for _, ch := range children[n] {
+			walk(ch)
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	out := map[string]bool{}
+	for _, pin := range pins {
+		if n := pep508.NormalizeName(pin.Name); !reached[n] {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// parentOf is the package of a "# via" parent ("gradio[mcp] 6.19.0").
+func parentOf(from string) string {
+	if i := strings.LastIndexByte(from, ' '); i > 0 {
+		from = from[:i]
+	}
+	if i := strings.IndexByte(from, '['); i > 0 {
+		from = from[:i]
+	}
+	return from
+}
+
+// builderSet spells the builder's install set for in, for messages:
+// "torch<=2.13.0, gradio[oauth,mcp]==6.19.0, uvicorn>=0.14.0, ...".
+func builderSet(c *catalog.Catalog, in *Input) string {
+	reqs, err := c.BuilderInstall(in.SDKVersion)
+	if err != nil {
+		return strings.Join(c.Builder.Install, ", ")
+	}
+	var out []string
+	for _, r := range reqs {
+		out = append(out, r.String())
+	}
+	return strings.Join(out, ", ")
 }
 
 // resolve runs the resolver. torch must stay on the allow-list even when
@@ -351,6 +449,9 @@ func (s *lockStep) adoptTorch(pins []lock.Pin) {
 func (s *lockStep) lines(pins []lock.Pin) []Line {
 	r := s.r
 	pruned := prunedBy(pins, s.lo.Prune)
+	for name := range builderOnly(pins) {
+		pruned[name] = true
+	}
 	// The file a line zgpu added counts as coming from, for "# via -r".
 	primary := "requirements.txt"
 	for _, l := range r.Lines {
@@ -472,9 +573,9 @@ func fixesFor(sugg []string, in *Input) []string {
 	var out []string
 	for _, s := range sugg {
 		switch {
-		case strings.Contains(s, "(the platform's spaces)"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "), strings.Contains(s, " SDK rule)"):
+		case strings.Contains(s, "("+originSpaces+")"), strings.Contains(s, "("+originBuilder+")"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "), strings.Contains(s, " SDK rule)"):
 			continue
-		case strings.Contains(s, "(README.md sdk_version (installed by the platform))"):
+		case strings.Contains(s, "("+originGradio+")"):
 			if i := strings.LastIndex(s, " to gradio=="); i >= 0 {
 				v := strings.TrimSuffix(strings.Fields(s[i+len(" to gradio=="):])[0], ",")
 				where := "README.md"
@@ -504,6 +605,9 @@ func viaOf(vs []resolver.Via, primary string) []string {
 	var out []string
 	for _, v := range vs {
 		s := v.From
+		if s == "" && v.Origin == originBuilder {
+			continue // the builder's own requirement: not the file's
+		}
 		if s == "" {
 			origin := strings.TrimPrefix(v.Origin, "zgpu's rewrite of ")
 			if origin == "added by zgpu" || origin == "-" {
@@ -582,44 +686,8 @@ func prunedBy(pins []lock.Pin, prune []string) map[string]bool {
 	for _, p := range prune {
 		out[pep508.NormalizeName(p)] = true
 	}
-	children := map[string][]string{}
-	var roots []string
-	for _, pin := range pins {
-		name := pep508.NormalizeName(pin.Name)
-		for _, v := range pin.Via {
-			if v.From == "" {
-				roots = append(roots, name)
-				continue
-			}
-			parent := v.From
-			if i := strings.LastIndexByte(parent, ' '); i > 0 {
-				parent = parent[:i]
-			}
-			if i := strings.IndexByte(parent, '['); i > 0 {
-				parent = parent[:i]
-			}
-			parent = pep508.NormalizeName(parent)
-			children[parent] = append(children[parent], name)
-		}
-	}
-	reached := map[string]bool{}
-	var walk func(string)
-	walk = func(n string) {
-		if reached[n] || out[n] {
-			return
-		}
-		reached[n] = true
-		for _, ch := range children[n] {
-			walk(ch)
-		}
-	}
-	for _, r := range roots {
-		walk(r)
-	}
-	for _, pin := range pins {
-		if n := pep508.NormalizeName(pin.Name); !reached[n] {
-			out[n] = true
-		}
+	for n := range unreached(pins, func(resolver.Via) bool { return true }, out) {
+		out[n] = true
 	}
 	return out
 }

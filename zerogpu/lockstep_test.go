@@ -55,8 +55,16 @@ func sidecarIndex() *memIndex {
 	m.add("silero-vad", "5.1.2", "torch", "torchaudio")
 	m.add("gradio", "6.19.0", "huggingface-hub>=0.30")
 	m.add("huggingface-hub", "0.36.0")
-	m.add("spaces", "0.51.1", "gradio")
+	m.addBuilder()
 	return m
+}
+
+// addBuilder adds what the builder installs besides gradio and torch
+// (catalog [builder]): spaces 0.51.3, uvicorn, websockets.
+func (m *memIndex) addBuilder() {
+	m.add("spaces", "0.51.3", "gradio")
+	m.add("uvicorn", "0.38.0")
+	m.add("websockets", "15.0.1")
 }
 
 // planLock plans lines for a Python 3.12 Space on Gradio 6.19.0 and locks
@@ -510,5 +518,60 @@ func TestPlanRepicksOwnWheel(t *testing.T) {
 		if tc.ok && !strings.Contains(r.Lines[0].Text, "cp312-cp312") {
 			t.Errorf("not re-picked for cp312: %v", r.Lines)
 		}
+	}
+}
+
+// TestLockBuilderSet: the lock co-resolves requirements.txt with exactly
+// what the builder installs in the same pip call (torch<=2.13.0,
+// gradio[oauth,mcp]==sdk_version, uvicorn, websockets, spaces==0.51.3):
+// gradio's mcp extra caps pydantic, the builder's torch constrains what
+// torch needs even when the Space lists no torch, and what only the
+// builder needs (torch here) is not written.
+func TestLockBuilderSet(t *testing.T) {
+	index := func() *memIndex {
+		m := &memIndex{}
+		m.add("torch", "2.12.1", "sympy>=1.13.3")
+		m.add("torch", "2.13.0", "sympy>=1.13.3")
+		m.add("sympy", "1.12")
+		m.add("sympy", "1.14.0")
+		m.add("gradio", "6.19.0", "huggingface-hub>=0.30", `pydantic<=2.12.5,>=2.11.10; extra == "mcp"`, `authlib; extra == "oauth"`)
+		m.add("huggingface-hub", "0.36.0")
+		m.add("pydantic", "2.12.5")
+		m.add("pydantic", "2.13.5")
+		m.add("authlib", "1.6.5")
+		m.addBuilder()
+		return m
+	}
+	for _, tc := range []struct {
+		name    string
+		lines   []string
+		want    []string // the lines written; nil: a problem naming problem
+		problem string
+	}{
+		{"pydantic capped by gradio[mcp]; torch not written", []string{"pydantic"}, []string{"authlib==1.6.5", "pydantic==2.12.5"}, ""},
+		{"a pydantic pin above the cap", []string{"pydantic==2.13.5"}, nil, "pydantic"},
+		{"a pin that only the builder's torch rules out", []string{"sympy==1.12"}, nil, "torch<=2.13.0 (the platform's builder)"},
+		{"torch listed: written", []string{"torch"}, []string{"authlib==1.6.5", "pydantic==2.12.5", "sympy==1.14.0", "torch==2.13.0"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := planLock(t, tc.lines, index())
+			if tc.want == nil {
+				if r.OK() || !strings.Contains(r.Problems[0].Message, tc.problem) {
+					t.Fatalf("want a problem naming %s, got %v", tc.problem, r.Problems)
+				}
+				t.Log(r.Problems[0].String())
+				return
+			}
+			if !r.OK() {
+				t.Fatalf("Lock: %v", r.Problems)
+			}
+			var got []string
+			for _, l := range r.Lines {
+				got = append(got, l.Text)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/project"
+	"github.com/zgpu/zgpu/wheelfind"
 )
 
 // ResolveOptions are the choices of one `zgpu deps resolve` run, read from
@@ -39,6 +40,9 @@ type ResolveOptions struct {
 	Sources func(indexLines []string) (index.Lister, index.MetadataReader, string)
 	// ListerFor builds the listers of catalog wheel sources.
 	ListerFor ListerFor
+	// ProjectSources returns the project's own wheel sources of a package
+	// (SourceFinder.ProjectSources); nil for none.
+	ProjectSources func(pkg string) []wheelfind.Source
 	// HubEndpoint (HF_ENDPOINT) and GitHubAPI (GITHUB_API_URL) are the
 	// endpoints the wheel sources were read through: a wheel found there is
 	// written with its public URL (PublicURL).
@@ -94,7 +98,7 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		logf("%s", msg)
 	}
 	warned := map[string]bool{}
-	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, Warn: func(f string, a ...any) {
+	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, ProjectSources: o.ProjectSources, Warn: func(f string, a ...any) {
 		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.Offline {
 			warned[msg] = true
 			logf("warning: wheel source failed: %s", msg)
@@ -114,6 +118,10 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	}
 	if report.OK() && !o.NoLock {
 		if err := o.lockOrVerify(ctx, res); err != nil {
+			return nil, err
+		}
+	} else if report.OK() && !in.Locked {
+		if err := o.verifyFile(ctx, res); err != nil {
 			return nil, err
 		}
 	}
@@ -168,6 +176,24 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 	res.Unlocked, err = o.unlockedOr(err, describe)
 	if res.Unlocked != nil && !o.Offline {
 		res.Unlocked = fmt.Errorf("%w (%s)", res.Unlocked, describe)
+	}
+	return err
+}
+
+// verifyFile checks the ranges about to be written (--no-lock) against what
+// the builder installs in the same pip call, when the index can be read
+// (or, --offline, its pages are cached); otherwise the file is written
+// unverified, as the decisions say.
+func (o *ResolveOptions) verifyFile(ctx context.Context, res *Result) error {
+	lister, meta, describe := o.Sources(res.Report.Options)
+	lo := o.Lock
+	lo.Lister, lo.Meta = lister, meta
+	stop := o.progress("checking the requirements against what the builder installs")
+	err := res.Report.VerifyFile(ctx, o.Catalog, res.Input, lo)
+	stop()
+	if errors.Is(err, ErrUnreachable) {
+		res.Report.decide("verify", "not verified", fmt.Sprintf("the package index could not be read: %v (%s)", err, describe), "")
+		return nil
 	}
 	return err
 }

@@ -30,17 +30,9 @@ func (r *Report) Verify(ctx context.Context, c *catalog.Catalog, in *Input, lo L
 	lo.Meta = sdistMeta{inner: lo.Meta}
 	if in.SDKVersion != "" {
 		// The check needs the platform's gradio from the index.
-		files, err := lo.Lister.Files(ctx, "gradio")
-		if err != nil && !errors.Is(err, index.ErrNotFound) {
-			return fmt.Errorf("%w: %w", ErrUnreachable, err)
-		}
-		found := false
-		if v, perr := pep440.Parse(in.SDKVersion); perr == nil {
-			for _, f := range files {
-				if w, err := wheeltags.ParseWheelFilename(f.Filename); err == nil && w.Version.Compare(v) == 0 {
-					found = true
-				}
-			}
+		found, err := gradioOnIndex(ctx, lo.Lister, in.SDKVersion)
+		if err != nil {
+			return err
 		}
 		if !found {
 			r.warnf("gradio %s (sdk_version) has no wheel on the index: the export is checked without it", in.SDKVersion)
@@ -50,6 +42,80 @@ func (r *Report) Verify(ctx context.Context, c *catalog.Catalog, in *Input, lo L
 		}
 	}
 	return r.lockOnce(ctx, c, in, lo)
+}
+
+// VerifyFile co-resolves the requirements about to be written as they are
+// (the ranges of --no-lock) with what the platform's builder installs in
+// the same pip call (catalog.Catalog.BuilderInstall). When they cannot
+// install together, the conflict (the resolver's chain of requirements)
+// becomes a Problem, and nothing is written. A failure that does not
+// involve the builder's set (a package the index lacks) says nothing about
+// the builder and is only recorded as a decision. It reads the index:
+// ErrUnreachable when it cannot (the file is then written unverified).
+func (r *Report) VerifyFile(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
+	if !r.OK() || r.Locked || in.Locked {
+		return nil
+	}
+	if c == nil {
+		c = catalog.Default()
+	}
+	if in.SDKVersion != "" {
+		found, err := gradioOnIndex(ctx, lo.Lister, in.SDKVersion)
+		if err != nil {
+			return err
+		}
+		if !found {
+			r.decide("verify", "not verified", fmt.Sprintf("gradio %s (sdk_version) has no wheel on the index, so what the builder installs cannot be resolved here", in.SDKVersion), "")
+			return nil
+		}
+	}
+	lo.verifyFile = true
+	lo.Preferences = nil
+	return r.lockOnce(ctx, c, in, lo)
+}
+
+// fileUnsat reports requirements that do not resolve with the builder's
+// set (VerifyFile).
+func (r *Report) fileUnsat(ctx context.Context, l index.Lister, c *catalog.Catalog, target wheeltags.Target, in *Input, e *resolver.Explanation) {
+	if !involvesBuilder(e.Derivation) {
+		r.decide("verify", "not verified", "the requirements do not resolve on the index for a reason that does not involve what the builder installs:\n"+e.Derivation, "")
+		return
+	}
+	r.problem(Problem{
+		Subject: "verify",
+		Message: "the requirements to write cannot be installed together with what the platform's builder installs in the same pip call (" + builderSet(c, in) + "), so the build would fail:\n" + e.Derivation,
+		Fixes:   unsatFixes(ctx, l, c, target, r.Target.Torch, in, e),
+	})
+}
+
+// involvesBuilder reports whether a resolver explanation names one of the
+// builder's own requirements.
+func involvesBuilder(derivation string) bool {
+	for _, o := range []string{originGradio, originSpaces, originBuilder} {
+		if strings.Contains(derivation, "("+o+")") {
+			return true
+		}
+	}
+	return false
+}
+
+// gradioOnIndex reports whether the index has a wheel of gradio sdk (the
+// platform's gradio); ErrUnreachable when it cannot be read.
+func gradioOnIndex(ctx context.Context, l index.Lister, sdk string) (bool, error) {
+	files, err := l.Files(ctx, "gradio")
+	if err != nil && !errors.Is(err, index.ErrNotFound) {
+		return false, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	v, err := pep440.Parse(sdk)
+	if err != nil {
+		return false, nil
+	}
+	for _, f := range files {
+		if w, err := wheeltags.ParseWheelFilename(f.Filename); err == nil && w.Version.Compare(v) == 0 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // exportFixes turns a failed verification into changes to the project:

@@ -38,7 +38,7 @@ var benchProjects = []string{"028-ltx-fastvideo-zerogpu", "056-index-tts"}
 func BenchmarkResolveCorpus(b *testing.B) {
 	gh := fakes.GitHub(b, fakes.GitHubFixtures())
 	hf := fakes.Hub(b, fakes.HubFixtures())
-	pypi := fakes.PyPI(b, shared.Dir(b, "mirror"), fakes.WithLatency(benchLatency))
+	pypi := fakes.PyPI(b, shared.Dir(b, "mirror"), fakes.WithLatency(benchLatency), fakes.WithMirrorOverlay())
 	gh.SetLatency(benchLatency)
 	gh.SetPageSize(100)  // as GitHub serves per_page=100
 	hf.SetPageSize(1000) // as the Hub pages tree listings

@@ -468,8 +468,9 @@ func (o *depsResolveOptions) resolveOptions(c *catalog.Catalog, proj *project.Pr
 			srcs := o.withFileIndexes(lines)
 			return srcs.sources(fc), pypi.NewReader(fc), srcs.describe()
 		},
-		ListerFor:   o.listerFor(),
-		HubEndpoint: os.Getenv("HF_ENDPOINT"), GitHubAPI: os.Getenv("GITHUB_API_URL"),
+		ListerFor:      o.listerFor(),
+		ProjectSources: uvWheelSources(proj, fc),
+		HubEndpoint:    os.Getenv("HF_ENDPOINT"), GitHubAPI: os.Getenv("GITHUB_API_URL"),
 		IndexOptions: o.indexLines(),
 		Render: zerogpu.RenderOptions{
 			Command: o.commandLine(target), Hashes: o.GenerateHashes, Via: !o.NoAnnotate, AnnotationStyle: o.AnnotationStyle, Dir: outDir,

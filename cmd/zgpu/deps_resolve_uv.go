@@ -8,6 +8,7 @@ import (
 	"github.com/zgpu/zgpu/project"
 	"github.com/zgpu/zgpu/pypi"
 	"github.com/zgpu/zgpu/uvindex"
+	"github.com/zgpu/zgpu/wheelfind"
 )
 
 // This file holds a uv project's indexes ([[tool.uv.index]]), read for
@@ -93,4 +94,29 @@ func (o *depsResolveOptions) uvSources(p *project.Project, uv []project.Index, s
 		}
 	}
 	return l, "uv's index order: " + strings.Join(names, ", ")
+}
+
+// uvWheelSources returns, for the CUDA wheel search, the [[tool.uv.index]]
+// that [tool.uv.sources] sends a package to (flash-attn = { index = "fa" }),
+// searched before the catalog's sources; nil when the project sends none.
+func uvWheelSources(p *project.Project, fc *fetch.Client) func(pkg string) []wheelfind.Source {
+	uv := uvIndexesOf(p)
+	urls := map[string]string{} // normalized package -> index URL
+	for _, s := range p.Sources {
+		for _, ix := range uv {
+			if s.Index != "" && ix.Name == s.Index {
+				urls[pep508.NormalizeName(s.Package)] = ix.URL
+			}
+		}
+	}
+	if len(urls) == 0 {
+		return nil
+	}
+	return func(pkg string) []wheelfind.Source {
+		u, ok := urls[pep508.NormalizeName(pkg)]
+		if !ok {
+			return nil
+		}
+		return []wheelfind.Source{{Name: "index " + redactForUsage(u), Kind: "index", Lister: pypi.New(u, fc)}}
+	}
 }

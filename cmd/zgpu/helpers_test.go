@@ -42,7 +42,7 @@ func serveFixtures(t *testing.T) (*fakes.GitHubServer, *fakes.HubServer, *fakes.
 	t.Helper()
 	gh := fakes.GitHub(t, fakes.GitHubFixtures())
 	hf := fakes.Hub(t, fakes.HubFixtures())
-	pypi := fakes.PyPI(t, shared.Dir(t, "mirror"))
+	pypi := fakes.PyPI(t, shared.Dir(t, "mirror"), fakes.WithMirrorOverlay())
 	t.Setenv("GITHUB_API_URL", gh.URL)
 	t.Setenv("HF_ENDPOINT", hf.URL)
 	t.Setenv("PIP_INDEX_URL", pypi.URL)

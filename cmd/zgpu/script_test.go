@@ -66,7 +66,7 @@ func TestScripts(t *testing.T) {
 	hf := fakes.Hub(t, fakes.HubFixtures())
 	addScriptSpaces(t, hf)
 	mirror := shared.Dir(t, "mirror")
-	pypi := fakes.PyPI(t, mirror)
+	pypi := fakes.PyPI(t, mirror, fakes.WithMirrorOverlay())
 	isolateCatalog(t, pypi.Base)
 	catalogFile := os.Getenv("ZGPU_CATALOG")
 	spaces, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "spaces"))
@@ -126,7 +126,7 @@ func faultIndexCmd(t *testing.T, mirror string) func(ts *testscript.TestScript, 
 				faults = append(faults, g)
 			}
 		}
-		srv := fakes.PyPI(t, mirror, fakes.WithFaults(faults...))
+		srv := fakes.PyPI(t, mirror, fakes.WithFaults(faults...), fakes.WithMirrorOverlay())
 		ts.Defer(srv.Close)
 		ts.Setenv("PIP_INDEX_URL", srv.URL)
 	}
