@@ -103,6 +103,12 @@ func TestFromWheel(t *testing.T) {
 		{"nvdiffrast-0.4.0+torch2.11.0.cu130-cp312-cp312-linux_x86_64.whl", n(func(x *Needs) {
 			x.CUDAMajor, x.CUDAMinor, x.TorchMajor, x.TorchMinor, x.TorchPatch, x.Python, x.Dialect = 13, 0, 2, 11, 0, "cp312", "torch-dot"
 		})},
+		{"natten-0.21.6+torch2110cu130-cp312-cp312-linux_x86_64.whl", n(func(x *Needs) {
+			x.CUDAMajor, x.CUDAMinor, x.TorchMajor, x.TorchMinor, x.TorchPatch, x.Python, x.Dialect = 13, 0, 2, 11, 0, "cp312", "natten"
+		})},
+		{"natten-0.17.5+torch250cu124-cp310-cp310-linux_x86_64.whl", n(func(x *Needs) {
+			x.CUDAMajor, x.CUDAMinor, x.TorchMajor, x.TorchMinor, x.TorchPatch, x.Python, x.Dialect = 12, 4, 2, 5, 0, "cp310", "natten"
+		})},
 		{"sageattention-2.2.0+cu130.torch2.11-cp312-cp312-win_amd64.whl", n(func(x *Needs) {
 			x.CUDAMajor, x.CUDAMinor, x.TorchMajor, x.TorchMinor, x.Python, x.Dialect = 13, 0, 2, 11, "cp312", "cuda-dot"
 		})},

@@ -19,8 +19,8 @@ var (
 	reTorchDot = regexp.MustCompile(`^torch(\d+)\.(\d+)(?:\.(\d+))?\.(?:cu(\d{2,3})|(cpu)|rocm(\d+(?:\.\d+)*))$`)
 	// cu130.torch2.11
 	reCUDADot = regexp.MustCompile(`^cu(\d{2,3})\.torch(\d+)\.(\d+)(?:\.(\d+))?$`)
-	// pt28cu126, pt211cu128, pt23cpu
-	rePyG = regexp.MustCompile(`^pt(\d{2,4})(?:cu(\d{2,3})|(cpu))$`)
+	// pt28cu126, pt211cu128, pt23cpu; natten's torch2110cu130, torch250cu124
+	rePyG = regexp.MustCompile(`^(pt|torch)(\d{2,4})(?:cu(\d{2,3})|(cpu))$`)
 	// cu128, cpu, cpu.cxx11.abi, rocm6.4, xpu
 	rePyTorch = regexp.MustCompile(`^(?:cu(\d{2,3})|(cpu)(\.cxx11\.abi)?|rocm(\d+(?:\.\d+)*)|(xpu))$`)
 	// 3da0fc92.d20260528, g1234abc
@@ -92,10 +92,13 @@ func FromLocal(local string) (n Needs, ok bool) {
 		return n, true
 	}
 	if m := rePyG.FindStringSubmatch(l); m != nil {
-		if maj, mnr, patch, good := compactTorch(m[1]); good {
+		if maj, mnr, patch, good := compactTorch(m[2]); good {
 			n.Dialect = "pyg"
+			if m[1] == "torch" {
+				n.Dialect = "natten"
+			}
 			n.TorchMajor, n.TorchMinor, n.TorchPatch = maj, mnr, patch
-			n.setBackend(m[2], m[3] != "", "")
+			n.setBackend(m[3], m[4] != "", "")
 			return n, true
 		}
 	}

@@ -27,6 +27,9 @@ type SourceFinder struct {
 	ListerFor ListerFor // nil: the snapshot only
 	// Warn, when set, is told about sources that failed.
 	Warn func(format string, args ...any)
+	// Extra are wheel sources searched for every CUDA package after the
+	// catalog's (the input's own index lines, InputSources).
+	Extra []catalog.Source
 	// ProjectSources, when set, returns the project's own wheel sources of
 	// a package (a [[tool.uv.index]] that [tool.uv.sources] sends it to),
 	// searched before the catalog's.
@@ -98,7 +101,7 @@ func (f *SourceFinder) Sources(pkg, torch string, cuda [2]int) []wheelfind.Sourc
 	if f.ListerFor == nil {
 		return out
 	}
-	for _, s := range p.Sources {
+	for _, s := range append(append([]catalog.Source(nil), p.Sources...), f.Extra...) {
 		s, ok := s.Expand(torch, cuda)
 		if !ok {
 			continue
@@ -185,6 +188,9 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 		}
 		if f.PublicURL != nil {
 			m.URL = f.PublicURL(m.URL)
+		}
+		for _, x := range f.Extra {
+			m.FromInput = m.FromInput || found.Source == x.String()
 		}
 		return m, nil, nil
 	}

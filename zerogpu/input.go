@@ -119,6 +119,9 @@ type WheelMatch struct {
 	Hashes   []string // "sha256:<hex>" when the source gives one
 	// Snapshot marks a wheel known only from the catalog snapshot (offline).
 	Snapshot bool
+	// FromInput marks a wheel found on the input's own index lines: it is
+	// written as name==version (inputLine).
+	FromInput bool
 }
 
 // WheelMiss is a wheel that does not fit, and why.

@@ -97,6 +97,13 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 			have[c.After] = true
 		}
 	}
+	// The plan's index lines are read with ${VAR} expanded: the file's
+	// line `-f ${FIND_LINKS}` is one of them, not a line to add.
+	if xf, err := reqfile.Parse(input, data, reqfile.ParseOptions{NoIncludes: true, Getenv: os.LookupEnv}); err == nil {
+		for _, ol := range xf.OptionLines {
+			have[ol.Name+" "+ol.Value] = true
+		}
+	}
 	var preamble []string
 	for _, opt := range r.Options {
 		if !have[opt] {
@@ -139,11 +146,38 @@ func rewrittenOption(r *Report, ol reqfile.OptionLine) (Change, bool) {
 	return Change{}, false
 }
 
-// shortNote is a reason on one line. (Issue 10 asks for notes under
-// about 100 characters with the long form in --json; the reasons are not
-// split that way yet.)
+// noteMax is about the longest "# zgpu:" note a line gets (issue 10);
+// the whole reason is in --json.
+const noteMax = 100
+
+// shortNote is a reason on one line, cut to its first clauses when longer
+// than noteMax: at the last "; ", ": " or " (" within noteMax+20, else at
+// a space, with "...".
 func shortNote(reason string) string {
-	return oneLine(reason)
+	s := oneLine(reason)
+	if len(s) <= noteMax+20 {
+		return s // (so that a note read back stays as it is)
+	}
+	cut := -1
+	head := s[:min(len(s), noteMax+20)] // a clause may run a little over
+	for _, sep := range []string{"; ", ": ", " ("} {
+		if i := strings.LastIndex(head, sep); i > cut && i >= 20 {
+			cut = i
+		}
+	}
+	if cut > 0 {
+		r := s[:cut]
+		if strings.Count(r, "(") > strings.Count(r, ")") {
+			if i := strings.LastIndex(r, " ("); i >= 20 {
+				r = r[:i] // not in the middle of a parenthesis
+			}
+		}
+		return r
+	}
+	if i := strings.LastIndexByte(s[:noteMax-3], ' '); i > 0 {
+		return s[:i] + "..."
+	}
+	return s[:noteMax-3] + "..."
 }
 
 func sameFile(a, b string) bool {

@@ -90,6 +90,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 		p.noEmit[pep508.NormalizeName(n)] = "--no-emit-package"
 	}
 
+	p.checkSDKVersion()
 	for _, req := range in.Pre {
 		p.checkPre(req)
 	}
@@ -205,6 +206,9 @@ func (p *planner) classify(req Requirement) {
 		}
 		p.keep(req)
 		p.r.warnf("%s: %q names no package; kept as written", req.Origin, req.Text)
+		return
+	}
+	if p.dropGradioClient(req) {
 		return
 	}
 	if reason, ok := p.noEmit[name]; ok {

@@ -47,6 +47,9 @@ func (p *planner) checkPlatformConstraints() {
 				continue
 			}
 			if req.Req.URL == "" && !req.Req.Specifiers.Contains(v, true) {
+				p.repaired(Problem{Subject: "gradio", Origin: req.Origin,
+					Message: fmt.Sprintf("%s contradicts sdk_version %s: the platform installs gradio %s", req.Text, p.in.SDKVersion, p.in.SDKVersion),
+					Fixes:   []string{"remove the line"}})
 				r.warnf("%s: %s conflicts with sdk_version %s (%s): the platform installs gradio %s; remove the pin, or set `sdk_version: %s` in README.md",
 					req.Origin, req.Text, p.in.SDKVersion, p.in.SDKVersionOrigin, p.in.SDKVersion, suggestVersion(req.Req.Specifiers))
 			}

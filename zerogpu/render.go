@@ -83,7 +83,7 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 			e.Via = l.Via
 		}
 		if l.Reason != "" {
-			e.Comment = "zgpu: " + oneLine(l.Reason)
+			e.Comment = "zgpu: " + shortNote(l.Reason)
 		}
 		doc.Requirements = append(doc.Requirements, e)
 	}
@@ -168,7 +168,7 @@ func (r *Report) removalNotes() []string {
 		if n > 0 {
 			where += fmt.Sprintf(":%d", n)
 		}
-		notes = append(notes, fmt.Sprintf("zgpu: removed %s (%s): %s", oneLine(c.Before), where, oneLine(strings.TrimPrefix(c.Reason, "not emitted: "))))
+		notes = append(notes, fmt.Sprintf("zgpu: removed %s (%s): %s", oneLine(c.Before), where, shortNote(strings.TrimPrefix(c.Reason, "not emitted: "))))
 	}
 	return notes
 }

@@ -99,11 +99,15 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	}
 	warned := map[string]bool{}
 	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, ProjectSources: o.ProjectSources, Warn: func(f string, a ...any) {
-		if msg := fmt.Sprintf(f, a...); !warned[msg] && !o.Offline {
-			warned[msg] = true
+		// Once per source: "SOURCE: error" (each package read there
+		// fails the same way).
+		msg := fmt.Sprintf(f, a...)
+		if src, _, _ := strings.Cut(msg, ": "); !warned[src] && !o.Offline {
+			warned[src] = true
 			logf("warning: wheel source failed: %s", msg)
 		}
-	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) }}
+	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) },
+		Extra: InputSources(in)}
 	report, err := Plan(ctx, in, Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,

@@ -514,6 +514,14 @@ func (p *planner) extensionLines(a *torchAttempt) {
 			was = e.build
 		}
 		line := lineFor(name, m)
+		if m.FromInput && e.user == nil {
+			line = inputLine(name, m)
+			if len(e.reqs) == 1 && e.reqs[0].Text == line {
+				p.keep(e.reqs[0]) // served by the file's own index line
+				r.decide(name, m.Filename, describe(m)+"; from the file's own index line", "")
+				continue
+			}
+		}
 		reason := fmt.Sprintf("prebuilt wheel for cp%d%d, %s, from %s", p.py[0], p.py[1], m.Needs.String(), sourceWord(m))
 		if was != "" {
 			reason += " (" + was + ")"

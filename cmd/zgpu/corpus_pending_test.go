@@ -88,7 +88,6 @@ var corpusPending = map[string]map[string]string{
 		"075-texture-hf":               "refused",
 		"076-latentnavigation-flux-hf": "refused",
 		"077-image-outpaint-hf":        "refused",
-		"078-open-sora-plan-v1-hf":     "refused",
 		"079-dhaatu":                   "refused",
 	},
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -70,6 +71,7 @@ func TestScripts(t *testing.T) {
 	isolateCatalog(t, pypi.Base)
 	catalogFile := os.Getenv("ZGPU_CATALOG")
 	spaces, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "spaces"))
+	natten := nattenFindLinks(t)
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
@@ -80,6 +82,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("PIP_INDEX_URL", pypi.URL)
 			e.Setenv("XDG_CACHE_HOME", filepath.Join(e.WorkDir, ".cache"))
 			e.Setenv("SPACES", spaces)
+			e.Setenv("NATTEN_FIND_LINKS", natten)
 			e.Setenv("NO_COLOR", "1")
 			e.Setenv("ZGPU_CATALOG", catalogFile)
 			e.Setenv("ZGPU_ALLOW_HOSTS", "127.0.0.1,localhost")
@@ -88,6 +91,26 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// nattenFindLinks serves a find-links page like https://whl.natten.org (one
+// link per wheel, the torch and CUDA build in the local label) and returns
+// its URL.
+func nattenFindLinks(t *testing.T) string {
+	srv := fakes.Release(t)
+	var page strings.Builder
+	page.WriteString("<!DOCTYPE html><html><body>\n")
+	for _, f := range []string{
+		"natten-0.21.6+torch2110cu130-cp310-cp310-linux_x86_64.whl",
+		"natten-0.21.6+torch2110cu130-cp312-cp312-linux_x86_64.whl",
+		"natten-0.21.6+torch280cu128-cp312-cp312-linux_x86_64.whl",
+		"natten-0.21.6+torch2100cu130-cp312-cp312-linux_x86_64.whl",
+	} {
+		fmt.Fprintf(&page, "<a href=\"%s/files/%s\">%s</a><br>\n", srv.URL, strings.ReplaceAll(f, "+", "%2B"), f)
+	}
+	page.WriteString("</body></html>\n")
+	srv.Put("/", []byte(page.String()))
+	return srv.URL + "/"
 }
 
 // faultIndexCmd is the script command
