@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -105,7 +104,6 @@ json.dump(out, sys.stdout)
 // offline mirror with Parse and with pip's packaging, and compares.
 func TestDifferentialMirror(t *testing.T) {
 	dir := shared.Dir(t, "mirror", "files")
-	py := shared.Python(t)
 	paths, err := filepath.Glob(filepath.Join(dir, "*.metadata"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no metadata files in %s", dir)
@@ -136,13 +134,7 @@ func TestDifferentialMirror(t *testing.T) {
 		Unparsed       []string `json:"unparsed"`
 	}
 	var want []result
-	cmd := exec.Command(py, "-c", oracle)
-	cmd.Stdin = strings.NewReader(strings.Join(distinct, "\n"))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle: %v", err)
-	}
+	out := shared.Oracle{Name: t.Name(), Args: []string{"-c", oracle}, Stdin: []byte(strings.Join(distinct, "\n")), Replace: []string{dir}}.Output(t)
 	if err := json.Unmarshal(out, &want); err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 )
 
 var (
-	livePip = flag.Bool("pip", false, "run pip live instead of reading testdata/pip.json (minutes; -short runs every 7th case)")
+	livePip = flag.Bool("pip", shared.Recording(), "run pip live instead of reading testdata/pip.json (minutes; -short runs every 7th case; default with ZGPU_PIPORACLE=1)")
 	update  = flag.Bool("update", false, "rewrite testdata/pip.json: with -pip from a live run of every case, else running pip only for cases it lacks")
 )
 

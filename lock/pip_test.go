@@ -94,7 +94,7 @@ func pipRequest(t *testing.T, python string, reqs, constraints []string) resolve
 	return req
 }
 
-var livePip = flag.Bool("pip", false, "run pip (CPython 3.12) live and rewrite testdata/pip-results.json")
+var livePip = flag.Bool("pip", shared.Recording(), "run pip (CPython 3.12) live and rewrite testdata/pip-results.json (default with ZGPU_PIPORACLE=1)")
 
 // pipCase is one requirement set and what pip resolved it to (nil: no
 // solution).

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -66,28 +65,20 @@ type oracleAnswer struct {
 	Filters  [][2]json.RawMessage `json:"filters"`
 }
 
-// runOracle feeds req to testdata/oracle.py under the reference Python.
+// runOracle feeds req to testdata/oracle.py under the reference Python,
+// or reads its recorded answer (see shared.Oracle).
 func runOracle(t *testing.T, req *oracleRequest) *oracleAnswer {
 	t.Helper()
-	py := shared.Python(t)
 	in, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(py, "testdata/oracle.py")
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Env = append(os.Environ(), "PYTHONHASHSEED=0")
 	if os.Getenv("PEP440_DUMP") != "" {
 		os.WriteFile(os.Getenv("PEP440_DUMP"), in, 0o644)
 	}
 	start := time.Now()
 	defer func() { t.Logf("oracle took %v", time.Since(start)) }()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle: %v\n%s", err, stderr.Bytes())
-	}
+	out := shared.Oracle{Name: t.Name(), Args: []string{"testdata/oracle.py"}, Stdin: in, Env: []string{"PYTHONHASHSEED=0"}}.Output(t)
 	var ans oracleAnswer
 	if err := json.Unmarshal(out, &ans); err != nil {
 		t.Fatalf("oracle answer: %v", err)

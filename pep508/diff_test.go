@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,7 +46,6 @@ type oracleResult struct {
 // runOracle sends every case to packaging in one subprocess.
 func runOracle(t *testing.T, cases []oracleCase) []oracleResult {
 	t.Helper()
-	py := shared.Python(t)
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	for _, c := range cases {
@@ -55,14 +53,7 @@ func runOracle(t *testing.T, cases []oracleCase) []oracleResult {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(py, filepath.Join("testdata", "oracle.py"))
-	cmd.Stdin = &in
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle: %v\n%s", err, stderr.String())
-	}
+	out := shared.Oracle{Name: t.Name(), Args: []string{filepath.Join("testdata", "oracle.py")}, Stdin: in.Bytes()}.Output(t)
 	var res []oracleResult
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
@@ -124,8 +115,8 @@ func normalizeWant(r oracleResult) oracleResult {
 }
 
 func TestDifferentialPackaging(t *testing.T) {
-	if testing.Short() {
-		t.Skip("differential test runs python")
+	if testing.Short() && shared.Recording() {
+		t.Skip("records the differential test: runs python")
 	}
 	g := newGen(diffSeed)
 	var cases []oracleCase
@@ -211,11 +202,7 @@ func TestDifferentialPackaging(t *testing.T) {
 }
 
 func TestOracleVersion(t *testing.T) {
-	py := shared.Python(t)
-	out, err := exec.Command(py, filepath.Join("testdata", "oracle.py"), "--version").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := shared.Oracle{Name: t.Name(), Args: []string{filepath.Join("testdata", "oracle.py"), "--version"}}.Output(t)
 	if got := strings.TrimSpace(string(out)); got != "24.1" {
 		t.Errorf("oracle packaging version = %s, want 24.1", got)
 	}

@@ -217,7 +217,6 @@ func TestConformanceUV(t *testing.T) {
 // pip itself, with the folders they name present (pip looks at the disk).
 func TestConformancePipCases(t *testing.T) {
 	dir := shared.Dir(t, "conformance", "uv-requirements-txt")
-	python := shared.Python(t)
 	var files []string
 	for name := range pipDiffers {
 		files = append(files, filepath.Join(dir, name))
@@ -235,7 +234,7 @@ func TestConformancePipCases(t *testing.T) {
 	cwd := t.TempDir()
 	all := append(append([]string(nil), files...), rest...)
 	makePathDirs(t, cwd, all)
-	res := runPip(t, python, cwd, all)
+	res := runPip(t, cwd, all, nil, dir)
 	if n := comparePip(t, cwd, files, res[:len(files)], nil); n != 10 {
 		t.Errorf("compared %d requirements, want 10 (8 in editable.txt, 1 each in hash.txt and semicolon.txt)", n)
 	}

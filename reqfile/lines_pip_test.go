@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/zgpu/zgpu/fakes"
-	"github.com/zgpu/zgpu/internal/testonly/shared"
 )
 
 // trickyFiles are small requirements files on the edges of pip's reader.
@@ -140,7 +139,6 @@ var trickyFiles = []string{
 
 // TestTrickyLinesAgainstPip compares our reading of trickyFiles with pip's.
 func TestTrickyLinesAgainstPip(t *testing.T) {
-	python := shared.Python(t)
 	dir := t.TempDir()
 	cwd := filepath.Join(dir, "cwd")
 	if err := os.Mkdir(cwd, 0o755); err != nil {
@@ -155,7 +153,7 @@ func TestTrickyLinesAgainstPip(t *testing.T) {
 		files = append(files, f)
 	}
 	makePathDirs(t, cwd, files)
-	res := runPip(t, python, cwd, files)
+	res := runPip(t, cwd, files, nil, dir)
 	comparePip(t, cwd, files, res, nil)
 	accepted := 0
 	for _, r := range res {
@@ -169,7 +167,6 @@ func TestTrickyLinesAgainstPip(t *testing.T) {
 // TestIncludesAgainstPip compares a tree of -r and -c includes, with
 // ${VAR} expansion, against pip.
 func TestIncludesAgainstPip(t *testing.T) {
-	python := shared.Python(t)
 	dir := t.TempDir()
 	tree := map[string]string{
 		"main.txt":             "-r sub/b.txt\n--constraint c.txt\nfoo==1 ; python_version > '3'\n-r ${SUBDIR}/v.txt\n",
@@ -184,12 +181,8 @@ func TestIncludesAgainstPip(t *testing.T) {
 	fakes.WriteTree(t, dir, tree)
 	env := map[string]string{"SUBDIR": "vars", "PKG": "torch", "VERSION": "2.8.0", "EMPTY": ""}
 	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	t.Setenv("SUBDIR", "vars")
-	t.Setenv("PKG", "torch")
-	t.Setenv("VERSION", "2.8.0")
-	t.Setenv("EMPTY", "")
 	files := []string{filepath.Join(dir, "main.txt"), filepath.Join(dir, "pre-requirements.txt")}
-	res := runPip(t, python, dir, files)
+	res := runPip(t, dir, files, []string{"SUBDIR=vars", "PKG=torch", "VERSION=2.8.0", "EMPTY="})
 	if n := comparePip(t, dir, files, res, getenv); n != 8 {
 		t.Errorf("compared %d requirements, want 8", n)
 	}
@@ -224,7 +217,6 @@ var fragments = []string{
 // reading with pip's. ZGPU_PIP_RANDOM sets how many files (default 400),
 // ZGPU_PIP_SEED the seed (default 1).
 func TestRandomLinesAgainstPip(t *testing.T) {
-	python := shared.Python(t)
 	n := 400
 	if s := os.Getenv("ZGPU_PIP_RANDOM"); s != "" {
 		n, _ = strconv.Atoi(s)
@@ -240,9 +232,6 @@ func TestRandomLinesAgainstPip(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"A": "aa", "B_1": ">=1"}
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
 	getenv := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	var files []string
 	for i := 0; i < n; i++ {
@@ -257,7 +246,7 @@ func TestRandomLinesAgainstPip(t *testing.T) {
 		files = append(files, f)
 	}
 	makePathDirs(t, cwd, files, getenv)
-	res := runPip(t, python, cwd, files)
+	res := runPip(t, cwd, files, []string{"A=aa", "B_1=>=1"}, dir)
 	reqs := comparePip(t, cwd, files, res, getenv)
 	ok := 0
 	for _, r := range res {

@@ -1,11 +1,9 @@
 package reqfile
 
 import (
-	"bytes"
 	"encoding/json"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -56,24 +54,22 @@ type pipResult struct {
 }
 
 // runPip reads every file with pip's parser in one subprocess, in folder
-// cwd (pip resolves requirement paths against the current folder).
-func runPip(t *testing.T, python, cwd string, files []string) []pipResult {
+// cwd (pip resolves requirement paths against the current folder), with
+// env added to the environment; or reads the recorded answer (see
+// shared.Oracle). roots are the folders the files and what they include
+// live in (temporary ones change from run to run).
+func runPip(t *testing.T, cwd string, files, env []string, roots ...string) []pipResult {
 	t.Helper()
 	script, err := filepath.Abs(filepath.Join("testdata", "pip_oracle.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	in, _ := json.Marshal(files)
-	cmd := exec.Command(python, script)
-	cmd.Dir = cwd
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Env = append(os.Environ(), "PIP_NO_INPUT=1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pip oracle: %v\n%s", err, stderr.String())
-	}
+	out := shared.Oracle{
+		Name: t.Name(), Args: []string{script}, Dir: cwd, Stdin: in,
+		Env:   append([]string{"PIP_NO_INPUT=1", "PIP_DISABLE_PIP_VERSION_CHECK=1"}, env...),
+		Roots: append([]string{cwd}, roots...), Replace: []string{filepath.Dir(script)},
+	}.Output(t)
 	var res []pipResult
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("pip oracle output: %v", err)
@@ -319,10 +315,9 @@ func corpusFiles(t testing.TB) []string {
 // compares every requirement, the options, and which files are rejected.
 func TestCorpusAgainstPip(t *testing.T) {
 	files := corpusFiles(t)
-	python := shared.Python(t)
 	cwd := t.TempDir()
 	makePathDirs(t, cwd, files)
-	res := runPip(t, python, cwd, files)
+	res := runPip(t, cwd, files, nil, shared.Dir(t, "corpus"))
 	n := comparePip(t, cwd, files, res, nil)
 	rejected := 0
 	for _, r := range res {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -111,7 +110,6 @@ func TestExportGolden(t *testing.T) {
 // independent walk of the lock in Python that evaluates markers with pip's
 // vendored packaging (the reference for marker semantics).
 func TestExportOracle(t *testing.T) {
-	py := shared.Python(t)
 	type job struct {
 		l      *Lock
 		path   string
@@ -132,12 +130,8 @@ func TestExportOracle(t *testing.T) {
 			}
 		}
 	}
-	cmd := exec.Command(py, "testdata/export_oracle.py")
-	cmd.Stdin = strings.NewReader(input.String())
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle: %v", err)
-	}
+	corpus := shared.Dir(t, "corpus")
+	out := shared.Oracle{Name: t.Name(), Args: []string{"testdata/export_oracle.py"}, Stdin: []byte(input.String()), Roots: []string{corpus}}.Output(t)
 	blocks := strings.Split(string(out), "---\n")
 	if len(blocks) != len(jobs)+1 {
 		t.Fatalf("oracle gave %d answers for %d jobs", len(blocks)-1, len(jobs))

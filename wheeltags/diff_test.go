@@ -2,12 +2,10 @@ package wheeltags
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -23,25 +21,11 @@ import (
 // in as JSON on stdin and decodes its JSON answer into out.
 func oracle(t *testing.T, mode string, in, out any) {
 	t.Helper()
-	py := shared.Python(t)
 	data, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Reading the script here (rather than letting Python open it) makes it
-	// an input of the cached test result.
-	script, err := os.ReadFile(filepath.Join("testdata", "oracle.py"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(py, "-c", string(script), mode)
-	cmd.Stdin = bytes.NewReader(data)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle %s: %v\n%s", mode, err, stderr.Bytes())
-	}
+	stdout := shared.Oracle{Name: t.Name() + "-" + mode, Args: []string{filepath.Join("testdata", "oracle.py"), mode}, Stdin: data}.Output(t)
 	if err := json.Unmarshal(stdout, out); err != nil {
 		t.Fatalf("oracle %s: decoding answer: %v", mode, err)
 	}

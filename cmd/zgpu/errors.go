@@ -7,8 +7,13 @@ import (
 
 // Exit codes. They are stable: scripts and CI depend on them.
 const (
-	exitOK      = 0 // success; for --check, the file is up to date
-	exitFailure = 1 // the work failed: bad input, no solution, network, a stale --check
+	exitOK = 0 // success; for --check, the file is up to date
+	// exitFailure: the work failed: bad input, no solution, a stale
+	// --check, or the network: a failure during a lock (a status after
+	// retries, 401/403, a timeout, a cut or oversized body) names the URL
+	// and the status; an index that cannot be reached at all keeps the
+	// ranges with a warning (exit 0) unless --require-lock (exit 1).
+	exitFailure = 1
 	exitUsage   = 2 // the command line is wrong: unknown flag, bad argument count
 )
 

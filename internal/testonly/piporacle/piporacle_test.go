@@ -3,6 +3,7 @@ package piporacle
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,19 +109,28 @@ func TestUnsat(t *testing.T) {
 	}
 }
 
-// TestResolveLive runs pip on the mirror: one solvable and one unsolvable
-// request (seconds each; skipped with -short).
-func TestResolveLive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs pip (seconds); -short")
-	}
+// TestResolve runs Resolve for one solvable and one unsolvable request.
+// With ZGPU_PIPORACLE=1 it runs pip on the mirror (seconds each);
+// otherwise the interpreter is a stand-in that answers as pip did when it
+// was recorded (testdata/report-requests-socks.json, pip's
+// ResolutionImpossible), after checking the command line it was given, so
+// that the plumbing around pip (arguments, the constraints file, the report,
+// no solution versus failure) is tested without Python.
+func TestResolve(t *testing.T) {
 	s := fakes.PyPI(t, shared.Dir(t, "mirror"))
-	c := Find(t, "3.12", s.URL)
+	idna := "3.18" // the recorded report's
+	var c Config
+	if shared.Recording() {
+		c = Find(t, "3.12", s.URL)
+		idna = "3.10"
+	} else {
+		c = Config{Python: standIn(t), Script: "pip_metadata_only.py", IndexURL: s.URL, PythonVersion: "3.12.1"}
+	}
 	res, err := Resolve(context.Background(), c, []string{"requests[socks]<2.33"}, []string{"idna<3.11"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"requests": "2.32.5", "certifi": "2026.7.22", "charset-normalizer": "3.4.9", "idna": "3.10", "pysocks": "1.7.1", "urllib3": "2.7.0"}
+	want := map[string]string{"requests": "2.32.5", "certifi": "2026.7.22", "charset-normalizer": "3.4.9", "idna": idna, "pysocks": "1.7.1", "urllib3": "2.7.0"}
 	if diff := cmp.Diff(want, res.Pins()); diff != "" {
 		t.Errorf("pins (-want +got):\n%s", diff)
 	}
@@ -131,4 +141,36 @@ func TestResolveLive(t *testing.T) {
 	if !res.Unsat || !strings.Contains(res.Message, "ResolutionImpossible") {
 		t.Errorf("torch==2.4.1 triton==3.1.0: unsat %v, message %q", res.Unsat, res.Message)
 	}
+	if _, err := Resolve(context.Background(), c, []string{"broken"}, nil); err == nil || strings.Contains(err.Error(), "ResolutionImpossible") {
+		t.Errorf("a failing pip: err = %v, want the failure", err)
+	}
+}
+
+// standIn writes an interpreter stand-in for TestResolve: it checks the
+// command line Resolve builds, then answers as the recorded pip did.
+func standIn(t *testing.T) string {
+	report, err := filepath.Abs("testdata/report-requests-socks.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `#!/bin/sh
+case " $* " in
+*" torch==2.4.1 "*) echo "ERROR: Cannot install torch==2.4.1 and triton==3.1.0 because these package versions have conflicting dependencies." >&2
+	echo "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts" >&2
+	exit 1 ;;
+*" broken "*) echo "Traceback (most recent call last):" >&2; exit 2 ;;
+esac
+case " $* " in *" pip_metadata_only.py install --dry-run "*" --only-binary=:all: --index-url http://127.0.0.1:"*" --python-version 3.12.1 "*" --platform manylinux1_x86_64 "*) ;; *) echo "unexpected command line: $*" >&2; exit 3 ;; esac
+prev=
+for a; do
+	if [ "$prev" = -c ] && ! grep -qx 'idna<3.11' "$a"; then echo "constraints file $a lacks idna<3.11" >&2; exit 3; fi
+	if [ "$prev" = --report ]; then cp "` + report + `" "$a" || exit 3; fi
+	prev=$a
+done
+`
+	p := filepath.Join(t.TempDir(), "python")
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
