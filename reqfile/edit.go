@@ -67,7 +67,7 @@ func Patch(data []byte, header, preamble []string, edits []LineEdit, adds []Addi
 		}
 		out.WriteString(p + eol)
 	}
-	i := skipZgpuHeader(lines)
+	i := skipZgpuHeader(data, lines)
 	if len(header) > 0 && i < len(lines) && bytes.HasPrefix(lines[i], []byte("#")) && !bytes.HasPrefix(lines[i], []byte(NotePrefix)) {
 		// The user's own comment first: a blank line keeps it apart from
 		// the header, which the next run replaces.
@@ -160,9 +160,10 @@ func joinedRequirement(lines [][]byte) string {
 }
 
 // skipZgpuHeader returns the index of the first line after a leading
-// zgpu header block (the header's comment lines), or 0.
-func skipZgpuHeader(lines [][]byte) int {
-	if len(lines) == 0 || !bytes.HasPrefix(lines[0], []byte(GeneratedHeader)) {
+// zgpu header block (the header's comment lines) of data, split into
+// lines, or 0.
+func skipZgpuHeader(data []byte, lines [][]byte) int {
+	if !WrittenByZgpu(data) {
 		return 0
 	}
 	i := 0

@@ -116,10 +116,7 @@ func TestLockSidecars(t *testing.T) {
 			if !r.OK() {
 				t.Fatalf("Lock: %v", r.Problems)
 			}
-			var got []string
-			for _, l := range r.Lines {
-				got = append(got, l.Text)
-			}
+			got := lineTexts(r)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("lines (-want +got):\n%s", diff)
 			}
@@ -275,10 +272,7 @@ func TestLockNoEmitKeepsDependencies(t *testing.T) {
 			if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m, Prune: tc.prune}); err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, l := range r.Lines {
-				got = append(got, l.Text)
-			}
+			got := lineTexts(r)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("lines (-want +got):\n%s", diff)
 			}
@@ -445,10 +439,7 @@ func TestPlanSDKRules(t *testing.T) {
 	if err != nil || !r.OK() {
 		t.Fatalf("Plan: %v %v", err, r.Problems)
 	}
-	var got []string
-	for _, l := range r.Lines {
-		got = append(got, l.Text)
-	}
+	got := lineTexts(r)
 	want := []string{"huggingface-hub<1.0", "jinja2<3.2", "numpy", "starlette<0.40,>=0.30"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("lines (-want +got):\n%s", diff)
@@ -565,10 +556,7 @@ func TestLockBuilderSet(t *testing.T) {
 			if !r.OK() {
 				t.Fatalf("Lock: %v", r.Problems)
 			}
-			var got []string
-			for _, l := range r.Lines {
-				got = append(got, l.Text)
-			}
+			got := lineTexts(r)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("lines (-want +got):\n%s", diff)
 			}

@@ -247,7 +247,7 @@ func PatchableInput(in *Input, outDir string) string {
 // zgpu) that data lacks: read back, the removed lines are gone from the
 // input, and their notes must not go with them.
 func CarryRemovals(old, data []byte) []byte {
-	if !bytes.HasPrefix(old, []byte(reqfile.GeneratedHeader)) {
+	if !reqfile.WrittenByZgpu(old) {
 		return data
 	}
 	var carry []string
