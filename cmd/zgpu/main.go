@@ -21,8 +21,14 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	code := run(os.Args[1:])
+	stopProfile()
+	os.Exit(code)
 }
+
+// stopProfile ends the profiles a profiling build (-tags zgpuprof,
+// profile.go) started; a no-op otherwise.
+var stopProfile = func() {}
 
 // run executes the command line args and returns the process exit code.
 func run(args []string) int {
