@@ -367,12 +367,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	// Credentials in the URL are the host's, sent by the transport; the
 	// cache, messages and the Response never see them.
 	r.URL = c.learn(r.URL)
-	var ent *cacheEntry
-	key := ""
-	if c.cache != nil && !r.NoStore {
-		key = cacheKey(r.URL, r.Accept)
-		ent = c.cache.load(key, r.URL, c.logf)
-	}
+	ent, key, hit := c.cachedEntry(r)
 	if c.cfg.Offline {
 		if ent == nil {
 			return nil, fmt.Errorf("GET %s: %w", redactURL(r.URL), ErrOffline)
@@ -380,7 +375,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		return ent.response(), nil
 	}
-	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || (!c.cfg.Refresh && c.fresh(ent, c.now()))) {
+	if hit {
 		c.count(func(s *Stats) { s.CacheHits++; s.FreshHits++ })
 		out := ent.response()
 		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, len(out.Body))
@@ -410,6 +405,22 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if res.Status == http.StatusNotModified && ent != nil {
+		// Only now is the body read (and checked): a revalidation
+		// answered with the whole body never needs the cached one.
+		if full := c.cache.load(key, r.URL, c.logf); full != nil && full.SHA256 == ent.SHA256 {
+			ent = full
+		} else {
+			// Damaged or replaced since its metadata line was read: ask
+			// for the body itself.
+			h.Del("If-None-Match")
+			h.Del("If-Modified-Since")
+			ent = nil
+			if res, err = c.doWith(ctx, r.URL, h, limit, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if res.Status == http.StatusNotModified {
 		if ent == nil {
 			return nil, &StatusError{URL: redactURL(r.URL), Status: res.Status}
@@ -433,6 +444,37 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	return res, nil
+}
+
+// cachedEntry returns the cache's entry for r, its key ("" without a
+// cache) and whether Get serves it without a request (offline, immutable
+// or fresh). Such an entry is read whole and checked; one that must be
+// revalidated is read up to its metadata line only (validators, size and
+// SHA-256, no body): a warm run against an index that sends no validators
+// downloads every page again and never needs the cached copy. Get reads
+// the body on a 304.
+func (c *Client) cachedEntry(r Request) (*cacheEntry, string, bool) {
+	if c.cache == nil || r.NoStore {
+		return nil, "", false
+	}
+	key := cacheKey(r.URL, r.Accept)
+	if c.cfg.Offline {
+		ent := c.cache.load(key, r.URL, c.logf)
+		return ent, key, ent != nil
+	}
+	noCache := requestNoCache(r.Header)
+	if r.Immutable && !noCache {
+		if ent := c.cache.load(key, r.URL, c.logf); ent != nil {
+			return ent, key, true
+		}
+		return nil, key, false
+	}
+	ent := c.cache.loadMeta(key, r.URL)
+	if ent == nil || noCache || c.cfg.Refresh || !c.fresh(ent, c.now()) {
+		return ent, key, false
+	}
+	full := c.cache.load(key, r.URL, c.logf)
+	return full, key, full != nil
 }
 
 // Discard removes the cached entry of r (its URL and Accept), if any, so
