@@ -31,10 +31,13 @@
 // it can be revalidated, but never served without a request; stale entries
 // are never served online, so must-revalidate needs nothing more.
 //
-// The cache lives in <CacheDir>/http/<2 hex>/<sha256 of the key>.entry: one
-// line of JSON metadata (URL, final URL, status, ETag, Last-Modified, Link,
+// The cache lives in <CacheDir>/http/<sha256 of the key>.entry: one line of
+// JSON metadata (URL, final URL, status, ETag, Last-Modified, Link,
 // Cache-Control, Age, content type, size, SHA-256, time stored), a newline,
-// the body. Only 200 responses to requests without NoStore are cached.
+// the body. Only 200 responses to requests without NoStore are cached. A
+// stale entry is revalidated from its metadata line; its body is read only
+// on a 304. With Config.WriteBehind, files are written by one goroutine per
+// process after the request returns (Flush waits for them).
 //
 // Tokens are scoped by host: a token is sent as "Authorization: Bearer" only
 // to a request (or redirect hop) whose host equals the token's host, ports
@@ -116,6 +119,12 @@ type Config struct {
 	// Request.MaxBytes overrides it for one request. A longer body is a
 	// *BodyTooLargeError, never retried.
 	MaxBody int64
+
+	// WriteBehind queues the cache's file writes to one goroutine per
+	// process instead of writing them in the request's goroutine
+	// (writebehind.go): the client reads its own queued writes, and Flush
+	// waits for them. A command sets it and calls Flush before it exits.
+	WriteBehind bool
 
 	// AllowHosts, when not empty, are the only hosts requests may go to
 	// (redirects included); any other fails at once with a
@@ -331,7 +340,7 @@ func New(cfg Config) *Client {
 		CheckRedirect: checkRedirect,
 	}
 	if cfg.CacheDir != "" {
-		c.cache = &diskCache{dir: filepath.Join(cfg.CacheDir, "http")}
+		c.cache = &diskCache{dir: filepath.Join(cfg.CacheDir, "http"), behind: cfg.WriteBehind, logf: c.logf}
 	}
 	return c
 }
@@ -488,7 +497,7 @@ func (c *Client) Discard(r Request) error {
 	if c.cache == nil {
 		return nil
 	}
-	err := os.Remove(c.cache.path(cacheKey(r.URL, r.Accept)))
+	err := removeCacheFile(c.cache.path(cacheKey(r.URL, r.Accept)))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

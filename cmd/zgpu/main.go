@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/internal/atomicfile"
 	"github.com/zgpu/zgpu/internal/redact"
 )
@@ -47,6 +48,8 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(out)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	// The cache files the command's clients queued (fetch.Config.WriteBehind).
+	fetch.Flush()
 	if err != nil && !isSilent(err) {
 		fmt.Fprintf(stderr, "zgpu: %s\n", redact.Terminal(redact.Text(err.Error())))
 	}
