@@ -206,7 +206,7 @@ func (p *planner) applies(req Requirement) bool {
 }
 
 func (p *planner) keep(req Requirement) {
-	p.kept = append(p.kept, Line{Name: pep508.NormalizeName(req.Req.Name), Text: req.Text, Origin: req.Origin, Hashes: req.Hashes, Via: req.Via, Reason: req.Comment})
+	p.kept = append(p.kept, Line{Name: pep508.NormalizeName(req.Req.Name), Origin: req.Origin, Hashes: req.Hashes, Via: req.Via, Reason: req.Comment}.withText(req.Text))
 }
 
 // checkPre looks at pre-requirements.txt: installed first, never emitted.
