@@ -287,6 +287,23 @@ func TestLastModifiedRevalidation(t *testing.T) {
 	}
 }
 
+// damageEntry gets u with c, whose cache is the folder cache, and rewrites
+// the one entry it holds with corrupt.
+func damageEntry(t *testing.T, c *Client, u, cache string, corrupt func([]byte) []byte) {
+	t.Helper()
+	if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
+	if len(entries) != 1 {
+		t.Fatalf("cache entries = %v, want 1", entries)
+	}
+	b, _ := os.ReadFile(entries[0])
+	if err := os.WriteFile(entries[0], corrupt(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCorruptEntriesAreDiscarded(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -304,17 +321,7 @@ func TestCorruptEntriesAreDiscarded(t *testing.T) {
 			s, u := demoServer(t)
 			cache := t.TempDir()
 			c := New(fastConfig(cache))
-			if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
-				t.Fatal(err)
-			}
-			entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
-			if len(entries) != 1 {
-				t.Fatalf("cache entries = %v, want 1", entries)
-			}
-			b, _ := os.ReadFile(entries[0])
-			if err := os.WriteFile(entries[0], tt.corrupt(b), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			damageEntry(t, c, u, cache, tt.corrupt)
 			// Offline, a corrupt entry is a miss.
 			off := New(Config{CacheDir: cache, Offline: true})
 			if _, err := off.Get(context.Background(), Request{URL: u}); !errors.Is(err, ErrOffline) {
@@ -345,18 +352,10 @@ func TestRevalidationReadsTheBodyOnlyOn304(t *testing.T) {
 	s, u := demoServer(t)
 	cache := t.TempDir()
 	c := New(fastConfig(cache))
-	if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
-	if len(entries) != 1 {
-		t.Fatalf("cache entries = %v, want 1", entries)
-	}
-	b, _ := os.ReadFile(entries[0])
-	b[len(b)-3] ^= 1 // the metadata line stays valid
-	if err := os.WriteFile(entries[0], b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	damageEntry(t, c, u, cache, func(b []byte) []byte {
+		b[len(b)-3] ^= 1 // the metadata line stays valid
+		return b
+	})
 	s.ResetRequests()
 	for i := 0; i < 2; i++ {
 		res, err := c.Get(context.Background(), Request{URL: u})
