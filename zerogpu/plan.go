@@ -71,7 +71,9 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 					Fixes: lockPythonFixes(c, in.RequiresPython)})
 				return r, nil
 			}
-			r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+			if r.Target.PythonSource != "platform default" { // else pickPython's warning says it
+				r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+			}
 		}
 	}
 	if in.SDK != "" && in.SDK != "gradio" {
@@ -197,16 +199,18 @@ func (p *planner) checkPre(req Requirement) {
 func (p *planner) classify(req Requirement) {
 	name := pep508.NormalizeName(req.Req.Name)
 	if name == "" {
+		// The reader of the file warned already that the line names no
+		// project (reqfile); one warning per line, so none here.
 		if guess := p.registryRepo(req.Req.URL); guess != "" {
 			// git+https://github.com/NVlabs/nvdiffrast.git: a CUDA package
 			// of the registry by its repository's name.
-			p.r.warnf("%s: %q names no package; its repository is %s's, so zgpu treats it as %s", req.Origin, req.Text, guess, guess)
+			p.r.decide(guess, "the line "+shorten(req.Text, 60)+" at "+req.Origin,
+				"it names no package; its repository is "+guess+"'s, so zgpu treats it as "+guess, "")
 			req.Req.Name = guess
 			p.classify(req)
 			return
 		}
 		p.keep(req)
-		p.r.warnf("%s: %q names no package; kept as written", req.Origin, req.Text)
 		return
 	}
 	if p.dropGradioClient(req) {
