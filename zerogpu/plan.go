@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -162,7 +163,11 @@ func (p *planner) dropStaleTorchDeps() {
 	}
 	p.kept = kept
 	if len(dropped) > 0 {
-		p.r.warnf("torch is now %s, not the lock's: the lock's pins of what only torch needed (%s) are left out, and pip installs what torch %s requires, unpinned; pin torch==%s in pyproject.toml and run `uv lock` to pin them", p.r.Target.Torch, strings.Join(dropped, ", "), p.r.Target.Torch, p.r.Target.Torch)
+		relock := fmt.Sprintf("pin torch==%s in pyproject.toml and run `uv lock` to pin them", p.r.Target.Torch)
+		if filepath.Base(p.in.Input) == "pylock.toml" {
+			relock = fmt.Sprintf("pin torch==%s where pylock.toml is made from and lock again to pin them", p.r.Target.Torch)
+		}
+		p.r.warnf("torch is now %s, not the lock's: the lock's pins of what only torch needed (%s) are left out, and pip installs what torch %s requires, unpinned; %s", p.r.Target.Torch, strings.Join(dropped, ", "), p.r.Target.Torch, relock)
 	}
 }
 
