@@ -194,8 +194,13 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 		}
 		return m, nil, nil
 	}
-	// Nothing fits: the pins that would make a rejected wheel fit, then the
-	// nearest rejects.
+	return nil, append(misses, f.nearest(q, wq, res, snapshot)...), nil
+}
+
+// nearest says why nothing fits q: the pins that would make a rejected
+// wheel fit, then the nearest rejects (at most five).
+func (f *SourceFinder) nearest(q WheelQuery, wq wheelfind.Query, res wheelfind.Result, snapshot bool) []WheelMiss {
+	var misses []WheelMiss
 	if snapshot && len(res.Rejected) == 0 {
 		if m, ok := f.unsearched(q); ok {
 			misses = append(misses, m)
@@ -217,7 +222,7 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 		}
 		misses = append(misses, WheelMiss{Filename: r.Filename, URL: r.URL, Reasons: r.Reasons})
 	}
-	return nil, misses, nil
+	return misses
 }
 
 // unsearched says, when the catalog snapshot knows no wheel of q.Package

@@ -196,9 +196,9 @@ type lockStep struct {
 // roots turns the plan's lines into the resolver's requirements.
 func (s *lockStep) roots() {
 	for _, l := range s.r.Lines {
-		pr, err := pep508.ParseRequirement(l.Text)
-		if err != nil || pr.Name == "" {
-			s.verbatim = append(s.verbatim, l) // -e, paths
+		pr, ok := l.named()
+		if !ok {
+			s.verbatim = append(s.verbatim, l) // -e, paths, bare URLs
 			continue
 		}
 		if pr.URL != "" {
@@ -471,12 +471,12 @@ func (s *lockStep) lines(pins []lock.Pin) []Line {
 			continue
 		}
 		plan, planned := s.byName[name]
-		l := Line{Name: name, Text: pin.Requirement(), Hashes: pin.Hashes, Via: viaOf(pin.Via, primary)}
+		l := Line{Name: name, Hashes: pin.Hashes, Via: viaOf(pin.Via, primary)}.withText(pin.Requirement())
 		if planned {
 			l.Origin, l.Reason = plan.Origin, plan.Reason
-			if strings.Contains(plan.Text, " @ ") || strings.Contains(plan.Text, "@ ") {
-				l.Text = plan.Text
-				l.Hashes = plan.Hashes
+			if plan.req.Req.URL != "" {
+				// The plan's direct URL (a CUDA wheel), as the plan read it.
+				l.Text, l.req, l.reqErr, l.Hashes = plan.Text, plan.req, plan.reqErr, plan.Hashes
 			}
 		}
 		lines = append(lines, l)
@@ -498,7 +498,7 @@ func (s *lockStep) lines(pins []lock.Pin) []Line {
 func sidecarConstraints(c *catalog.Catalog, t pep440.Version, planned map[string]Line) []resolver.Requirement {
 	var out []resolver.Requirement
 	for _, name := range sidecarNames {
-		if l, ok := planned[name]; ok && strings.Contains(l.Text, "@") {
+		if l, ok := planned[name]; ok && l.req.Req.URL != "" {
 			continue
 		}
 		spec, _, ok := c.SidecarSpec(t, name)

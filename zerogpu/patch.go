@@ -23,12 +23,6 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	original := map[int]string{} // line -> requirement as written
-	names := map[int]string{}    // line -> normalized name
-	for _, q := range f.Requirements {
-		original[q.Origin.Line] = q.Line
-		names[q.Origin.Line] = pep508.NormalizeName(q.Req.Name)
-	}
 	doc, err := r.Document(o)
 	if err != nil {
 		return nil, err
@@ -38,7 +32,33 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 		header = nil
 	}
 	header = append(header, doc.Header...)
+	edits, adds := r.lineEdits(input, f)
+	for _, ol := range f.OptionLines {
+		if why, ok := removedOption(r, ol); ok {
+			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Note: why}
+		} else if c, ok := rewrittenOption(r, ol); ok {
+			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Text: c.After, Note: shortNote(c.Reason)}
+		}
+	}
+	var list []reqfile.LineEdit
+	for _, e := range edits {
+		list = append(list, e)
+	}
+	return reqfile.Patch(data, header, r.addedOptions(input, data, f), list, adds)
+}
 
+// lineEdits are the edits of the requirement lines of the file input (f,
+// its parse): a plan line that differs from the file's line replaces it, a
+// line the plan removed gets its note, a duplicate the plan merged a
+// "duplicate of line N" note; plan lines with no line of their own in the
+// file are the additions.
+func (r *Report) lineEdits(input string, f *reqfile.File) (map[int]reqfile.LineEdit, []reqfile.Addition) {
+	original := map[int]string{} // line -> requirement as written
+	names := map[int]string{}    // line -> normalized name
+	for _, q := range f.Requirements {
+		original[q.Origin.Line] = q.Line
+		names[q.Origin.Line] = pep508.NormalizeName(q.Req.Name)
+	}
 	edits := map[int]reqfile.LineEdit{}
 	var adds []reqfile.Addition
 	covered := map[int]bool{}
@@ -79,17 +99,12 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 		}
 		edits[n] = reqfile.LineEdit{Line: n, Note: fmt.Sprintf("duplicate of line %d", lineOf[name])}
 	}
-	for _, ol := range f.OptionLines {
-		if why, ok := removedOption(r, ol); ok {
-			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Note: why}
-		} else if c, ok := rewrittenOption(r, ol); ok {
-			edits[ol.Origin.Line] = reqfile.LineEdit{Line: ol.Origin.Line, Text: c.After, Note: shortNote(c.Reason)}
-		}
-	}
-	var list []reqfile.LineEdit
-	for _, e := range edits {
-		list = append(list, e)
-	}
+	return edits, adds
+}
+
+// addedOptions are the plan's index lines the file input (data; f, its
+// parse) lacks: those given on the command line.
+func (r *Report) addedOptions(input string, data []byte, f *reqfile.File) []string {
 	have := map[string]bool{}
 	for _, ol := range f.OptionLines {
 		have[ol.Name+" "+ol.Value] = true
@@ -110,7 +125,7 @@ func (r *Report) Patch(input string, data []byte, o RenderOptions) ([]byte, erro
 			preamble = append(preamble, opt) // given on the command line
 		}
 	}
-	return reqfile.Patch(data, header, preamble, list, adds)
+	return preamble
 }
 
 // removedOption reports whether the plan dropped the index option line ol

@@ -45,19 +45,8 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	if c == nil {
 		c = catalog.Default()
 	}
-	p := &planner{
-		ctx: ctx, c: c, opts: opts, in: in,
-		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles, IncludeFiles: in.IncludeFiles, Preinstalled: in.LeftOut},
-		sidecars: map[string][]Requirement{},
-		exts:     map[string]*extension{},
-		noEmit:   map[string]string{},
-	}
+	p := newPlanner(ctx, c, in, opts)
 	r := p.r
-	r.Input, r.Ignored = in.Input, in.Ignored
-	r.Target.Platform = fmt.Sprintf("%s_%s, glibc %s", c.Platform.OS, c.Platform.Arch, c.Platform.Glibc)
-	r.Target.GPUArch = c.Platform.GPUArch
-	r.Target.SDKVersion = in.SDKVersion
-	r.Target.Catalog = c.Label()
 	full, ok := pickPython(c, in, opts, r)
 	if !ok {
 		return r, nil
@@ -65,33 +54,13 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	p.tg = target.For(c, full)
 	p.env = p.tg.Env()
 	p.py = p.tg.Python
-	if in.RequiresPython != "" {
-		if rp, err := pep440.ParseSpecifiers(in.RequiresPython); err == nil && !rp.Contains(pep440.MustParse(full), true) {
-			if in.Locked {
-				r.problem(Problem{Subject: "python", Message: fmt.Sprintf("the lock was resolved for Python %s, but the Space runs %s: it may hold packages that do not install there", in.RequiresPython, full),
-					Fixes: lockPythonFixes(c, in.RequiresPython)})
-				return r, nil
-			}
-			if r.Target.PythonSource != "platform default" { // else pickPython's warning says it
-				r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
-			}
-		}
+	if !p.checkRequiresPython(full) {
+		return r, nil
 	}
 	if in.SDK != "" && in.SDK != "gradio" {
 		r.warnf("README.md sdk is %q: ZeroGPU runs Gradio Spaces only (sdk: gradio)", in.SDK)
 	}
-
-	for _, pre := range c.Preinstalled {
-		if pre.Emit == "never" && !opts.EmitPreinstalled {
-			if pre.VersionFrom == "sdk_version" && in.SDK != "" && in.SDK != "gradio" {
-				continue // only the Gradio SDK installs gradio
-			}
-			p.noEmit[pep508.NormalizeName(pre.Name)] = pre.Rule
-		}
-	}
-	for _, n := range opts.NoEmit {
-		p.noEmit[pep508.NormalizeName(n)] = "--no-emit-package"
-	}
+	p.setNoEmit()
 
 	p.checkSDKVersion()
 	for _, req := range in.Pre {
@@ -119,6 +88,65 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	planned := opts
 	r.planned = &planned
 	return r, nil
+}
+
+// newPlanner starts the plan of in: a report with the input's files,
+// index lines and the platform of the target.
+func newPlanner(ctx context.Context, c *catalog.Catalog, in *Input, opts Options) *planner {
+	p := &planner{
+		ctx: ctx, c: c, opts: opts, in: in,
+		r:        &Report{Inputs: in.Files, Locked: in.Locked, Options: in.Options, ConstraintFiles: in.ConstraintFiles, IncludeFiles: in.IncludeFiles, Preinstalled: in.LeftOut},
+		sidecars: map[string][]Requirement{},
+		exts:     map[string]*extension{},
+		noEmit:   map[string]string{},
+	}
+	r := p.r
+	r.Input, r.Ignored = in.Input, in.Ignored
+	r.Target.Platform = fmt.Sprintf("%s_%s, glibc %s", c.Platform.OS, c.Platform.Arch, c.Platform.Glibc)
+	r.Target.GPUArch = c.Platform.GPUArch
+	r.Target.SDKVersion = in.SDKVersion
+	r.Target.Catalog = c.Label()
+	return p
+}
+
+// checkRequiresPython compares the project's requires-python with the
+// Python the Space runs (full): a warning, or for a lock export a problem,
+// and then false: the plan stops there.
+func (p *planner) checkRequiresPython(full string) bool {
+	in, r := p.in, p.r
+	if in.RequiresPython == "" {
+		return true
+	}
+	rp, err := pep440.ParseSpecifiers(in.RequiresPython)
+	if err != nil || rp.Contains(pep440.MustParse(full), true) {
+		return true
+	}
+	if in.Locked {
+		r.problem(Problem{Subject: "python", Message: fmt.Sprintf("the lock was resolved for Python %s, but the Space runs %s: it may hold packages that do not install there", in.RequiresPython, full),
+			Fixes: lockPythonFixes(p.c, in.RequiresPython)})
+		return false
+	}
+	if r.Target.PythonSource != "platform default" { // else pickPython's warning says it
+		r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+	}
+	return true
+}
+
+// setNoEmit names the packages the file leaves out: what the platform
+// installs (spaces; gradio for a Gradio Space) unless EmitPreinstalled,
+// and --no-emit-package's.
+func (p *planner) setNoEmit() {
+	for _, pre := range p.c.Preinstalled {
+		if pre.Emit == "never" && !p.opts.EmitPreinstalled {
+			if pre.VersionFrom == "sdk_version" && p.in.SDK != "" && p.in.SDK != "gradio" {
+				continue // only the Gradio SDK installs gradio
+			}
+			p.noEmit[pep508.NormalizeName(pre.Name)] = pre.Rule
+		}
+	}
+	for _, n := range p.opts.NoEmit {
+		p.noEmit[pep508.NormalizeName(n)] = "--no-emit-package"
+	}
 }
 
 // dropStaleTorchDeps leaves out, of a lock export whose torch zgpu changed,
@@ -185,7 +213,7 @@ func (p *planner) applies(req Requirement) bool {
 }
 
 func (p *planner) keep(req Requirement) {
-	p.kept = append(p.kept, Line{Name: pep508.NormalizeName(req.Req.Name), Text: req.Text, Origin: req.Origin, Hashes: req.Hashes, Via: req.Via, Reason: req.Comment})
+	p.kept = append(p.kept, Line{Name: pep508.NormalizeName(req.Req.Name), Origin: req.Origin, Hashes: req.Hashes, Via: req.Via, Reason: req.Comment}.withText(req.Text))
 }
 
 // checkPre looks at pre-requirements.txt: installed first, never emitted.

@@ -101,7 +101,7 @@ func (p *planner) excludedPins(reqs []string) []excludedPin {
 		if !ok {
 			continue
 		}
-		if v, ok := exactPin(l.Text); ok && !req.Specifiers.Contains(v, true) {
+		if v, ok := l.pinned(); ok && !req.Specifiers.Contains(v, true) {
 			out = append(out, excludedPin{line: l, req: s, spec: req.Specifiers})
 		}
 	}
@@ -157,11 +157,7 @@ func (p *planner) checkUserConstraints() {
 		}
 	}
 	for _, l := range p.r.Lines {
-		req, err := pep508.ParseRequirement(l.Text)
-		if err != nil {
-			continue
-		}
-		v, ok := reqfile.Pinned(req)
+		v, ok := l.pinned()
 		if !ok {
 			continue
 		}
@@ -244,8 +240,8 @@ func (p *planner) dropLocalLabels() {
 		if l.Name != "torch" && !p.isSidecar(l.Name, Requirement{}) {
 			continue
 		}
-		req, err := pep508.ParseRequirement(l.Text)
-		if err != nil {
+		req, ok := l.named()
+		if !ok {
 			continue
 		}
 		v, ok := reqfile.Pinned(req)
@@ -267,7 +263,8 @@ func (p *planner) dropLocalLabels() {
 			why = p.localLabelRepair(l, v)
 		}
 		p.r.Changes = append(p.r.Changes, Change{Name: l.Name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
-		p.kept[i].Text, p.kept[i].Reason = line, why
+		p.kept[i] = p.kept[i].withText(line)
+		p.kept[i].Reason = why
 	}
 }
 
@@ -338,14 +335,14 @@ func (p *planner) applySDKRules() {
 				}
 			}
 			if i < 0 {
-				p.kept = append(p.kept, Line{Name: name, Text: cs, Reason: why})
+				p.kept = append(p.kept, Line{Name: name, Reason: why}.withText(cs))
 				r.Changes = append(r.Changes, Change{Name: name, After: cs, Reason: why})
 				r.decide(name, cs, why, rule.Source+" ("+rule.Date+")")
 				continue
 			}
 			l := p.kept[i]
-			user, err := pep508.ParseRequirement(l.Text)
-			if err != nil || user.URL != "" {
+			user, ok := l.named()
+			if !ok || user.URL != "" {
 				continue
 			}
 			if !fitsSpec(user.Specifiers, req.Specifiers) {
@@ -360,7 +357,8 @@ func (p *planner) applySDKRules() {
 				continue // already one of the rule's versions
 			}
 			line := name + user.Specifiers.And(req.Specifiers).String()
-			p.kept[i].Text, p.kept[i].Reason = line, why
+			p.kept[i] = p.kept[i].withText(line)
+			p.kept[i].Reason = why
 			r.Changes = append(r.Changes, Change{Name: name, Before: l.Text, After: line, Reason: why, Origin: l.Origin})
 		}
 	}

@@ -66,14 +66,10 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 		}
 	}
 	for _, l := range r.Lines {
-		f, err := reqfile.Parse(l.Origin, []byte(l.Text+"\n"), reqfile.ParseOptions{})
-		if err != nil {
-			return doc, fmt.Errorf("writing %q: %w", l.Text, err)
+		if l.reqErr != nil {
+			return doc, fmt.Errorf("writing %q: %w", l.Text, l.reqErr)
 		}
-		if len(f.Requirements) != 1 {
-			return doc, fmt.Errorf("writing %q: not one requirement", l.Text)
-		}
-		e := reqfile.Entry{Requirement: f.Requirements[0]}
+		e := reqfile.Entry{Requirement: l.req}
 		if o.Hashes {
 			e.Requirement.Hashes = l.Hashes
 		} else {

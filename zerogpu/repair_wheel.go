@@ -111,7 +111,7 @@ func (p *planner) swappedWheel(e *extension, m *WheelMatch, reasons []string) {
 func (p *planner) wheelFallback(e *extension, t pep440.Version) {
 	_, reasons := p.userWheelFits(e, t)
 	why := fmt.Sprintf("%s does not fit torch %s; PyPI's %s compiles at first use", e.wheelFile, torchMinor(t), e.fallback)
-	p.kept = append(p.kept, Line{Name: e.name, Text: e.fallback, Reason: why, Origin: e.user.Origin})
+	p.kept = append(p.kept, Line{Name: e.name, Reason: why, Origin: e.user.Origin}.withText(e.fallback))
 	p.r.Changes = append(p.r.Changes, Change{Name: e.name, Before: e.user.Text, After: e.fallback, Reason: why, Origin: e.user.Origin})
 	p.r.warnf("%s: no prebuilt %s wheel fits torch %s: %s from PyPI replaces %s; it compiles CUDA code when first used (needs nvcc at run time)", e.user.Origin, e.name, torchMinor(t), e.fallback, e.wheelFile)
 	p.repaired(Problem{

@@ -2,11 +2,14 @@ package zerogpu
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/reqfile"
 )
 
 // Report is everything Plan decided. It is also the --json schema of
@@ -106,6 +109,47 @@ type Line struct {
 	Origin string   `json:"origin,omitempty"` // "requirements.txt:12", "uv.lock"
 	Hashes []string `json:"hashes,omitempty"`
 	Via    []string `json:"via,omitempty"`
+
+	// req is the requirement as the writer takes it (Document), read
+	// from Text once, when the text is set (withText); reqErr is why Text
+	// does not read as one requirement.
+	req    reqfile.Requirement
+	reqErr error
+}
+
+// withText returns l with its text set to text and its requirement read
+// from it, once, as pip reads a line of a requirements file: the writer
+// (Document) and the lock (lockStep.roots) take that typed requirement and
+// never read Text again. Every line's text is set through it.
+func (l Line) withText(text string) Line {
+	l.Text, l.req, l.reqErr = text, reqfile.Requirement{}, nil
+	f, err := reqfile.Parse(l.Origin, []byte(text+"\n"), reqfile.ParseOptions{})
+	switch {
+	case err != nil:
+		l.reqErr = err
+	case len(f.Requirements) != 1:
+		l.reqErr = errors.New("not one requirement")
+	default:
+		l.req = f.Requirements[0]
+	}
+	return l
+}
+
+// named returns the line's requirement when it is a PEP 508 one with a
+// name (not an editable, a bare URL or path, nor a line with pip options).
+func (l Line) named() (pep508.Requirement, bool) {
+	q := l.req
+	ok := l.reqErr == nil && q.Kind == reqfile.Named && q.Req.Name != "" && !q.Editable &&
+		len(q.Hashes) == 0 && len(q.GlobalOptions) == 0 && len(q.ConfigSettings) == 0
+	return q.Req, ok
+}
+
+// pinned returns the version a named line pins exactly (name==1.2.3).
+func (l Line) pinned() (pep440.Version, bool) {
+	if req, ok := l.named(); ok {
+		return reqfile.Pinned(req)
+	}
+	return pep440.Version{}, false
 }
 
 // Decision is one choice Plan made, with the fact behind it.

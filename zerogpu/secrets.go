@@ -20,7 +20,7 @@ func (r *Report) hideCredentials() {
 			continue
 		}
 		r.Changes = append(r.Changes, Change{Name: l.Name, Before: redact.Text(l.Text), After: text, Reason: credentialReason(vars), Origin: l.Origin})
-		r.Lines[i].Text = text
+		r.Lines[i] = r.Lines[i].withText(text)
 		if r.Lines[i].Reason == "" {
 			r.Lines[i].Reason = credentialReason(vars)
 		}

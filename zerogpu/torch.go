@@ -444,7 +444,7 @@ func (p *planner) commitTorch(a *torchAttempt, source, fact string, texts []stri
 	p.extensionLines(a)
 	for _, e := range p.wheelTorch {
 		if _, ok := a.choices[e.name]; !ok {
-			p.kept = append(p.kept, Line{Name: e.name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
+			p.kept = append(p.kept, Line{Name: e.name, Origin: e.user.Origin, Reason: e.user.Comment}.withText(e.user.Text))
 		}
 	}
 	p.pinSidecars(t)
@@ -475,7 +475,7 @@ func (p *planner) torchLine(a *torchAttempt, source string, texts []string) {
 		if len(p.torch) > 0 {
 			origin = p.torch[0].Origin
 		}
-		p.kept = append(p.kept, Line{Name: "torch", Text: want, Reason: why, Origin: origin})
+		p.kept = append(p.kept, Line{Name: "torch", Reason: why, Origin: origin}.withText(want))
 		if before != want {
 			r.Changes = append(r.Changes, Change{Name: "torch", Before: before, After: want, Reason: why, Origin: origin})
 		}
@@ -505,7 +505,7 @@ func (p *planner) extensionLines(a *torchAttempt) {
 			continue
 		}
 		if m == nil {
-			p.kept = append(p.kept, Line{Name: name, Text: e.user.Text, Origin: e.user.Origin, Reason: e.user.Comment})
+			p.kept = append(p.kept, Line{Name: name, Origin: e.user.Origin, Reason: e.user.Comment}.withText(e.user.Text))
 			r.decide(name, e.wheelFile, "your wheel fits torch "+t.String(), "")
 			continue
 		}
@@ -534,7 +534,7 @@ func (p *planner) extensionLines(a *torchAttempt) {
 		if m.Snapshot {
 			reason += "; from the catalog snapshot, not checked online"
 		}
-		p.kept = append(p.kept, Line{Name: name, Text: line, Reason: reason, Origin: e.origin(), Hashes: m.Hashes})
+		p.kept = append(p.kept, Line{Name: name, Reason: reason, Origin: e.origin(), Hashes: m.Hashes}.withText(line))
 		r.Changes = append(r.Changes, Change{Name: name, Before: e.before(), After: line, Reason: reason, Origin: e.origin()})
 		src := ""
 		if e.pkg != nil {
@@ -602,7 +602,7 @@ func (p *planner) pinSidecars(t pep440.Version) {
 		if !fits {
 			why += "; " + fmt.Sprintf("%s was pinned for another torch (side-car drift)", strings.Join(before, ", "))
 		}
-		p.kept = append(p.kept, Line{Name: name, Text: line, Reason: why, Origin: reqs[0].Origin})
+		p.kept = append(p.kept, Line{Name: name, Reason: why, Origin: reqs[0].Origin}.withText(line))
 		r.Changes = append(r.Changes, Change{Name: name, Before: strings.Join(before, "; "), After: line, Reason: why, Origin: reqs[0].Origin})
 		r.decide(name, spec.String(), why, source)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/fetch"
@@ -219,7 +220,14 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 			return done(runDepsResolve(cmd.Context(), o, dir))
 		},
 	}
-	fs := cmd.Flags()
+	o.addFlags(cmd.Flags())
+	return cmd
+}
+
+// addFlags declares the flags of `deps resolve`: its own, the uv export
+// ones (addExportFlags), and the network, catalog, -c/--override and
+// config groups.
+func (o *depsResolveOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Python, "python", "p", "", "target Python: 3.10 or 3.12, or the full 3.10.13 or 3.12.12 (default: README python_version, else the platform default)")
 	fs.StringVar(&o.Python, "python-version", "", "the same as --python (the pip-compile and uv pip compile spelling)")
 	fs.StringVar(&o.Torch, "torch", "", "pin torch to this allowed version (overrides your torch pin)")
@@ -242,6 +250,18 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.AllowSdist, "allow-sdist", false, "when locking, allow a pure-Python sdist where no wheel installs (never for CUDA packages)")
 	fs.BoolVarP(&o.Upgrade, "upgrade", "U", false, "when locking, ignore the pins of the existing output file")
 	fs.StringSliceVarP(&o.UpgradePackages, "upgrade-package", "P", nil, "when locking, let this `package` move from its pin in the existing output file (repeatable)")
+	o.addExportFlags(fs)
+	o.net.addFlags(fs)
+	o.catalog.addFlags(fs)
+	o.reqs.addFlags(fs)
+	o.config.addFlags(fs)
+	annotateResolveFlags(fs)
+}
+
+// addExportFlags declares the flags `deps resolve` shares with uv export
+// (--frozen, --locked, --no-dev, --extra, --group, --prune, ...) and the
+// output's index and cache flags.
+func (o *depsResolveOptions) addExportFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Frozen, "frozen", envBool("UV_FROZEN"), "uv.lock: export it as it is (the default: zgpu never updates uv.lock; accepted for uv export compatibility)")
 	fs.BoolVar(&o.Locked, "locked", envBool("UV_LOCKED"), "uv.lock: fail when pyproject.toml's requirements differ from the ones uv.lock was made from (run uv lock)")
 	fs.BoolVar(&o.export.NoDev, "no-dev", envBool("UV_NO_DEV"), "uv.lock: leave out the dev group")
@@ -261,12 +281,6 @@ func newDepsResolveCmd(g *globalOptions) *cobra.Command {
 	fs.BoolVar(&o.NoEmitIndexURL, "no-emit-index-url", false, "write none of them (the default: only the index lines of your input files are kept)")
 	fs.BoolVar(&o.EmitFindLinks, "emit-find-links", false, "write the --find-links in effect (flags or PIP_FIND_LINKS, UV_FIND_LINKS) to the file")
 	fs.BoolVar(&o.NoEmitFindLinks, "no-emit-find-links", false, "write none of them (the default)")
-	o.net.addFlags(fs)
-	o.catalog.addFlags(fs)
-	o.reqs.addFlags(fs)
-	o.config.addFlags(fs)
-	annotateResolveFlags(fs)
-	return cmd
 }
 
 // validate checks the flags on their own, before anything is read; its

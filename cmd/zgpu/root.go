@@ -191,6 +191,14 @@ func newRootCmd() *cobra.Command {
 		return nil
 	}
 
+	addCommands(root, g)
+	return root
+}
+
+// addCommands adds the command groups (deps, wheel, target, catalog) with
+// the subcommands registered for them, the top-level commands, and help
+// and completion, whose unknown arguments are usage errors.
+func addCommands(root *cobra.Command, g *globalOptions) {
 	groups := map[string]*cobra.Command{
 		"deps":    {Use: "deps", Short: "Read, resolve and diagnose a Space's dependencies"},
 		"wheel":   {Use: "wheel", Short: "Inspect and find prebuilt wheels"},
@@ -223,7 +231,6 @@ func newRootCmd() *cobra.Command {
 			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		}
 	}
-	return root
 }
 
 // helpTopic checks the arguments of "zgpu help": a path of commands that
