@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -49,6 +48,34 @@ func (c *Client) Cached(r Request, use func(*Response) bool) (*Response, bool) {
 	return res, true
 }
 
+// readFirstLine returns the first line of the file at p, newline
+// included, or nil when it cannot be read or has no newline in its first
+// 4 KB (an unusually long line: Get reads such an entry whole). Most
+// metadata lines are a few hundred bytes: one read of 1 KB finds them.
+func readFirstLine(p string) []byte {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	buf := make([]byte, 1024)
+	n := 0
+	for n < 4096 {
+		if n == len(buf) {
+			buf = append(buf, make([]byte, len(buf))...)
+		}
+		m, err := f.Read(buf[n:])
+		if i := bytes.IndexByte(buf[n:n+m], '\n'); i >= 0 {
+			return buf[:n+i+1]
+		}
+		n += m
+		if err != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
 // loadMeta reads the metadata line of key's entry alone, or returns nil.
 // Nothing is removed: a damaged entry is Get's to discard.
 func (d *diskCache) loadMeta(key, rawURL string) *cacheEntry {
@@ -60,16 +87,7 @@ func (d *diskCache) loadMeta(key, rawURL string) *cacheEntry {
 		}
 		line = b[:nl+1]
 	} else {
-		f, err := os.Open(d.path(key))
-		if err != nil {
-			return nil
-		}
-		defer f.Close()
-		line, err = bufio.NewReaderSize(f, 4096).ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			return nil // an unusually long line: Get reads the entry whole
-		}
-		if err != nil {
+		if line = readFirstLine(d.path(key)); line == nil {
 			return nil
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +70,29 @@ func TestCachedOffersTheEntryWithoutItsBody(t *testing.T) {
 	check("offline, damaged body", New(off), Request{URL: u}, true)
 	if _, err := New(off).Get(context.Background(), Request{URL: u}); err == nil {
 		t.Errorf("Get served a damaged body")
+	}
+}
+
+func TestReadFirstLine(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("x", 3000)
+	for _, tt := range []struct{ data, want string }{
+		{"meta\nbody", "meta\n"},
+		{long + "\nbody", long + "\n"},
+		{strings.Repeat("y", 4095) + "\n", strings.Repeat("y", 4095) + "\n"},
+		{strings.Repeat("z", 4096) + "\n", ""},
+		{"no newline", ""},
+		{"", ""},
+	} {
+		p := filepath.Join(dir, "f")
+		if err := os.WriteFile(p, []byte(tt.data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(readFirstLine(p)); got != tt.want {
+			t.Errorf("readFirstLine(%d bytes) = %d bytes, want %d", len(tt.data), len(got), len(tt.want))
+		}
+	}
+	if readFirstLine(filepath.Join(dir, "missing")) != nil {
+		t.Error("a missing file has a first line")
 	}
 }
