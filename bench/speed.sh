@@ -24,7 +24,8 @@
 #
 # Usage: bench/speed.sh [OUT.md]
 #   env: SETS="w1 gradio", REPEAT=3, LATENCY_MS=20, PIP=0 (no pip at all),
-#        PIP_SETS="w1 corpus-160" (the sets pip runs on),
+#        PIP_SETS="w1 corpus-160" (the sets pip runs on), SERVER=go (serve
+#        with bench/mirrorserve instead of mirror_server.py),
 #        ZGPU=path ZGPULOCK=path (binaries to measure instead of this tree's)
 set -eu
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ SETS=${SETS:-"w1 gradio corpus-160 synthetic-300"}
 REPEAT=${REPEAT:-3}
 LATENCY_MS=${LATENCY_MS:-20}
 PIP=${PIP:-1}
+# SERVER=go serves the same mirror with bench/mirrorserve (the same
+# answers, latency and log, without the Python server's CPU per request).
+SERVER=${SERVER:-python}
 # pip runs on these sets only (on the 300 roots it takes minutes per run).
 PIP_SETS=${PIP_SETS:-"w1 gradio corpus-160"}
 PY312=${PY312:-$HOME/.pyenv/versions/3.12.1/bin/python3}
@@ -58,7 +62,12 @@ if [ -d testdata/mirror-overlay ]; then
 	python3 bench/overlay_mirror.py "$mirror" testdata/mirror-overlay "$work/mirror"
 	mirror=$work/mirror
 fi
-python3 "$shared/tools/mirror_server.py" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+if [ "$SERVER" = go ]; then
+	go build -o "$work/mirrorserve" ./bench/mirrorserve
+	"$work/mirrorserve" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+else
+	python3 "$shared/tools/mirror_server.py" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+fi
 server=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 url=http://127.0.0.1:$(cat "$work/port")/simple/
