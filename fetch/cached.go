@@ -12,40 +12,18 @@ import (
 // cached body, and no Body. use says whether that is enough (a caller
 // holding something derived from the body under its SHA-256); if it
 // returns true the response counts as a cache hit and Cached returns it,
-// else Cached returns false and the caller calls Get. The body is not
+// else Cached returns false and reads nothing more. Get does the same
+// with Request.UseCached, and goes on when it is refused. The body is not
 // checked against its hash here (it is not read): what the caller derived
 // from it was derived when the body passed that check.
 func (c *Client) Cached(r Request, use func(*Response) bool) (*Response, bool) {
-	if c.cache == nil || r.NoStore {
-		return nil, false
-	}
 	r.URL = c.learn(r.URL)
-	if !c.cfg.Offline && requestNoCache(r.Header) {
-		return nil, false
+	r.UseCached = use
+	if _, _, _, used := c.cachedEntry(r, true); used != nil {
+		c.countUsed(r.URL, used)
+		return used, true
 	}
-	e := c.cache.loadMeta(cacheKey(r.URL, r.Accept), r.URL)
-	if e == nil {
-		return nil, false
-	}
-	fresh := !c.cfg.Offline && (r.Immutable || (!c.cfg.Refresh && c.fresh(e, c.now())))
-	if !c.cfg.Offline && !fresh {
-		return nil, false
-	}
-	res := e.response()
-	res.Size = e.Size
-	if !use(res) {
-		return nil, false
-	}
-	c.count(func(s *Stats) {
-		s.CacheHits++
-		if fresh {
-			s.FreshHits++
-		}
-	})
-	if fresh {
-		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, e.Size)
-	}
-	return res, true
+	return nil, false
 }
 
 // readFirstLine returns the first line of the file at p, newline

@@ -96,3 +96,32 @@ func TestReadFirstLine(t *testing.T) {
 		t.Error("a missing file has a first line")
 	}
 }
+
+// TestGetUseCached: Get offers UseCached what it would serve without a
+// request; taken, it is returned without its body; refused, Get reads
+// the body (offline) or revalidates (online, not fresh) as without it.
+func TestGetUseCached(t *testing.T) {
+	s, u := demoServer(t) // no Cache-Control: never fresh
+	cache := t.TempDir()
+	if _, err := New(fastConfig(cache)).Get(context.Background(), Request{URL: u}); err != nil {
+		t.Fatal(err)
+	}
+	off := fastConfig(cache)
+	off.Offline = true
+	for _, take := range []bool{true, false} {
+		offered := 0
+		r := Request{URL: u, UseCached: func(res *Response) bool { offered++; return take }}
+		res, err := New(off).Get(context.Background(), r)
+		if err != nil || offered != 1 || (res.Body == nil) != take || !take && string(res.Body) != payload {
+			t.Errorf("offline, take=%v: %v, offered %d times, body %q", take, err, offered, res.Body)
+		}
+		offered = 0
+		res, err = New(fastConfig(cache)).Get(context.Background(), r)
+		if err != nil || offered != 0 || string(res.Body) != payload {
+			t.Errorf("online, not fresh, take=%v: %v, offered %d times (want 0), body %q", take, err, offered, res.Body)
+		}
+	}
+	if n := s.Count("/files/data.json"); n != 3 {
+		t.Errorf("%d requests, want 3 (the first Get and the two online ones)", n)
+	}
+}
