@@ -82,10 +82,14 @@ srvcpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 tck=$(getconf CLK_TCK)
 
 # timed CMD...: runs CMD, sets $secs, $cpu (user+system s), $rss_mb, $reqs
-# (server log lines) and $scpu (the server's CPU time meanwhile, s).
+# (server log lines), $scpu (the server's CPU time meanwhile, s) and $ovf
+# (connections the kernel dropped meanwhile because a listening socket's
+# accept queue was full: mirror_server.py listens with a backlog of 5, and
+# a dropped connection costs its request a retransmission, 200 ms or more).
 timed() {
 	: >"$work/log"
 	s0=$(srvcpu)
+	nstat -n >/dev/null 2>&1 || true
 	/usr/bin/time -o "$work/time" -f "%e %M %U %S" "$@" >"$work/stdout" 2>"$work/stderr" || {
 		echo "failed: $*" >&2
 		tail -5 "$work/stderr" >&2
@@ -93,6 +97,8 @@ timed() {
 	}
 	sleep 0.05
 	scpu=$(awk -v a="$s0" -v b="$(srvcpu)" -v t="$tck" 'BEGIN { printf "%.2f", (b - a) / t }')
+	ovf=$(nstat -z TcpExtListenOverflows 2>/dev/null | awk '/ListenOverflows/ { print $2 }')
+	ovf=${ovf:--}
 	read -r secs kb usr sys <"$work/time"
 	cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	rss_mb=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
@@ -173,24 +179,24 @@ for s in $SETS; do
 		runpip=0
 		case " $PIP_SETS " in *" $s "*) runpip=$PIP ;; esac
 		if [ "$runpip" = 1 ]; then pip_run "$s" "$work/pc"; pc=$secs; pcr=$reqs; prss=$rss_mb; fi
-		zgpu_run "$s" "$work/zc"; zc=$secs; zcr=$reqs; zrss=$rss_mb; zcc=$cpu; zcs=$scpu
+		zgpu_run "$s" "$work/zc"; zc=$secs; zcr=$reqs; zrss=$rss_mb; zcc=$cpu; zcs=$scpu; zco=$ovf
 		if [ "$runpip" = 1 ]; then pip_run "$s" "$work/pc"; pw=$secs; fi
-		zgpu_run "$s" "$work/zc"; zw=$secs; zwr=$reqs; zwc=$cpu; zws=$scpu
+		zgpu_run "$s" "$work/zc"; zw=$secs; zwr=$reqs; zwc=$cpu; zws=$scpu; zwo=$ovf
 		zgpu_run "$s" "$work/zc" offline
 		zo=$secs zoc=$cpu
-		echo "$s #$i: pip cold $pc s ($pcr req, $prss MB) | zgpu cold $zc s ($zcr req, $zrss MB) | pip warm $pw s | zgpu warm $zw s ($zwr req) | zgpu offline $zo s | zgpu CPU cold $zcc s, warm $zwc s, offline $zoc s | server CPU cold $zcs s, warm $zws s" >&2
-		echo "$pc $zc $pw $zw $zo $zcr $zwr $zrss ${prss:-0} $(ratio "$pc" "$zc") $(ratio "$pw" "$zw") $zcc $zoc $zwc $zcs $zws" >>"$work/m"
+		echo "$s #$i: pip cold $pc s ($pcr req, $prss MB) | zgpu cold $zc s ($zcr req, $zrss MB) | pip warm $pw s | zgpu warm $zw s ($zwr req) | zgpu offline $zo s | zgpu CPU cold $zcc s, warm $zwc s, offline $zoc s | server CPU cold $zcs s, warm $zws s | listen overflows cold $zco, warm $zwo" >&2
+		echo "$pc $zc $pw $zw $zo $zcr $zwr $zrss ${prss:-0} $(ratio "$pc" "$zc") $(ratio "$pw" "$zw") $zcc $zoc $zwc $zcs $zws $zco $zwo" >>"$work/m"
 	done
 	col() { awk -v c="$1" '{ print $c }' "$work/m" | median; }
 	limit=$(awk -v d="$depth" -v l="$LATENCY_MS" 'BEGIN { printf "%.2f", d * 2 * l / 1000 }')
 	zcm=$(col 2)
-	rows="$rows| $s | $pins | $depth | $limit | $(col 1) | $zcm | $(ratio "$zcm" "$limit")x | $(col 10)x | $(col 3) | $(col 4) | $(col 11)x | $(col 5) | $(col 6) / $(col 7) | $(col 9) | $(col 8) | $(col 12) / $(col 14) / $(col 13) | $(col 15) / $(col 16) |
+	rows="$rows| $s | $pins | $depth | $limit | $(col 1) | $zcm | $(ratio "$zcm" "$limit")x | $(col 10)x | $(col 3) | $(col 4) | $(col 11)x | $(col 5) | $(col 6) / $(col 7) | $(col 9) | $(col 8) | $(col 12) / $(col 14) / $(col 13) | $(col 15) / $(col 16) | $(col 17) / $(col 18) |
 "
 done
 echo "load after: $(uptime)" >&2
 {
-	echo "| set | pins | depth | depth limit s | pip cold s | zgpu cold s | cold / limit | pip/zgpu cold | pip warm s | zgpu warm s | pip/zgpu warm | zgpu offline s | zgpu requests cold / warm | pip peak RSS MB | zgpu peak RSS MB | zgpu CPU s cold / warm / offline | server CPU s during zgpu cold / warm |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| set | pins | depth | depth limit s | pip cold s | zgpu cold s | cold / limit | pip/zgpu cold | pip warm s | zgpu warm s | pip/zgpu warm | zgpu offline s | zgpu requests cold / warm | pip peak RSS MB | zgpu peak RSS MB | zgpu CPU s cold / warm / offline | server CPU s during zgpu cold / warm | listen overflows during zgpu cold / warm |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	printf "%s" "$rows"
 } >"$out"
 cat "$out"
