@@ -521,7 +521,9 @@ func (c *Client) countUsed(rawURL string, res *Response) {
 			s.FreshHits++
 		}
 	})
-	c.logf("GET %s: %d bytes in the cache, used without reading them", rawURL, res.Size)
+	if !c.cfg.Offline {
+		c.logf("GET %s: fresh, %d bytes from the cache", rawURL, res.Size)
+	}
 }
 
 // Discard removes the cached entry of r (its URL and Accept), if any, so
