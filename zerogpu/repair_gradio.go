@@ -1,10 +1,14 @@
 package zerogpu
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
+	"github.com/zgpu/zgpu/index"
 	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/pep508"
+	"github.com/zgpu/zgpu/wheeltags"
 )
 
 // The Gradio rules of issue 10: ZeroGPU runs Gradio 4 or later, so an
@@ -60,4 +64,76 @@ func (p *planner) dropGradioClient(req Requirement) bool {
 		Fixes:   []string{"remove the line"},
 	})
 	return true
+}
+
+// A Space without sdk_version gets the Gradio the builder installs for a
+// new Space: the newest release. A lock or a verification then resolves
+// with that gradio (the newest on the index with a wheel for the target),
+// and says so: a decision in --json and one warning.
+
+// gradioAssumed is the subject of the decision assumeGradio records.
+const gradioAssumed = "gradio (no sdk_version)"
+
+// assumeGradio returns in, or, for a Gradio Space whose README names no
+// sdk_version, a copy whose SDKVersion is the newest gradio on the index
+// (newestGradio) that the lock then co-resolves, recorded once in r.
+func (r *Report) assumeGradio(ctx context.Context, l index.Lister, tags wheeltags.Target, in *Input) *Input {
+	if in.SDKVersion != "" || (in.SDK != "" && in.SDK != "gradio") || l == nil {
+		return in
+	}
+	v := ""
+	for _, d := range r.Decisions {
+		if d.Subject == gradioAssumed {
+			v = d.Choice
+		}
+	}
+	if v == "" {
+		var ok bool
+		if v, ok = newestGradio(ctx, l, tags); !ok {
+			return in
+		}
+		r.decide(gradioAssumed, v, "README.md has no sdk_version: the Space builder installs the newest Gradio for a new Space; "+v+" is the newest on the index, and the requirements are resolved with it", "")
+		r.gradioWarning(v)
+	}
+	out := *in
+	out.SDKVersion, out.SDKVersionNewest = v, true
+	return &out
+}
+
+// gradioWarning says which gradio the lock used: as a clause of the
+// warning about the missing sdk_version when the plan gave one (one cause,
+// one warning), else as a warning of its own.
+func (r *Report) gradioWarning(v string) {
+	clause := fmt.Sprintf("the requirements were resolved with gradio %s, the newest on the index, which the builder installs for a new Space; pin it with `sdk_version: %s`", v, v)
+	for i, w := range r.Warnings {
+		if strings.Contains(w, "gradio is installed by the platform at the README's sdk_version") {
+			r.Warnings[i] = w + "; " + clause
+			return
+		}
+	}
+	r.warnf("README.md has no sdk_version: %s", clause)
+}
+
+// newestGradio returns the newest final, unyanked gradio release on the
+// index that has a wheel for the target.
+func newestGradio(ctx context.Context, l index.Lister, tags wheeltags.Target) (string, bool) {
+	files, err := l.Files(ctx, "gradio")
+	if err != nil {
+		return "", false
+	}
+	var best pep440.Version
+	found := false
+	for _, f := range files {
+		w, err := wheeltags.ParseWheelFilename(f.Filename)
+		if err != nil || f.Yanked || w.Version.IsPrerelease() || (found && w.Version.Compare(best) <= 0) {
+			continue
+		}
+		if fit, _ := wheeltags.Best([]string{f.Filename}, tags); fit != "" {
+			best, found = w.Version, true
+		}
+	}
+	if !found {
+		return "", false
+	}
+	return best.String(), true
 }
