@@ -139,6 +139,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		return err
 	}
 	if res.Unsat != nil {
+		defer r.newestGradioFix(ctx, c, in, lo, res.Unsat)
 		if lo.verifyFile {
 			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
 			return nil
