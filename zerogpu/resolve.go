@@ -108,27 +108,23 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 		}
 	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) },
 		Extra: InputSources(in)}
-	report, err := Plan(ctx, in, Options{
+	popts := Options{
 		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
 		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
 		Strict: o.Strict,
-	})
+	}
+	first, tc, err := planChoice(ctx, in, popts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Report: report, Input: in}
+	res := &Result{Report: first, Input: in}
 	if len(o.Export.Prune) > 0 && ((o.NoLock && proj.UVLock == nil) || (proj.UVLock == nil && in.Locked)) {
 		logf("warning: --prune %s: nothing to prune: %s", strings.Join(o.Export.Prune, ", "), pruneWhy(proj, o.NoLock))
 	}
-	if report.OK() && !o.NoLock {
-		if err := o.lockOrVerify(ctx, res); err != nil {
-			return nil, err
-		}
-	} else if report.OK() && !in.Locked {
-		if err := o.verifyFile(ctx, res); err != nil {
-			return nil, err
-		}
+	if err := o.check(ctx, res, popts, tc); err != nil {
+		return nil, err
 	}
+	report := res.Report
 	if report.OK() {
 		report.pruneIndexes()
 	}
@@ -145,9 +141,19 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	return res, err // a Render error comes with the report
 }
 
-// lockOrVerify pins every package for the target, or, for a lock export,
-// checks it against what the platform installs.
-func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
+// check locks the plan, choosing torch in the one torch loop
+// (settleTorch), or, with --no-lock, verifies the ranges to write the same
+// way (verifyFile), or checks a lock export against what the platform
+// installs; res.Report becomes the plan that resolved.
+func (o *ResolveOptions) check(ctx context.Context, res *Result, popts Options, tc *torchChoice) error {
+	switch {
+	case !res.Report.OK():
+		return nil
+	case o.NoLock && res.Input.Locked:
+		return nil // a lock export as it is
+	case o.NoLock:
+		return o.verifyFile(ctx, res, popts, tc)
+	}
 	c, in, report := o.Catalog, res.Input, res.Report
 	lister, meta, describe := o.Sources(report.Options)
 	lo := o.Lock
@@ -168,8 +174,11 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
 	lo.MemoScope = describe // the memo of one set of sources is not another's
 	stop := o.progress("locking for Python " + report.Target.Python)
-	err := report.Lock(ctx, c, in, lo)
+	locked, err := settleTorch(ctx, in, popts, report, tc, func(ctx context.Context, r *Report) error {
+		return r.Lock(ctx, c, in, lo)
+	})
 	stop()
+	res.Report = locked
 	if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
 		return err
 	}
@@ -186,15 +195,19 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 
 // verifyFile checks the ranges about to be written (--no-lock) against what
 // the builder installs in the same pip call, when the index can be read
-// (or, --offline, its pages are cached); otherwise the file is written
+// (or, --offline, its pages are cached), choosing torch in the one torch
+// loop (settleTorch) as a lock does; otherwise the file is written
 // unverified, as the decisions say.
-func (o *ResolveOptions) verifyFile(ctx context.Context, res *Result) error {
+func (o *ResolveOptions) verifyFile(ctx context.Context, res *Result, popts Options, tc *torchChoice) error {
 	lister, meta, describe := o.Sources(res.Report.Options)
 	lo := o.Lock
 	lo.Lister, lo.Meta = lister, meta
 	stop := o.progress("checking the requirements against what the builder installs")
-	err := res.Report.VerifyFile(ctx, o.Catalog, res.Input, lo)
+	verified, err := settleTorch(ctx, res.Input, popts, res.Report, tc, func(ctx context.Context, r *Report) error {
+		return r.VerifyFile(ctx, o.Catalog, res.Input, lo)
+	})
 	stop()
+	res.Report = verified
 	if errors.Is(err, ErrUnreachable) {
 		res.Report.decide("verify", "not verified", fmt.Sprintf("the package index could not be read: %v (%s)", err, describe), "")
 		return nil
