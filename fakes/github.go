@@ -1,6 +1,7 @@
 package fakes
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -35,6 +36,10 @@ type GitHubServer struct {
 
 	dir string
 
+	// localDownloads serves asset URLs under the fake's own host
+	// (WithLocalDownloads).
+	localDownloads bool
+
 	mu              sync.Mutex
 	limit           int
 	remaining       int
@@ -44,7 +49,7 @@ type GitHubServer struct {
 
 // GitHub starts a fake GitHub API serving the release fixtures in dir (see
 // GitHubFixtures). The server stops when the test ends.
-func GitHub(tb testing.TB, dir string) *GitHubServer {
+func GitHub(tb testing.TB, dir string, opts ...GitHubOption) *GitHubServer {
 	tb.Helper()
 	s := &GitHubServer{
 		dir:             dir,
@@ -53,8 +58,22 @@ func GitHub(tb testing.TB, dir string) *GitHubServer {
 		reset:           time.Now().Add(time.Hour).Truncate(time.Second),
 		rateLimitStatus: http.StatusForbidden,
 	}
+	for _, o := range opts {
+		o(s)
+	}
 	s.netFake = newNetFake(tb, 5, s.handle)
 	return s
+}
+
+// GitHubOption configures a GitHub fake.
+type GitHubOption func(*GitHubServer)
+
+// WithLocalDownloads makes the fake answer as an API mirror (or GitHub
+// Enterprise) does: each asset's browser_download_url is under the fake's
+// own host, http://HOST/OWNER/REPO/releases/download/TAG/FILE, instead of
+// https://github.com/.
+func WithLocalDownloads() GitHubOption {
+	return func(s *GitHubServer) { s.localDownloads = true }
 }
 
 // SetRateLimit sets the remaining request count and the reset time.
@@ -147,6 +166,9 @@ func (s *GitHubServer) handle(w http.ResponseWriter, r *http.Request) int {
 	last := max((len(releases)+size-1)/size, 1)
 	lo, hi := min((page-1)*size, len(releases)), min(page*size, len(releases))
 	body, _ := json.Marshal(releases[lo:hi])
+	if s.localDownloads {
+		body = bytes.ReplaceAll(body, []byte(`"https://github.com/`), []byte(`"http://`+r.Host+`/`))
+	}
 
 	rels := map[string]string{}
 	setPage := func(rel string, p int) {

@@ -196,3 +196,23 @@ func TestGitHubFixturesAreReal(t *testing.T) {
 		t.Error("no filename is repeated across releases; the mjun0812 fixture should repeat some")
 	}
 }
+
+// TestGitHubLocalDownloads: WithLocalDownloads serves asset URLs under the
+// fake's own host, as an API mirror does.
+func TestGitHubLocalDownloads(t *testing.T) {
+	s := GitHub(t, GitHubFixtures(), WithLocalDownloads())
+	_, body := get(t, s.URL+"/repos/Dao-AILab/flash-attention/releases?per_page=1", nil)
+	var rels []struct {
+		Assets []struct {
+			URL string `json:"browser_download_url"`
+		} `json:"assets"`
+	}
+	if err := json.Unmarshal(body, &rels); err != nil || len(rels) != 1 || len(rels[0].Assets) == 0 {
+		t.Fatalf("releases %v: %s", err, body)
+	}
+	for _, a := range rels[0].Assets {
+		if !strings.HasPrefix(a.URL, s.URL+"/Dao-AILab/flash-attention/releases/download/") {
+			t.Errorf("asset URL %s, want it under %s", a.URL, s.URL)
+		}
+	}
+}

@@ -292,6 +292,7 @@ func (p *parser) requirement(file string, l *logicalLine, text string, off int, 
 	if editable && len(lo.extra) > 0 {
 		p.warn(o, "pip ignores %q after the -e value", joinWords(lo.extra))
 	}
+	var ignored []optValue
 	for _, v := range lo.opts {
 		switch v.def.dest {
 		case "hashes":
@@ -319,8 +320,18 @@ func (p *parser) requirement(file string, l *logicalLine, text string, off int, 
 		case "no_binary", "only_binary":
 			// applied already
 		default:
-			p.warn(p.origin(file, l, v.off), "pip ignores %s on a requirement line; put it on a line of its own", v.name)
+			ignored = append(ignored, v)
 		}
+	}
+	// One warning per line for the options pip ignores there.
+	if len(ignored) == 1 {
+		p.warn(p.origin(file, l, ignored[0].off), "pip ignores %s on a requirement line; put it on a line of its own", ignored[0].name)
+	} else if len(ignored) > 1 {
+		var names []string
+		for _, v := range ignored {
+			names = append(names, v.name)
+		}
+		p.warn(p.origin(file, l, ignored[0].off), "pip ignores %s on a requirement line; put each on a line of its own", strings.Join(names, " and "))
 	}
 	if r.Req.Name == "" {
 		msg := fmt.Sprintf("%s names no project (no #egg= and not a wheel); pip learns the name only by building it", r.Req.URL)

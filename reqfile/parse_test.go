@@ -309,3 +309,24 @@ func TestVarsInUserinfoKept(t *testing.T) {
 		t.Errorf("IndexURL = %q, want %q", got, want)
 	}
 }
+
+// TestIgnoredOptionsOneWarning: the options pip ignores on a requirement
+// line are one warning for the line (055-seed-vc: --pre and --index-url
+// after each requirement), at the first one's column.
+func TestIgnoredOptionsOneWarning(t *testing.T) {
+	f, err := Parse("r.txt", []byte("torch==2.8.0 --pre --index-url https://x.example/simple\nnumpy --pre\n"), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range f.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"r.txt:1:14: pip ignores --pre and --index-url on a requirement line; put each on a line of its own",
+		"r.txt:2:7: pip ignores --pre on a requirement line; put it on a line of its own",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}

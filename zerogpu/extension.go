@@ -74,17 +74,20 @@ func (p *planner) extensionFor(name string, req Requirement) *extension {
 		if pkg.Note != "" {
 			jit += ": " + pkg.Note
 		}
-		if req.Req.URL != "" && len(pkg.Sources) > 0 {
-			if _, _, isWheel := wheelOf(req.Req.URL); !isWheel {
-				// A source build of a JIT package: a compiled wheel from
-				// its sources is better; without one, it is kept.
-				e := p.addExtension(name, pkg, req)
-				e.build = "a source build (" + shortURL(req.Req.URL) + ") compiles CUDA code at first use, which needs nvcc"
-				e.soft = jit
-				return e
-			}
+		_, _, isWheel := wheelOf(req.Req.URL)
+		if req.Req.URL != "" && !isWheel && len(pkg.Sources) > 0 {
+			// A source build of a JIT package: a compiled wheel from
+			// its sources is better; without one, it is kept.
+			e := p.addExtension(name, pkg, req)
+			e.build = "a source build (" + shortURL(req.Req.URL) + ") compiles CUDA code at first use, which needs nvcc"
+			e.soft = jit
+			return e
 		}
-		p.r.warnf("%s", jit)
+		if !isWheel {
+			// A user's wheel is compiled already; when it does not fit,
+			// its fallback says so (wheelFallback).
+			p.r.warnf("%s", jit)
+		}
 	}
 	if inRegistry && pkg.PyPI == "absent" && req.Req.URL == "" {
 		// Not on PyPI at all: a bare name cannot install; only a wheel can.

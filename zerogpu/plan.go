@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -133,7 +134,9 @@ func (p *planner) checkRequiresPython(full string) bool {
 			Fixes: lockPythonFixes(p.c, in.RequiresPython)})
 		return false
 	}
-	r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+	if r.Target.PythonSource != "platform default" { // else pickPython's warning says it
+		r.warnf("the project requires Python %s, but the Space runs %s; set python_version in README.md or relax requires-python", in.RequiresPython, full)
+	}
 	return true
 }
 
@@ -196,7 +199,11 @@ func (p *planner) dropStaleTorchDeps() {
 	}
 	p.kept = kept
 	if len(dropped) > 0 {
-		p.r.warnf("torch is now %s, not the lock's: the lock's pins of what only torch needed (%s) are left out, and pip installs what torch %s requires, unpinned; pin torch==%s in pyproject.toml and run `uv lock` to pin them", p.r.Target.Torch, strings.Join(dropped, ", "), p.r.Target.Torch, p.r.Target.Torch)
+		relock := fmt.Sprintf("pin torch==%s in pyproject.toml and run `uv lock` to pin them", p.r.Target.Torch)
+		if filepath.Base(p.in.Input) == "pylock.toml" {
+			relock = fmt.Sprintf("pin torch==%s where pylock.toml is made from and lock again to pin them", p.r.Target.Torch)
+		}
+		p.r.warnf("torch is now %s, not the lock's: the lock's pins of what only torch needed (%s) are left out, and pip installs what torch %s requires, unpinned; %s", p.r.Target.Torch, strings.Join(dropped, ", "), p.r.Target.Torch, relock)
 	}
 }
 
@@ -233,16 +240,18 @@ func (p *planner) checkPre(req Requirement) {
 func (p *planner) classify(req Requirement) {
 	name := pep508.NormalizeName(req.Req.Name)
 	if name == "" {
+		// The reader of the file warned already that the line names no
+		// project (reqfile); one warning per line, so none here.
 		if guess := p.registryRepo(req.Req.URL); guess != "" {
 			// git+https://github.com/NVlabs/nvdiffrast.git: a CUDA package
 			// of the registry by its repository's name.
-			p.r.warnf("%s: %q names no package; its repository is %s's, so zgpu treats it as %s", req.Origin, req.Text, guess, guess)
+			p.r.decide(guess, "the line "+shorten(req.Text, 60)+" at "+req.Origin,
+				"it names no package; its repository is "+guess+"'s, so zgpu treats it as "+guess, "")
 			req.Req.Name = guess
 			p.classify(req)
 			return
 		}
 		p.keep(req)
-		p.r.warnf("%s: %q names no package; kept as written", req.Origin, req.Text)
 		return
 	}
 	if p.dropGradioClient(req) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -504,6 +505,7 @@ func fromPylock(in *Input, p *project.Project, python string, ex ExportOptions) 
 		return fmt.Errorf("pylock.toml: %w", err)
 	}
 	in.Locked = true
+	via := pylockVia(pkgs)
 	for _, pk := range pkgs {
 		var text string
 		switch {
@@ -531,9 +533,29 @@ func fromPylock(in *Input, p *project.Project, python string, ex ExportOptions) 
 		if pk.Index != "" && !isPyPI(pk.Index) {
 			addOption(in, "--extra-index-url "+pk.Index)
 		}
-		in.Requirements = append(in.Requirements, Requirement{Req: req, Text: text, Origin: fmt.Sprintf("pylock.toml:%d", pk.Line), Locked: true, Hashes: hashes})
+		in.Requirements = append(in.Requirements, Requirement{Req: req, Text: text, Origin: fmt.Sprintf("pylock.toml:%d", pk.Line), Locked: true, Hashes: hashes, Via: via[pep508.NormalizeName(pk.Name)]})
 	}
 	return nil
+}
+
+// pylockVia inverts the packages' optional `dependencies` (PEP 751: what
+// each package needs) into what needs each package, as a uv.lock export's
+// Via: dropStaleTorchDeps reads it. Without dependencies the map is empty.
+func pylockVia(pkgs []pylock.Package) map[string][]string {
+	via := map[string][]string{}
+	for _, pk := range pkgs {
+		for _, d := range pk.Dependencies {
+			name, _ := d["name"].(string)
+			if name == "" {
+				continue
+			}
+			n := pep508.NormalizeName(name)
+			if !slices.Contains(via[n], pk.Name) {
+				via[n] = append(via[n], pk.Name)
+			}
+		}
+	}
+	return via
 }
 
 // isPyPI reports whether an index URL is PyPI's.

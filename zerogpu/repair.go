@@ -13,7 +13,7 @@ import (
 
 // repaired records a problem the plan fixed in the file.
 func (p *planner) repaired(pr Problem) {
-	p.r.Repairs = append(p.r.Repairs, pr)
+	p.r.Repairs = addProblem(p.r.Repairs, pr)
 }
 
 // applyStrict makes every repair a problem (--strict): the run then

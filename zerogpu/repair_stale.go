@@ -18,9 +18,11 @@ var torchOwnPin = regexp.MustCompile(`^(nvidia-[a-z0-9-]+-cu\d+|sympy)$`)
 // zgpu moved to another version, the exact pins of what torch itself pins
 // (nvidia-*-cuNN, sympy): they were made for the old torch, pip cannot
 // install them with the new one, and the new torch brings its own. Each
-// leaves a note. (A lock export's are dropped by dropStaleTorchDeps.)
+// leaves a note. (A lock export that records what needs each package is
+// left to dropStaleTorchDeps; a pylock.toml without `dependencies` records
+// nothing, and gets this rule.)
 func (p *planner) dropStaleTorchPins() {
-	if p.in.Locked {
+	if p.in.Locked && p.lockGraph() {
 		return
 	}
 	var was string
@@ -61,4 +63,16 @@ func (p *planner) staleTorchPin(l Line) bool {
 	}
 	_, exact := reqfile.Pinned(req)
 	return exact
+}
+
+// lockGraph reports whether the lock export records what needs each
+// package (uv.lock always; pylock.toml when its packages list their
+// dependencies).
+func (p *planner) lockGraph() bool {
+	for _, r := range p.in.Requirements {
+		if len(r.Via) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -113,7 +113,7 @@ func (p *planner) wheelFallback(e *extension, t pep440.Version) {
 	why := fmt.Sprintf("%s does not fit torch %s; PyPI's %s compiles at first use", e.wheelFile, torchMinor(t), e.fallback)
 	p.kept = append(p.kept, Line{Name: e.name, Reason: why, Origin: e.user.Origin}.withText(e.fallback))
 	p.r.Changes = append(p.r.Changes, Change{Name: e.name, Before: e.user.Text, After: e.fallback, Reason: why, Origin: e.user.Origin})
-	p.r.warnf("%s: no prebuilt %s wheel fits torch %s: %s from PyPI replaces %s", e.user.Origin, e.name, torchMinor(t), e.fallback, e.wheelFile)
+	p.r.warnf("%s: no prebuilt %s wheel fits torch %s: %s from PyPI replaces %s; it compiles CUDA code when first used (needs nvcc at run time)", e.user.Origin, e.name, torchMinor(t), e.fallback, e.wheelFile)
 	p.repaired(Problem{
 		Subject: e.name, Origin: e.user.Origin,
 		Message: fmt.Sprintf("%s does not fit: %s", e.wheelFile, strings.Join(reasons, "; ")),

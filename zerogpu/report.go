@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
@@ -203,8 +204,39 @@ func (r *Report) decide(subject, choice, reason, source string) {
 	r.Decisions = append(r.Decisions, Decision{Subject: subject, Choice: choice, Reason: reason, Source: source})
 }
 
+// warnf adds a warning once: the same text twice is one warning (each
+// rule warns from one place; this is the safety net).
 func (r *Report) warnf(format string, args ...any) {
-	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+	w := fmt.Sprintf(format, args...)
+	if !slices.Contains(r.Warnings, w) {
+		r.Warnings = append(r.Warnings, w)
+	}
 }
 
-func (r *Report) problem(p Problem) { r.Problems = append(r.Problems, p) }
+// problem adds p, its nearest wheels and fixes each listed once; a problem
+// already reported (same origin and message) gains only its new fixes.
+func (r *Report) problem(p Problem) { r.Problems = addProblem(r.Problems, p) }
+
+// addProblem appends p to list, deduplicated (see Report.problem).
+func addProblem(list []Problem, p Problem) []Problem {
+	p.Nearest, p.Fixes = unique(p.Nearest), unique(p.Fixes)
+	for i, q := range list {
+		if q.Origin == p.Origin && q.Message == p.Message {
+			list[i].Fixes = unique(append(q.Fixes, p.Fixes...))
+			list[i].Nearest = unique(append(q.Nearest, p.Nearest...))
+			return list
+		}
+	}
+	return append(list, p)
+}
+
+// unique returns list without repeats, in its order.
+func unique(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

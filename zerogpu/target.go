@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
+	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/target"
 )
 
@@ -22,8 +23,7 @@ func pickPython(c *catalog.Catalog, in *Input, opts Options, r *Report) (full st
 	full, want, ok := target.Python(c, opts.Python, in.PythonVersion)
 	if want == "" {
 		r.Target.Python, r.Target.PythonSource = full, "platform default"
-		r.warnf("README.md has no python_version: assuming the platform default, Python %s. Pin it: add `python_version: \"%s\"` to the README frontmatter (ZeroGPU runs %s)",
-			full, c.Python.Recommended, strings.Join(c.Python.Supported, " and "))
+		r.warnf("%s", defaultPythonWarning(c, full, in.RequiresPython))
 		r.decide("python", full, "no python_version in README.md; the platform default applies", c.Python.DefaultSource)
 		return full, true
 	}
@@ -39,4 +39,31 @@ func pickPython(c *catalog.Catalog, in *Input, opts Options, r *Report) (full st
 	r.Target.Python, r.Target.PythonSource = full, origin
 	r.decide("python", full, "python_version "+want+" from "+origin, src)
 	return full, true
+}
+
+// defaultPythonWarning is the one warning about the Python of a README
+// without python_version: the platform default applies, and, when the
+// project's requires-python excludes it, which Python to pin instead (or
+// that none of ZeroGPU's fits).
+func defaultPythonWarning(c *catalog.Catalog, full, requiresPython string) string {
+	runs := strings.Join(c.Python.Supported, " and ")
+	pin := c.Python.Recommended
+	excluded := ""
+	if rp, err := pep440.ParseSpecifiers(requiresPython); err == nil && requiresPython != "" && !rp.Contains(pep440.MustParse(full), true) {
+		excluded = fmt.Sprintf(", which the project's requires-python (%s) excludes", requiresPython)
+		pin = ""
+		for _, s := range append([]string{c.Python.Recommended}, c.Python.Supported...) {
+			if f, ok := c.PythonFull(s); ok && rp.Contains(pep440.MustParse(f), true) {
+				pin = s
+				break
+			}
+		}
+		if pin == "" {
+			return fmt.Sprintf("README.md has no python_version: assuming the platform default, Python %s; the project's requires-python (%s) excludes every Python ZeroGPU runs (%s): relax it in pyproject.toml",
+				full, requiresPython, runs)
+		}
+	}
+	pin = strings.Join(strings.SplitN(pin, ".", 3)[:2], ".")
+	return fmt.Sprintf("README.md has no python_version: assuming the platform default, Python %s%s. Pin it: add `python_version: \"%s\"` to the README frontmatter (ZeroGPU runs %s)",
+		full, excluded, pin, runs)
 }

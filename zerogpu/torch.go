@@ -289,10 +289,15 @@ func (p *planner) noWheelProblem(e *extension, q WheelQuery, nearest []WheelMiss
 			}
 		}
 	}
-	for i, n := range nearest {
-		if i >= 5 {
+	listed := map[string]bool{} // a file two sources list is one entry
+	for _, n := range nearest {
+		if len(pr.Nearest) >= 5 {
 			break
 		}
+		if listed[n.Filename] {
+			continue
+		}
+		listed[n.Filename] = true
 		pr.Nearest = append(pr.Nearest, fmt.Sprintf("%s: %s", n.Filename, strings.Join(n.Reasons, "; ")))
 		if n.Fix != "" && !seen[n.Fix] {
 			seen[n.Fix] = true

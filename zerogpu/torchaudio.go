@@ -1,6 +1,7 @@
 package zerogpu
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
@@ -29,6 +30,9 @@ func (p *planner) checkTorchaudio() {
 	if audio == nil || !torchaudioNeedsCodec(audio.Text, r.Target.Torch) {
 		return
 	}
+	// One cause (torchaudio's audio I/O moved to TorchCodec), one warning
+	// with each fix it needs.
+	var fixes []string
 	if !hasCodec {
 		spec := ""
 		if t, err := pep440.Parse(r.Target.Torch); err == nil {
@@ -36,10 +40,13 @@ func (p *planner) checkTorchaudio() {
 				spec = s.String()
 			}
 		}
-		r.warnf("torchaudio 2.9 and later load and save audio through TorchCodec, which the file does not install: add torchcodec%s (the releases built for torch %s), or torchaudio.load fails with \"TorchCodec is required\"", spec, r.Target.Torch)
+		fixes = append(fixes, fmt.Sprintf("add torchcodec%s (the releases built for torch %s) to the requirements", spec, r.Target.Torch))
 	}
 	if !hasFFmpeg(p.in.SystemPackages) {
-		r.warnf("torchaudio 2.9 and later (through TorchCodec) need the FFmpeg libraries: add ffmpeg to packages.txt")
+		fixes = append(fixes, "add ffmpeg to packages.txt (TorchCodec needs the FFmpeg libraries)")
+	}
+	if len(fixes) > 0 {
+		r.warnf("torchaudio 2.9 and later load and save audio through TorchCodec: %s, or torchaudio.load fails with \"TorchCodec is required\"", strings.Join(fixes, " and "))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -124,8 +125,14 @@ func gradioOnIndex(ctx context.Context, l index.Lister, sdk string) (bool, error
 // involves it or spaces.
 func exportFixes(ctx context.Context, l index.Lister, target wheeltags.Target, in *Input, e *resolver.Explanation) []string {
 	var out []string
+	pin, relock := "in pyproject.toml (or [tool.uv] constraint-dependencies) and run `uv lock`", "in pyproject.toml and run `uv lock`"
+	if filepath.Base(in.Input) == "pylock.toml" {
+		// PEP 751 locks are made by several tools: the fix is where it
+		// comes from.
+		pin, relock = "where pylock.toml is made from and lock again", "where pylock.toml is made from and lock again"
+	}
 	for _, f := range append(missingVersionFixes(ctx, l, target, e.Derivation), derivationFixes(e.Derivation)...) {
-		f = strings.Replace(f, ": change the requirement", ": pin a version that has one in pyproject.toml (or [tool.uv] constraint-dependencies) and run `uv lock`", 1)
+		f = strings.Replace(f, ": change the requirement", ": pin a version that has one "+pin, 1)
 		out = append(out, f)
 	}
 	if in.SDKVersion != "" && (mentionsPackage(e.Derivation, "gradio") || mentionsPackage(e.Derivation, "spaces")) {
@@ -135,7 +142,7 @@ func exportFixes(ctx context.Context, l index.Lister, target wheeltags.Target, i
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, "change the conflicting requirement in pyproject.toml and run `uv lock`")
+		out = append(out, "change the conflicting requirement "+relock)
 	}
 	return out
 }

@@ -546,8 +546,8 @@ func (o *depsResolveOptions) keepRanges(why error, target string, data []byte) e
 			return fmt.Errorf("cannot lock: %v\n  %s was locked by zgpu: %s\n  run again with the index reachable (or its pages cached, with --offline), or pass --no-lock to keep your ranges", why, target, what)
 		}
 	}
-	o.g.Logf("warning: not locked, ranges kept (with only the ZeroGPU fixes): %v", why)
-	o.g.Logf("warning: run again with the index reachable (or --offline with its pages cached) to pin every package; --no-lock silences this")
+	// One cause, one warning: its fix on a line of its own.
+	o.g.Logf("warning: not locked, ranges kept (with only the ZeroGPU fixes): %v\n  run again with the index reachable (or --offline with its pages cached) to pin every package; --no-lock silences this", why)
 	return nil
 }
 

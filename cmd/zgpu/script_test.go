@@ -64,6 +64,8 @@ func unsetIndexEnv() {
 // http://127.0.0.1:PORT with $HF_ENDPOINT and cmp with cmpenv again.
 func TestScripts(t *testing.T) {
 	gh := fakes.GitHub(t, fakes.GitHubFixtures())
+	// An API mirror whose asset URLs are under its own host.
+	ghMirror := fakes.GitHub(t, fakes.GitHubFixtures(), fakes.WithLocalDownloads())
 	hf := fakes.Hub(t, fakes.HubFixtures())
 	addScriptSpaces(t, hf)
 	mirror := shared.Dir(t, "mirror")
@@ -78,6 +80,7 @@ func TestScripts(t *testing.T) {
 		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"faultindex": faultIndexCmd(t, mirror), "waitfile": waitFileCmd, "sigterm": sigtermCmd},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GITHUB_API_URL", gh.URL)
+			e.Setenv("GITHUB_MIRROR", ghMirror.URL)
 			e.Setenv("HF_ENDPOINT", hf.URL)
 			e.Setenv("PIP_INDEX_URL", pypi.URL)
 			e.Setenv("XDG_CACHE_HOME", filepath.Join(e.WorkDir, ".cache"))
