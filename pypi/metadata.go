@@ -68,8 +68,20 @@ func (r *Reader) Metadata(ctx context.Context, f index.File) (index.Metadata, er
 		if err == nil || !isNotFound(err) {
 			return m, err
 		}
-		// A listed but missing metadata file: read the wheel instead, as pip does.
+		// A listed but missing metadata file: read the wheel instead, as pip
+		// does. If the wheel is missing too, say both.
+		m, err = r.fromWheel(ctx, f)
+		if err != nil && isNotFound(err) {
+			return m, fmt.Errorf("%s: the index lists its core metadata (PEP 658) but serves neither that file nor the wheel: %w", f.Filename, err)
+		}
+		return m, err
 	}
+	return r.fromWheel(ctx, f)
+}
+
+// fromWheel reads the METADATA of wheel f: from disk for a file: URL, else
+// through range requests, else by downloading it whole.
+func (r *Reader) fromWheel(ctx context.Context, f index.File) (index.Metadata, error) {
 	if !strings.HasSuffix(strings.ToLower(f.Filename), ".whl") {
 		return index.Metadata{}, fmt.Errorf("%s: %w", f.Filename, ErrNoMetadata)
 	}

@@ -130,6 +130,13 @@ func TestMetadataFileMissingFallsBackToRanges(t *testing.T) {
 	if s.Count("/files/demo-1.0-py3-none-any.whl.metadata") != 1 || ix.Stats().RangeReads != 1 {
 		t.Errorf("want one metadata 404 then a range read; requests %+v", s.Requests())
 	}
+	// Neither the metadata file nor the wheel: the error says both.
+	f.URL = strings.Replace(f.URL, "demo-1.0-", "demo-1.0.post1-", 1)
+	f.Filename = "demo-1.0.post1-py3-none-any.whl"
+	_, err = ix.Metadata(context.Background(), f)
+	if err == nil || !strings.Contains(err.Error(), "demo-1.0.post1-py3-none-any.whl: the index lists its core metadata (PEP 658) but serves neither that file nor the wheel: ") || !strings.Contains(err.Error(), "404") {
+		t.Errorf("missing metadata file and wheel: err = %v", err)
+	}
 }
 
 func TestWheelWithoutMetadata(t *testing.T) {
