@@ -189,7 +189,7 @@ func (r *Report) newestGradioFix(ctx context.Context, c *catalog.Catalog, in *In
 		try.Problems, try.Decisions, try.Warnings, try.Repairs = nil, nil, nil, nil
 		older := *in
 		older.SDKVersion, older.SDKVersionNewest = v.String(), false
-		if err := try.lockOnce(ctx, c, &older, lo); err != nil || !try.OK() {
+		if err := try.Lock(ctx, c, &older, lo); err != nil || !try.OK() {
 			continue
 		}
 		p := &r.Problems[len(r.Problems)-1]
