@@ -2,14 +2,14 @@ package cudalabel
 
 import (
 	"fmt"
-	"regexp"
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"strconv"
 	"strings"
 )
 
 // reHubCell matches a folder of a Hub wheel listing: pt<torch>-cu<cuda>[-cp<py>]
 // ("pt28-cu128-cp312", "pt291-cu128", "pt212-cu130-cp310"), also -cpu.
-var reHubCell = regexp.MustCompile(`^pt(\d{2,4})-(?:cu(\d{2,3})|(cpu))(?:-(cp\d{2,3}t?))?$`)
+var reHubCell = lazyre.New(`^pt(\d{2,4})-(?:cu(\d{2,3})|(cpu))(?:-(cp\d{2,3}t?))?$`)
 
 // FromHubPath reads the needs stated by the cell folder of a Hugging Face Hub
 // wheel path, "wheels/pt28-cu128-cp312/flash_attn-2.8.3-cp312-cp312-linux_x86_64.whl"
@@ -30,7 +30,7 @@ func FromHubPath(path string) (Needs, bool) {
 // FromHubCell reads one cell name, "pt291-cu128" or "pt28-cu128-cp312".
 func FromHubCell(cell string) (Needs, bool) {
 	n := none()
-	m := reHubCell.FindStringSubmatch(strings.ToLower(cell))
+	m := reHubCell().FindStringSubmatch(strings.ToLower(cell))
 	if m == nil {
 		return n, false
 	}
@@ -95,9 +95,9 @@ var (
 	// torch28-cxx11-cu128-x86_64-linux, torch26-cxx98-cu118-x86_64-linux,
 	// torch212-metal-aarch64-darwin, torch28-cpu-aarch64-darwin,
 	// torch28-cxx11-rocm63-x86_64-linux, torch28-cxx11-xpu20251-x86_64-linux
-	reKernelVariant = regexp.MustCompile(`^torch(\d{2,4})-(?:(cxx11|cxx98)-)?(?:cu(\d{2,3})|rocm(\d+)|(xpu\d*)|(cpu)|(metal)|(npu))-([a-z0-9_]+)-(linux|darwin|windows)$`)
+	reKernelVariant = lazyre.New(`^torch(\d{2,4})-(?:(cxx11|cxx98)-)?(?:cu(\d{2,3})|rocm(\d+)|(xpu\d*)|(cpu)|(metal)|(npu))-([a-z0-9_]+)-(linux|darwin|windows)$`)
 	// torch-universal, torch-cuda
-	reKernelNoarch = regexp.MustCompile(`^torch-(universal|cuda|rocm|xpu|cpu|metal|npu)$`)
+	reKernelNoarch = lazyre.New(`^torch-(universal|cuda|rocm|xpu|cpu|metal|npu)$`)
 )
 
 // FromKernelVariant reads a kernels build variant name, or the variant
@@ -116,7 +116,7 @@ func FromKernelVariant(s string) (Variant, bool) {
 	}
 	v := Variant{Name: s, Needs: none()}
 	l := strings.ToLower(s)
-	if m := reKernelNoarch.FindStringSubmatch(l); m != nil {
+	if m := reKernelNoarch().FindStringSubmatch(l); m != nil {
 		v.Noarch = true
 		if m[1] != "universal" {
 			v.Backend = m[1]
@@ -124,7 +124,7 @@ func FromKernelVariant(s string) (Variant, bool) {
 		v.Needs.Dialect = "kernels"
 		return v, true
 	}
-	m := reKernelVariant.FindStringSubmatch(l)
+	m := reKernelVariant().FindStringSubmatch(l)
 	if m == nil {
 		return v, false
 	}

@@ -1,7 +1,7 @@
 package cudalabel
 
 import (
-	"regexp"
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"strconv"
 	"strings"
 
@@ -12,19 +12,19 @@ import (
 // and '_' replaced by '.'.
 var (
 	// cu12torch2.8cxx11abitrue, rocm62torch2.5cxx11abifalse
-	reFlashAttn = regexp.MustCompile(`^(?:cu(\d{2,3})|rocm(\d+(?:\.\d+)*)|hip(\d+(?:\.\d+)*))torch(\d+)\.(\d+)(?:\.(\d+))?cxx11abi(true|false)$`)
+	reFlashAttn = lazyre.New(`^(?:cu(\d{2,3})|rocm(\d+(?:\.\d+)*)|hip(\d+(?:\.\d+)*))torch(\d+)\.(\d+)(?:\.(\d+))?cxx11abi(true|false)$`)
 	// cu128torch2.9, cu124torch2.5gite2743ab, cu130torch2.10.0sm80.86.89.90
-	reCUDATorch = regexp.MustCompile(`^cu(\d{2,3})torch(\d+)\.(\d+)(?:\.(\d+))?(?:\.?sm(\d+[a-z]?(?:\.\d+[a-z]?)*))?(?:\.?(git[0-9a-f]{4,40}))?$`)
+	reCUDATorch = lazyre.New(`^cu(\d{2,3})torch(\d+)\.(\d+)(?:\.(\d+))?(?:\.?sm(\d+[a-z]?(?:\.\d+[a-z]?)*))?(?:\.?(git[0-9a-f]{4,40}))?$`)
 	// torch2.11.0.cu130
-	reTorchDot = regexp.MustCompile(`^torch(\d+)\.(\d+)(?:\.(\d+))?\.(?:cu(\d{2,3})|(cpu)|rocm(\d+(?:\.\d+)*))$`)
+	reTorchDot = lazyre.New(`^torch(\d+)\.(\d+)(?:\.(\d+))?\.(?:cu(\d{2,3})|(cpu)|rocm(\d+(?:\.\d+)*))$`)
 	// cu130.torch2.11
-	reCUDADot = regexp.MustCompile(`^cu(\d{2,3})\.torch(\d+)\.(\d+)(?:\.(\d+))?$`)
+	reCUDADot = lazyre.New(`^cu(\d{2,3})\.torch(\d+)\.(\d+)(?:\.(\d+))?$`)
 	// pt28cu126, pt211cu128, pt23cpu; natten's torch2110cu130, torch250cu124
-	rePyG = regexp.MustCompile(`^(pt|torch)(\d{2,4})(?:cu(\d{2,3})|(cpu))$`)
+	rePyG = lazyre.New(`^(pt|torch)(\d{2,4})(?:cu(\d{2,3})|(cpu))$`)
 	// cu128, cpu, cpu.cxx11.abi, rocm6.4, xpu
-	rePyTorch = regexp.MustCompile(`^(?:cu(\d{2,3})|(cpu)(\.cxx11\.abi)?|rocm(\d+(?:\.\d+)*)|(xpu))$`)
+	rePyTorch = lazyre.New(`^(?:cu(\d{2,3})|(cpu)(\.cxx11\.abi)?|rocm(\d+(?:\.\d+)*)|(xpu))$`)
 	// 3da0fc92.d20260528, g1234abc
-	reGitHash = regexp.MustCompile(`^g?[0-9a-f]{7,40}(?:\.d\d{8})?$`)
+	reGitHash = lazyre.New(`^g?[0-9a-f]{7,40}(?:\.d\d{8})?$`)
 )
 
 // normLabel lower-cases a local label and reads '-' and '_' as '.', as PEP
@@ -44,7 +44,7 @@ func FromLocal(local string) (n Needs, ok bool) {
 	if l == "" {
 		return n, false
 	}
-	if m := reFlashAttn.FindStringSubmatch(l); m != nil {
+	if m := reFlashAttn().FindStringSubmatch(l); m != nil {
 		n.Dialect = "flash-attn"
 		switch {
 		case m[1] != "":
@@ -61,7 +61,7 @@ func FromLocal(local string) (n Needs, ok bool) {
 		}
 		return n, true
 	}
-	if m := reCUDATorch.FindStringSubmatch(l); m != nil {
+	if m := reCUDATorch().FindStringSubmatch(l); m != nil {
 		n.CUDAMajor, n.CUDAMinor = cudaDigits(m[1])
 		n.setTorch(m[2], m[3], m[4])
 		n.Dialect = "mjun0812"
@@ -79,19 +79,19 @@ func FromLocal(local string) (n Needs, ok bool) {
 		}
 		return n, true
 	}
-	if m := reTorchDot.FindStringSubmatch(l); m != nil {
+	if m := reTorchDot().FindStringSubmatch(l); m != nil {
 		n.Dialect = "torch-dot"
 		n.setTorch(m[1], m[2], m[3])
 		n.setBackend(m[4], m[5] != "", m[6])
 		return n, true
 	}
-	if m := reCUDADot.FindStringSubmatch(l); m != nil {
+	if m := reCUDADot().FindStringSubmatch(l); m != nil {
 		n.Dialect = "cuda-dot"
 		n.CUDAMajor, n.CUDAMinor = cudaDigits(m[1])
 		n.setTorch(m[2], m[3], m[4])
 		return n, true
 	}
-	if m := rePyG.FindStringSubmatch(l); m != nil {
+	if m := rePyG().FindStringSubmatch(l); m != nil {
 		if maj, mnr, patch, good := compactTorch(m[2]); good {
 			n.Dialect = "pyg"
 			if m[1] == "torch" {
@@ -102,7 +102,7 @@ func FromLocal(local string) (n Needs, ok bool) {
 			return n, true
 		}
 	}
-	if m := rePyTorch.FindStringSubmatch(l); m != nil {
+	if m := rePyTorch().FindStringSubmatch(l); m != nil {
 		n.Dialect = "pytorch"
 		n.setBackend(m[1], m[2] != "", m[4])
 		if m[3] != "" {
@@ -113,7 +113,7 @@ func FromLocal(local string) (n Needs, ok bool) {
 		}
 		return n, true
 	}
-	if reGitHash.MatchString(l) {
+	if reGitHash().MatchString(l) {
 		n.Dialect = "git-hash"
 		n.Extra = l
 		return n, true

@@ -2,7 +2,7 @@ package diagnose
 
 import (
 	"bytes"
-	"regexp"
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"strings"
 )
 
@@ -49,11 +49,11 @@ func splitLines(log []byte) []line {
 }
 
 // buildkitPrefix matches a BuildKit plain-progress prefix: "#12 34.56 ".
-var buildkitPrefix = regexp.MustCompile(`^#\d+ \d+\.\d+ `)
+var buildkitPrefix = lazyre.New(`^#\d+ \d+\.\d+ `)
 
 // timestampPrefix matches an RFC 3339 timestamp the Space log viewer and
 // docker logs --timestamps put in front of each line.
-var timestampPrefix = regexp.MustCompile(`^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+`)
+var timestampPrefix = lazyre.New(`^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?\s+`)
 
 // cleanLine removes ANSI escape sequences, control characters, a BuildKit
 // step prefix, a timestamp and the "--> " marker of the Space builder, and
@@ -62,12 +62,12 @@ func cleanLine(raw []byte) string {
 	s := stripANSI(raw)
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "#") {
-		if loc := buildkitPrefix.FindStringIndex(s); loc != nil {
+		if loc := buildkitPrefix().FindStringIndex(s); loc != nil {
 			s = s[loc[1]:]
 		}
 	}
 	if len(s) > 10 && s[0] >= '0' && s[0] <= '9' || strings.HasPrefix(s, "[") {
-		if loc := timestampPrefix.FindStringIndex(s); loc != nil {
+		if loc := timestampPrefix().FindStringIndex(s); loc != nil {
 			s = s[loc[1]:]
 		}
 	}

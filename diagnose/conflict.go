@@ -1,7 +1,7 @@
 package diagnose
 
 import (
-	"regexp"
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"slices"
 	"strings"
 
@@ -30,9 +30,9 @@ func (c Constraint) String() string {
 }
 
 var (
-	reUserRequested = regexp.MustCompile(`^The user requested (?:\(constraint\) )?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(.*)$`)
-	reDependsOn     = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? (\S+) depends on ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(.*)$`)
-	reCannotInstall = regexp.MustCompile(`Cannot install (.+?) because these package versions have conflicting dependencies`)
+	reUserRequested = lazyre.New(`^The user requested (?:\(constraint\) )?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(.*)$`)
+	reDependsOn     = lazyre.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? (\S+) depends on ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(.*)$`)
+	reCannotInstall = lazyre.New(`Cannot install (.+?) because these package versions have conflicting dependencies`)
 )
 
 // sdkPackages are the requirements of the Gradio SDK that user pins most
@@ -47,7 +47,7 @@ func (s *scan) conflictBlock(from int) (cs []Constraint, cannot string) {
 	start := -1
 	for i := from; i < len(s.lines); i++ {
 		t := s.lines[i].text
-		if m := reCannotInstall.FindStringSubmatch(t); m != nil && cannot == "" {
+		if m := reCannotInstall().FindStringSubmatch(t); m != nil && cannot == "" {
 			cannot = m[1]
 		}
 		if strings.HasPrefix(t, "The conflict is caused by:") {
@@ -60,11 +60,11 @@ func (s *scan) conflictBlock(from int) (cs []Constraint, cannot string) {
 	}
 	for i := start; i < len(s.lines) && len(cs) < 50; i++ {
 		t := s.lines[i].text
-		if m := reUserRequested.FindStringSubmatch(t); m != nil {
+		if m := reUserRequested().FindStringSubmatch(t); m != nil {
 			cs = append(cs, Constraint{By: "user", Package: pep508.NormalizeName(m[1]), Specifier: spec(m[2]), Line: s.lines[i].n})
 			continue
 		}
-		if m := reDependsOn.FindStringSubmatch(t); m != nil {
+		if m := reDependsOn().FindStringSubmatch(t); m != nil {
 			cs = append(cs, Constraint{By: pep508.NormalizeName(m[1]) + " " + m[2], Package: pep508.NormalizeName(m[3]), Specifier: spec(m[4]), Line: s.lines[i].n})
 			continue
 		}

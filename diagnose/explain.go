@@ -2,8 +2,8 @@ package diagnose
 
 import (
 	"fmt"
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -92,7 +92,7 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 		}
 	case KindNoDistribution:
 		for _, h := range g.hits {
-			if m := reNoDistSpec.FindStringSubmatch(h.ln.text); m != nil {
+			if m := reNoDistSpec().FindStringSubmatch(h.ln.text); m != nil {
 				vars["spec"] = strings.TrimPrefix(m[1], pep508.NormalizeName(g.pkg))
 				break
 			}
@@ -101,7 +101,7 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 		vars["backtracking"] = strings.Join(s.backtracking, ", ")
 	case KindUndefinedSymbol:
 		for _, h := range g.hits {
-			if m := reSO.FindStringSubmatch(h.ln.text); m != nil {
+			if m := reSO().FindStringSubmatch(h.ln.text); m != nil {
 				vars["library"] = path.Base(m[1])
 				break
 			}
@@ -143,7 +143,7 @@ func explain(g *group, s *scan, c *catalog.Catalog) Finding {
 	return f
 }
 
-var reNoDistSpec = regexp.MustCompile(`(?:satisfies the requirement|No matching distribution found for) (\S+)`)
+var reNoDistSpec = lazyre.New(`(?:satisfies the requirement|No matching distribution found for) (\S+)`)
 
 // baseVars are the placeholders every kind may use.
 func baseVars(pkg string, s *scan, c *catalog.Catalog) map[string]string {
@@ -369,12 +369,12 @@ var neutral = map[string]string{
 	"gradio_fix":   "Remove any gradio line from requirements.txt and set sdk_version: in README.md to the Gradio version the app needs; zgpu never writes gradio to requirements.txt.",
 }
 
-var rePlaceholder = regexp.MustCompile(`\{[a-z_]+\}`)
+var rePlaceholder = lazyre.New(`\{[a-z_]+\}`)
 
 // fill replaces the placeholders of a template and tidies the blanks an
 // empty value leaves.
 func fill(t string, vars map[string]string) string {
-	out := rePlaceholder.ReplaceAllStringFunc(t, func(p string) string {
+	out := rePlaceholder().ReplaceAllStringFunc(t, func(p string) string {
 		k := p[1 : len(p)-1]
 		if v := vars[k]; v != "" {
 			return v
@@ -399,7 +399,7 @@ func fillCommand(t string, vars map[string]string) string {
 	var out []string
 	for i := 0; i < len(f); i++ {
 		w := f[i]
-		if strings.HasPrefix(w, "--") && i+1 < len(f) && rePlaceholder.MatchString(f[i+1]) {
+		if strings.HasPrefix(w, "--") && i+1 < len(f) && rePlaceholder().MatchString(f[i+1]) {
 			k := strings.Trim(f[i+1], "{}")
 			if vars[k] != "" {
 				out = append(out, w, vars[k])
@@ -407,7 +407,7 @@ func fillCommand(t string, vars map[string]string) string {
 			i++
 			continue
 		}
-		if rePlaceholder.MatchString(w) {
+		if rePlaceholder().MatchString(w) {
 			k := strings.Trim(w, "{}")
 			if vars[k] == "" {
 				return ""

@@ -2,8 +2,8 @@ package diagnose
 
 import (
 	"fmt"
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -13,13 +13,13 @@ import (
 
 // reSupported reads the platform's own allow-list from its CONFIG_ERROR:
 // "... Supported versions: 2.13.0, 2.12.1, 2.11.0" (newest first).
-var reSupported = regexp.MustCompile(`Supported versions:\s*([0-9][0-9A-Za-z.+!]*(?:\s*,\s*[0-9][0-9A-Za-z.+!]*)*)`)
+var reSupported = lazyre.New(`Supported versions:\s*([0-9][0-9A-Za-z.+!]*(?:\s*,\s*[0-9][0-9A-Za-z.+!]*)*)`)
 
 // logAllowed returns the versions of the first "Supported versions:" list
 // in the log, as printed, or nil when there is none or one does not parse.
 func logAllowed(lines []line) []string {
 	for _, ln := range lines {
-		m := reSupported.FindStringSubmatch(ln.text)
+		m := reSupported().FindStringSubmatch(ln.text)
 		if m == nil {
 			continue
 		}
@@ -93,7 +93,7 @@ func staleNote(r *Report) string {
 // extension ABI break.
 func explainABIBreak(g *group, vars map[string]string, s *scan, c *catalog.Catalog) {
 	for _, h := range g.hits {
-		if m := reSO.FindStringSubmatch(h.ln.text); m != nil {
+		if m := reSO().FindStringSubmatch(h.ln.text); m != nil {
 			vars["library"] = path.Base(m[1])
 			break
 		}

@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"github.com/zgpu/zgpu/internal/lazyre"
 	"net/url"
 	"path"
 	"regexp"
@@ -120,18 +121,18 @@ func (s *scan) match(i int, ln line) {
 func (s *scan) pkgFor(k Kind, text string) string {
 	switch k {
 	case KindCUDABuild, KindBuildNoTorch, KindPkgResources:
-		if m := reGuess.FindStringSubmatch(text); m != nil {
+		if m := reGuess().FindStringSubmatch(text); m != nil {
 			if w, err := wheeltags.ParseWheelFilename(wheelBase(m[1])); err == nil {
 				return w.Name
 			}
 		}
 		return s.pkg
 	case KindNoDistribution:
-		if m := reNoDist.FindStringSubmatch(text); m != nil {
+		if m := reNoDist().FindStringSubmatch(text); m != nil {
 			return pep508.NormalizeName(m[1])
 		}
 	case KindUndefinedSymbol, KindABIBreak:
-		if m := reSO.FindStringSubmatch(text); m != nil {
+		if m := reSO().FindStringSubmatch(text); m != nil {
 			return soPackage(m[1])
 		}
 	}
@@ -148,7 +149,7 @@ func (s *scan) needsPrebuilt(pkg string) bool {
 // failedPackages returns the packages a "Failed building wheel for X" or
 // "Failed to build X Y" line names, or the current package.
 func (s *scan) failedPackages(text string) []string {
-	if m := reFailedBuild.FindStringSubmatch(text); m != nil {
+	if m := reFailedBuild().FindStringSubmatch(text); m != nil {
 		var out []string
 		for _, f := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' }) {
 			if n := pep508.NormalizeName(f); validName(n) {
@@ -163,27 +164,27 @@ func (s *scan) failedPackages(text string) []string {
 }
 
 var (
-	reCollecting  = regexp.MustCompile(`^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(?:\s*(?:===|==)\s*([0-9][^\s,;()]*))?`)
-	reFromFile    = regexp.MustCompile(`^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(.*?)\s*\(from -r (\S+) \(line \d+\)\)`)
-	reWorkingOn   = regexp.MustCompile(`^(?:Building wheel for|Running setup\.py (?:install|develop|clean) for|Created wheel for|(?:ERROR: )?Failed building wheel for|Building editable for) ([A-Za-z0-9][A-Za-z0-9._-]*)`)
-	reFailedBuild = regexp.MustCompile(`(?:Failed building wheel for|Failed to build(?: installable wheels for some pyproject\.toml based projects)?) \(?([A-Za-z0-9][A-Za-z0-9._, ()-]*)`)
-	reGuess       = regexp.MustCompile(`Guessing wheel URL:\s*(\S+)`)
-	reNoDist      = regexp.MustCompile(`(?:satisfies the requirement|No matching distribution found for) ([A-Za-z0-9][A-Za-z0-9._-]*)`)
-	reSO          = regexp.MustCompile(`(\S+\.so)(?:\.\d+)*: undefined symbol`)
-	rePyPath      = regexp.MustCompile(`python3\.(\d{1,2})/(?:site|dist)-packages`)
-	rePyImage     = regexp.MustCompile(`(?:library/python|python):3\.(\d{1,2})\b`)
-	rePyTag       = regexp.MustCompile(`-cp3(\d{1,2})-cp3(\d{1,2})-`)
-	rePyVersion   = regexp.MustCompile(`\bPython 3\.(\d{1,2})\.\d+`)
-	reTorchPin    = regexp.MustCompile(`(?:^|[\s"'\[,])torch\s*==\s*([0-9][0-9A-Za-z.+!]*)`)
-	reSatisfied   = regexp.MustCompile(`^Requirement already satisfied: ([A-Za-z0-9][A-Za-z0-9._-]*).*\(([0-9][^()\s]*)\)$`)
-	reTorchDunder = regexp.MustCompile(`torch\.__version__\s*=\s*([0-9][0-9A-Za-z.+]*)`)
-	rePyCPython   = regexp.MustCompile(`cpython-3(\d{1,2})\b`)
-	reBacktrack   = regexp.MustCompile(`looking at multiple versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`)
+	reCollecting  = lazyre.New(`^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(?:\s*(?:===|==)\s*([0-9][^\s,;()]*))?`)
+	reFromFile    = lazyre.New(`^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(.*?)\s*\(from -r (\S+) \(line \d+\)\)`)
+	reWorkingOn   = lazyre.New(`^(?:Building wheel for|Running setup\.py (?:install|develop|clean) for|Created wheel for|(?:ERROR: )?Failed building wheel for|Building editable for) ([A-Za-z0-9][A-Za-z0-9._-]*)`)
+	reFailedBuild = lazyre.New(`(?:Failed building wheel for|Failed to build(?: installable wheels for some pyproject\.toml based projects)?) \(?([A-Za-z0-9][A-Za-z0-9._, ()-]*)`)
+	reGuess       = lazyre.New(`Guessing wheel URL:\s*(\S+)`)
+	reNoDist      = lazyre.New(`(?:satisfies the requirement|No matching distribution found for) ([A-Za-z0-9][A-Za-z0-9._-]*)`)
+	reSO          = lazyre.New(`(\S+\.so)(?:\.\d+)*: undefined symbol`)
+	rePyPath      = lazyre.New(`python3\.(\d{1,2})/(?:site|dist)-packages`)
+	rePyImage     = lazyre.New(`(?:library/python|python):3\.(\d{1,2})\b`)
+	rePyTag       = lazyre.New(`-cp3(\d{1,2})-cp3(\d{1,2})-`)
+	rePyVersion   = lazyre.New(`\bPython 3\.(\d{1,2})\.\d+`)
+	reTorchPin    = lazyre.New(`(?:^|[\s"'\[,])torch\s*==\s*([0-9][0-9A-Za-z.+!]*)`)
+	reSatisfied   = lazyre.New(`^Requirement already satisfied: ([A-Za-z0-9][A-Za-z0-9._-]*).*\(([0-9][^()\s]*)\)$`)
+	reTorchDunder = lazyre.New(`torch\.__version__\s*=\s*([0-9][0-9A-Za-z.+]*)`)
+	rePyCPython   = lazyre.New(`cpython-3(\d{1,2})\b`)
+	reBacktrack   = lazyre.New(`looking at multiple versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`)
 	// The Gradio SDK's pin: the builder installs "gradio[oauth,mcp]==5.49.1"
 	// (sdk_version) next to -r requirements.txt, and pip collects it as
 	// "Collecting gradio==5.49.1 (from gradio[mcp,oauth]==5.49.1)".
-	reSDKRun     = regexp.MustCompile(`(?:^|[\s"'])gradio\[[^\]]*\]\s*==\s*([0-9][0-9A-Za-z.!+]*)`)
-	reSDKCollect = regexp.MustCompile(`^Collecting gradio==([0-9][^\s,;()]*) \(from gradio\[[^\]]*\]==`)
+	reSDKRun     = lazyre.New(`(?:^|[\s"'])gradio\[[^\]]*\]\s*==\s*([0-9][0-9A-Za-z.!+]*)`)
+	reSDKCollect = lazyre.New(`^Collecting gradio==([0-9][^\s,;()]*) \(from gradio\[[^\]]*\]==`)
 )
 
 // runtime markers: the app has started.
@@ -214,26 +215,26 @@ func (s *scan) observe(t string) {
 			s.pkg = n
 		}
 	} else if strings.HasPrefix(t, "Collecting ") {
-		if m := reCollecting.FindStringSubmatch(t); m != nil {
+		if m := reCollecting().FindStringSubmatch(t); m != nil {
 			s.pkg = pep508.NormalizeName(m[1])
 			if m[2] != "" {
 				s.setVersion(s.pkg, m[2], 1)
 			}
 		}
-		if m := reFromFile.FindStringSubmatch(t); m != nil {
+		if m := reFromFile().FindStringSubmatch(t); m != nil {
 			n := pep508.NormalizeName(m[1])
 			if _, ok := s.reqs[n]; !ok && validName(n) && len(s.reqs) < 1000 {
 				s.reqs[n] = fileReq{spec: spec(m[2]), file: path.Base(m[3])}
 			}
 		}
 	} else if strings.Contains(t, " for ") {
-		if m := reWorkingOn.FindStringSubmatch(t); m != nil {
+		if m := reWorkingOn().FindStringSubmatch(t); m != nil {
 			s.pkg = pep508.NormalizeName(m[1])
 		}
 	}
 	s.observeSDK(t)
 	if strings.Contains(t, "Guessing wheel URL:") {
-		if m := reGuess.FindStringSubmatch(t); m != nil {
+		if m := reGuess().FindStringSubmatch(t); m != nil {
 			if w, err := wheeltags.ParseWheelFilename(wheelBase(m[1])); err == nil {
 				s.pkg = w.Name
 				if _, ok := s.guessed[w.Name]; !ok {
@@ -265,23 +266,23 @@ func (s *scan) observe(t string) {
 		}
 	}
 	if strings.HasPrefix(t, "Requirement already satisfied: ") {
-		if m := reSatisfied.FindStringSubmatch(t); m != nil {
+		if m := reSatisfied().FindStringSubmatch(t); m != nil {
 			s.setVersion(pep508.NormalizeName(m[1]), m[2], 3)
 		}
 	}
 	if s.torchPin == "" && strings.Contains(t, "torch") && strings.Contains(t, "==") {
-		if m := reTorchPin.FindStringSubmatch(t); m != nil && !strings.Contains(t, " depends on ") && !strings.Contains(t, " requires ") {
+		if m := reTorchPin().FindStringSubmatch(t); m != nil && !strings.Contains(t, " depends on ") && !strings.Contains(t, " requires ") {
 			s.torchPin = m[1]
 			s.setVersion("torch", m[1], 0)
 		}
 	}
 	if strings.Contains(t, "torch.__version__") {
-		if m := reTorchDunder.FindStringSubmatch(t); m != nil {
+		if m := reTorchDunder().FindStringSubmatch(t); m != nil {
 			s.setVersion("torch", m[1], 3)
 		}
 	}
 	if strings.Contains(t, "multiple versions of") {
-		if m := reBacktrack.FindStringSubmatch(t); m != nil {
+		if m := reBacktrack().FindStringSubmatch(t); m != nil {
 			n := pep508.NormalizeName(m[1])
 			if !slices.Contains(s.backtracking, n) {
 				s.backtracking = append(s.backtracking, n)
@@ -300,9 +301,9 @@ func (s *scan) observeSDK(t string) {
 	var m []string
 	switch {
 	case strings.HasPrefix(t, "Collecting gradio=="):
-		m = reSDKCollect.FindStringSubmatch(t)
+		m = reSDKCollect().FindStringSubmatch(t)
 	case strings.Contains(t, "pip install"):
-		m = reSDKRun.FindStringSubmatch(t)
+		m = reSDKRun().FindStringSubmatch(t)
 	}
 	if m == nil {
 		return
@@ -326,19 +327,19 @@ func (s *scan) observePython(t string) {
 		}
 	}
 	if strings.Contains(t, "python3.") {
-		try(rePyPath, 3)
+		try(rePyPath(), 3)
 	}
 	if strings.Contains(t, "python:3.") {
-		try(rePyImage, 3)
+		try(rePyImage(), 3)
 	}
 	if strings.Contains(t, "-cp3") {
-		try(rePyTag, 2)
+		try(rePyTag(), 2)
 	}
 	if strings.Contains(t, "cpython-3") {
-		try(rePyCPython, 2)
+		try(rePyCPython(), 2)
 	}
 	if strings.Contains(t, "Python 3.") {
-		try(rePyVersion, 1)
+		try(rePyVersion(), 1)
 	}
 }
 

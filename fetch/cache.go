@@ -21,6 +21,10 @@ import (
 // newline, then the body. Files are written atomically.
 type diskCache struct {
 	dir string
+	// behind queues writes (Config.WriteBehind, writebehind.go); their
+	// errors go to logf.
+	behind bool
+	logf   func(string, ...any)
 
 	mkdir    sync.Once // the folder is made at the first write
 	mkdirErr error
@@ -80,7 +84,7 @@ func (d *diskCache) makeDir() error {
 // does not belong to rawURL, or whose body fails its checksum is removed.
 func (d *diskCache) load(key, rawURL string, logf func(string, ...any)) *cacheEntry {
 	p := d.path(key)
-	data, err := os.ReadFile(p)
+	data, err := readCacheFile(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			logf("cache: %v", err)
@@ -93,7 +97,7 @@ func (d *diskCache) load(key, rawURL string, logf func(string, ...any)) *cacheEn
 	}
 	if err != nil {
 		logf("cache: discarding %s: %v", p, err)
-		os.Remove(p)
+		removeCacheFile(p)
 		return nil
 	}
 	return e
@@ -169,6 +173,10 @@ func (d *diskCache) write(key string, e *cacheEntry) error {
 	// folder is created 0700 and its entries 0600.
 	if err := d.makeDir(); err != nil {
 		return err
+	}
+	if d.behind {
+		behind.put(p, d.logf, append(meta, '\n'), e.body)
+		return nil
 	}
 	return writeEntry(p, append(meta, '\n'), e.body)
 }

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 )
@@ -51,17 +52,26 @@ func (c *Client) Cached(r Request, use func(*Response) bool) (*Response, bool) {
 // loadMeta reads the metadata line of key's entry alone, or returns nil.
 // Nothing is removed: a damaged entry is Get's to discard.
 func (d *diskCache) loadMeta(key, rawURL string) *cacheEntry {
-	f, err := os.Open(d.path(key))
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	line, err := bufio.NewReaderSize(f, 4096).ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		return nil // an unusually long line: Get reads the entry whole
-	}
-	if err != nil {
-		return nil
+	var line []byte
+	if b, ok := behind.queued(d.path(key)); ok {
+		nl := bytes.IndexByte(b, '\n')
+		if nl < 0 {
+			return nil
+		}
+		line = b[:nl+1]
+	} else {
+		f, err := os.Open(d.path(key))
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		line, err = bufio.NewReaderSize(f, 4096).ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			return nil // an unusually long line: Get reads the entry whole
+		}
+		if err != nil {
+			return nil
+		}
 	}
 	var e cacheEntry
 	if json.Unmarshal(line, &e) != nil || e.URL != rawURL || e.SHA256 == "" {

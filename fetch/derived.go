@@ -23,7 +23,7 @@ func (c *Client) Derived(key string) []byte {
 	if p == "" {
 		return nil
 	}
-	b, err := os.ReadFile(p)
+	b, err := readCacheFile(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			c.logf("cache: %v", err)
@@ -31,13 +31,13 @@ func (c *Client) Derived(key string) []byte {
 		return nil
 	}
 	if len(b) < sha256.Size {
-		os.Remove(p)
+		removeCacheFile(p)
 		return nil
 	}
 	sum := sha256.Sum256(b[sha256.Size:])
 	if !bytes.Equal(sum[:], b[:sha256.Size]) {
 		c.logf("cache: discarding %s: checksum mismatch", p)
-		os.Remove(p)
+		removeCacheFile(p)
 		return nil
 	}
 	return b[sha256.Size:]
@@ -56,6 +56,10 @@ func (c *Client) StoreDerived(key string, data []byte) {
 		return
 	}
 	sum := sha256.Sum256(data)
+	if c.cfg.WriteBehind {
+		behind.put(p, c.logf, sum[:], data)
+		return
+	}
 	if err := writeEntry(p, sum[:], data); err != nil {
 		c.logf("cache: %v", err)
 	}

@@ -31,10 +31,13 @@
 // it can be revalidated, but never served without a request; stale entries
 // are never served online, so must-revalidate needs nothing more.
 //
-// The cache lives in <CacheDir>/http/<2 hex>/<sha256 of the key>.entry: one
-// line of JSON metadata (URL, final URL, status, ETag, Last-Modified, Link,
+// The cache lives in <CacheDir>/http/<sha256 of the key>.entry: one line of
+// JSON metadata (URL, final URL, status, ETag, Last-Modified, Link,
 // Cache-Control, Age, content type, size, SHA-256, time stored), a newline,
-// the body. Only 200 responses to requests without NoStore are cached.
+// the body. Only 200 responses to requests without NoStore are cached. A
+// stale entry is revalidated from its metadata line; its body is read only
+// on a 304. With Config.WriteBehind, files are written by one goroutine per
+// process after the request returns (Flush waits for them).
 //
 // Tokens are scoped by host: a token is sent as "Authorization: Bearer" only
 // to a request (or redirect hop) whose host equals the token's host, ports
@@ -58,11 +61,15 @@ import (
 	"time"
 )
 
-// DefaultMaxPerHost is Config.MaxPerHost's default, about what uv keeps in
-// flight: enough for one level of a dependency graph at once. Over HTTPS
-// the transport negotiates HTTP/2 where the server offers it (ALPN), and
-// the requests share one connection.
-const DefaultMaxPerHost = 50
+// DefaultMaxPerHost is Config.MaxPerHost's default: the smallest number of
+// concurrent streams RFC 9113 (section 6.5.2) recommends an HTTP/2 server
+// allow on one connection, and enough for a warm lock to revalidate every
+// page of a typical Space's graph (88 for transformers, diffusers and
+// torch) in one burst. uv bounds its downloads at 50 but not its index
+// page requests. Over HTTPS the transport negotiates HTTP/2 where the
+// server offers it (ALPN), and the requests share one connection; over
+// HTTP/1.1 each request in flight holds a connection.
+const DefaultMaxPerHost = 100
 
 // Token is a bearer token for one host.
 type Token struct {
@@ -112,6 +119,12 @@ type Config struct {
 	// Request.MaxBytes overrides it for one request. A longer body is a
 	// *BodyTooLargeError, never retried.
 	MaxBody int64
+
+	// WriteBehind queues the cache's file writes to one goroutine per
+	// process instead of writing them in the request's goroutine
+	// (writebehind.go): the client reads its own queued writes, and Flush
+	// waits for them. A command sets it and calls Flush before it exits.
+	WriteBehind bool
 
 	// AllowHosts, when not empty, are the only hosts requests may go to
 	// (redirects included); any other fails at once with a
@@ -327,7 +340,7 @@ func New(cfg Config) *Client {
 		CheckRedirect: checkRedirect,
 	}
 	if cfg.CacheDir != "" {
-		c.cache = &diskCache{dir: filepath.Join(cfg.CacheDir, "http")}
+		c.cache = &diskCache{dir: filepath.Join(cfg.CacheDir, "http"), behind: cfg.WriteBehind, logf: c.logf}
 	}
 	return c
 }
@@ -367,12 +380,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	// Credentials in the URL are the host's, sent by the transport; the
 	// cache, messages and the Response never see them.
 	r.URL = c.learn(r.URL)
-	var ent *cacheEntry
-	key := ""
-	if c.cache != nil && !r.NoStore {
-		key = cacheKey(r.URL, r.Accept)
-		ent = c.cache.load(key, r.URL, c.logf)
-	}
+	ent, key, hit := c.cachedEntry(r)
 	if c.cfg.Offline {
 		if ent == nil {
 			return nil, fmt.Errorf("GET %s: %w", redactURL(r.URL), ErrOffline)
@@ -380,7 +388,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		c.count(func(s *Stats) { s.CacheHits++ })
 		return ent.response(), nil
 	}
-	if ent != nil && !requestNoCache(r.Header) && (r.Immutable || (!c.cfg.Refresh && c.fresh(ent, c.now()))) {
+	if hit {
 		c.count(func(s *Stats) { s.CacheHits++; s.FreshHits++ })
 		out := ent.response()
 		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, len(out.Body))
@@ -410,6 +418,22 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if res.Status == http.StatusNotModified && ent != nil {
+		// Only now is the body read (and checked): a revalidation
+		// answered with the whole body never needs the cached one.
+		if full := c.cache.load(key, r.URL, c.logf); full != nil && full.SHA256 == ent.SHA256 {
+			ent = full
+		} else {
+			// Damaged or replaced since its metadata line was read: ask
+			// for the body itself.
+			h.Del("If-None-Match")
+			h.Del("If-Modified-Since")
+			ent = nil
+			if res, err = c.doWith(ctx, r.URL, h, limit, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if res.Status == http.StatusNotModified {
 		if ent == nil {
 			return nil, &StatusError{URL: redactURL(r.URL), Status: res.Status}
@@ -435,6 +459,37 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	return res, nil
 }
 
+// cachedEntry returns the cache's entry for r, its key ("" without a
+// cache) and whether Get serves it without a request (offline, immutable
+// or fresh). Such an entry is read whole and checked; one that must be
+// revalidated is read up to its metadata line only (validators, size and
+// SHA-256, no body): a warm run against an index that sends no validators
+// downloads every page again and never needs the cached copy. Get reads
+// the body on a 304.
+func (c *Client) cachedEntry(r Request) (*cacheEntry, string, bool) {
+	if c.cache == nil || r.NoStore {
+		return nil, "", false
+	}
+	key := cacheKey(r.URL, r.Accept)
+	if c.cfg.Offline {
+		ent := c.cache.load(key, r.URL, c.logf)
+		return ent, key, ent != nil
+	}
+	noCache := requestNoCache(r.Header)
+	if r.Immutable && !noCache {
+		if ent := c.cache.load(key, r.URL, c.logf); ent != nil {
+			return ent, key, true
+		}
+		return nil, key, false
+	}
+	ent := c.cache.loadMeta(key, r.URL)
+	if ent == nil || noCache || c.cfg.Refresh || !c.fresh(ent, c.now()) {
+		return ent, key, false
+	}
+	full := c.cache.load(key, r.URL, c.logf)
+	return full, key, full != nil
+}
+
 // Discard removes the cached entry of r (its URL and Accept), if any, so
 // that the next Get sends an unconditional request. Callers use it when a
 // cached body fails a check the cache cannot make (a hash from a listing).
@@ -442,7 +497,7 @@ func (c *Client) Discard(r Request) error {
 	if c.cache == nil {
 		return nil
 	}
-	err := os.Remove(c.cache.path(cacheKey(r.URL, r.Accept)))
+	err := removeCacheFile(c.cache.path(cacheKey(r.URL, r.Accept)))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

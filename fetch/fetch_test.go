@@ -287,6 +287,23 @@ func TestLastModifiedRevalidation(t *testing.T) {
 	}
 }
 
+// damageEntry gets u with c, whose cache is the folder cache, and rewrites
+// the one entry it holds with corrupt.
+func damageEntry(t *testing.T, c *Client, u, cache string, corrupt func([]byte) []byte) {
+	t.Helper()
+	if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
+	if len(entries) != 1 {
+		t.Fatalf("cache entries = %v, want 1", entries)
+	}
+	b, _ := os.ReadFile(entries[0])
+	if err := os.WriteFile(entries[0], corrupt(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCorruptEntriesAreDiscarded(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -304,17 +321,7 @@ func TestCorruptEntriesAreDiscarded(t *testing.T) {
 			s, u := demoServer(t)
 			cache := t.TempDir()
 			c := New(fastConfig(cache))
-			if _, err := c.Get(context.Background(), Request{URL: u}); err != nil {
-				t.Fatal(err)
-			}
-			entries, _ := filepath.Glob(filepath.Join(cache, "http", "*.entry"))
-			if len(entries) != 1 {
-				t.Fatalf("cache entries = %v, want 1", entries)
-			}
-			b, _ := os.ReadFile(entries[0])
-			if err := os.WriteFile(entries[0], tt.corrupt(b), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			damageEntry(t, c, u, cache, tt.corrupt)
 			// Offline, a corrupt entry is a miss.
 			off := New(Config{CacheDir: cache, Offline: true})
 			if _, err := off.Get(context.Background(), Request{URL: u}); !errors.Is(err, ErrOffline) {
@@ -334,6 +341,36 @@ func TestCorruptEntriesAreDiscarded(t *testing.T) {
 				t.Errorf("requests after corruption: %+v, want one plain then one conditional", reqs)
 			}
 		})
+	}
+}
+
+// TestRevalidationReadsTheBodyOnlyOn304: a stale entry is revalidated
+// with its validators without its body being read; when the server
+// answers 304 but the cached body fails its check, the body is requested
+// again, unconditionally, and the entry repaired.
+func TestRevalidationReadsTheBodyOnlyOn304(t *testing.T) {
+	s, u := demoServer(t)
+	cache := t.TempDir()
+	c := New(fastConfig(cache))
+	damageEntry(t, c, u, cache, func(b []byte) []byte {
+		b[len(b)-3] ^= 1 // the metadata line stays valid
+		return b
+	})
+	s.ResetRequests()
+	for i := 0; i < 2; i++ {
+		res, err := c.Get(context.Background(), Request{URL: u})
+		if err != nil || string(res.Body) != payload {
+			t.Fatalf("Get %d: %v %q", i, err, res.Body)
+		}
+	}
+	var cond []bool
+	for _, r := range s.Requests() {
+		cond = append(cond, r.Header.Get("If-None-Match") != "")
+	}
+	// The damaged entry: a conditional request (304), then a plain one;
+	// the repaired entry: one conditional request (304).
+	if diff := cmp.Diff([]bool{true, false, true}, cond); diff != "" {
+		t.Errorf("conditional requests (-want +got):\n%s", diff)
 	}
 }
 

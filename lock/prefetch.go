@@ -191,13 +191,22 @@ func (p *Provider) seed(ctx context.Context, req resolver.Request) {
 		}
 	}
 	p.mu.Unlock()
+	// Constraints first: a listing started below reads them when it
+	// chooses the release to read ahead.
+	var constrained []string
 	for _, r := range req.Constraints {
 		if r.URL == "" && applies(r.Requirement) {
 			name := pep508.NormalizeName(r.Name)
 			p.want(ctx, name, need{spec: r.Specifiers, constraint: true, root: true})
-			// The resolver lists every constrained project before its
-			// first decision, one after another: list them all at once.
-			p.listAhead(ctx, name)
+			constrained = append(constrained, name)
+		}
+	}
+	// Then the requests are sent in the order a server serves them: what
+	// the lock certainly needs (the dependency chains start there) before
+	// the projects only a constraint names.
+	for _, r := range req.Requirements {
+		if r.URL == "" && applies(r.Requirement) {
+			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, extras: r.Extras, root: true})
 		}
 	}
 	for _, r := range p.opt.Prefetch {
@@ -205,10 +214,10 @@ func (p *Provider) seed(ctx context.Context, req resolver.Request) {
 			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, extras: r.Extras})
 		}
 	}
-	for _, r := range req.Requirements {
-		if r.URL == "" && applies(r.Requirement) {
-			p.want(ctx, pep508.NormalizeName(r.Name), need{spec: r.Specifiers, extras: r.Extras, root: true})
-		}
+	// The resolver lists every constrained project before its first
+	// decision, one after another: list them all at once.
+	for _, name := range constrained {
+		p.listAhead(ctx, name)
 	}
 }
 

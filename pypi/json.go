@@ -143,6 +143,9 @@ func boolOrString(m json.RawMessage) (bool, string, error) {
 	if isAbsent(m) {
 		return false, "", nil
 	}
+	if b, ok := literalBool(m); ok {
+		return b, "", nil
+	}
 	switch m[0] {
 	case 't', 'f':
 		var b bool
@@ -158,11 +161,26 @@ func boolOrString(m json.RawMessage) (bool, string, error) {
 	return false, "", fmt.Errorf("expected a boolean or a string, got %s", m)
 }
 
+// literalBool reads a value that is exactly the JSON literal true or
+// false, without encoding/json.
+func literalBool(m json.RawMessage) (b, ok bool) {
+	switch string(m) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
+}
+
 // boolOrHashes reads PEP 714's core-metadata value: false, true or a
 // dictionary of hashes, decoded once (the first byte says which).
 func boolOrHashes(m json.RawMessage) (bool, map[string]string, error) {
 	if isAbsent(m) {
 		return false, nil, nil
+	}
+	if b, ok := literalBool(m); ok {
+		return b, nil, nil
 	}
 	switch m[0] {
 	case 't', 'f':
@@ -171,6 +189,9 @@ func boolOrHashes(m json.RawMessage) (bool, map[string]string, error) {
 			return b, nil, nil
 		}
 	case '{':
+		if h, ok := scanHashes(m); ok {
+			return true, lowerHashes(h), nil
+		}
 		var h map[string]string
 		if err := json.Unmarshal(m, &h); err == nil {
 			return true, lowerHashes(h), nil

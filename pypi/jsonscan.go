@@ -423,19 +423,43 @@ func (s *scanner) file(base *url.URL, keep func(string) bool) (index.File, bool,
 		tok[k], ok = s.value(1) // yanked and the metadata keys: raw, as json.RawMessage
 		return ok
 	})
-	if !ok || tok[kFilename] == nil || tok[kURL] == nil {
+	// An empty filename or URL is for encoding/json to judge (a token the
+	// scanner accepted always decodes, to "" only when it is "").
+	if !ok || len(tok[kFilename]) <= 2 || len(tok[kURL]) <= 2 {
 		return index.File{}, false, false
 	}
 	name, ok := text(tok[kFilename], esc[kFilename])
-	rawURL, ok2 := text(tok[kURL], esc[kURL])
-	if !ok || !ok2 || name == "" || rawURL == "" {
+	if !ok {
 		return index.File{}, false, false
 	}
 	if keep != nil && !keep(name) {
 		return index.File{}, false, true
 	}
+	rawURL, ok := text(tok[kURL], esc[kURL])
+	if !ok {
+		return index.File{}, false, false
+	}
 	f, ok := buildFile(base, name, rawURL, tok, esc)
 	return f, ok, ok
+}
+
+// scanHashes decodes a hashes object the scanner accepted (ASCII keys,
+// string values without escapes) as encoding/json would into a
+// map[string]string, without its reflection: the last of a repeated key
+// wins.
+func scanHashes(h []byte) (map[string]string, bool) {
+	s := scanner{b: h}
+	m := map[string]string{}
+	ok := s.object(func(key []byte) bool {
+		tok, esc, ok := s.str()
+		if !ok || esc {
+			return false
+		}
+		v, ok := text(tok, false)
+		m[string(key)] = v
+		return ok
+	})
+	return m, ok && s.peek() == 0
 }
 
 // buildFile makes the index.File of a scanned file object, as parseJSON's
@@ -447,8 +471,8 @@ func buildFile(base *url.URL, name, rawURL string, tok [nFileKeys][]byte, esc [n
 	}
 	f := index.File{Filename: name, URL: u}
 	if h := tok[kHashes]; h != nil {
-		var m map[string]string
-		if json.Unmarshal(h, &m) != nil {
+		m, ok := scanHashes(h)
+		if !ok {
 			return index.File{}, false
 		}
 		f.Hashes = lowerHashes(m)

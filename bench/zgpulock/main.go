@@ -96,9 +96,10 @@ func run(indexURL, cacheDir, python, glibc string, concurrency int, offline bool
 		}
 		req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: r, Origin: "-c"})
 	}
-	c := fetch.New(fetch.Config{CacheDir: cacheDir, Offline: offline})
+	c := fetch.New(fetch.Config{CacheDir: cacheDir, Offline: offline, WriteBehind: true})
 	ix := pypi.New(indexURL, c)
 	res, err := lock.Lock(context.Background(), ix, ix, lock.Options{Target: t, Env: req.Env, Concurrency: concurrency, Memo: c, MemoScope: indexURL}, req)
+	fetch.Flush() // as zgpu does before it exits
 	if err != nil {
 		return err
 	}

@@ -16,13 +16,20 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/zgpu/zgpu/fetch"
 	"github.com/zgpu/zgpu/internal/atomicfile"
 	"github.com/zgpu/zgpu/internal/redact"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	code := run(os.Args[1:])
+	stopProfile()
+	os.Exit(code)
 }
+
+// stopProfile ends the profiles a profiling build (-tags zgpuprof,
+// profile.go) started; a no-op otherwise.
+var stopProfile = func() {}
 
 // run executes the command line args and returns the process exit code.
 func run(args []string) int {
@@ -41,6 +48,8 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(out)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	// The cache files the command's clients queued (fetch.Config.WriteBehind).
+	fetch.Flush()
 	if err != nil && !isSilent(err) {
 		fmt.Fprintf(stderr, "zgpu: %s\n", redact.Terminal(redact.Text(err.Error())))
 	}

@@ -184,6 +184,9 @@ func (n *netOptions) fetchConfig(g *globalOptions) fetch.Config {
 		UserAgent:  "zgpu/" + buildVersion(),
 		Logf:       g.Debugf,
 		AllowHosts: allowHosts(),
+		// Cache files are written off the requests' path; runWith
+		// flushes them before the command returns.
+		WriteBehind: true,
 	}
 }
 

@@ -71,7 +71,7 @@ func TestNetFlagsEnv(t *testing.T) {
 	n := parseNetFlags(t)
 	want := &netOptions{IndexURL: "https://uv.test/simple/",
 		ExtraIndexURLs: []string{"https://a.test/simple/", "https://b.test/simple/", "https://download.pytorch.test/whl/cu128"},
-		FindLinks:      []string{"https://links.test/"}, CacheDir: "/tmp/xdg-test/zgpu", Timeout: 30 * time.Second, Jobs: 50}
+		FindLinks:      []string{"https://links.test/"}, CacheDir: "/tmp/xdg-test/zgpu", Timeout: 30 * time.Second, Jobs: fetch.DefaultMaxPerHost}
 	if diff := cmp.Diff(want, n, cmpopts.IgnoreUnexported(netOptions{})); diff != "" {
 		t.Errorf("from the environment (-want +got):\n%s", diff)
 	}
@@ -97,7 +97,7 @@ func TestNetFlagsEnv(t *testing.T) {
 func TestNetFlagsDefaults(t *testing.T) {
 	clearNetEnv(t)
 	n := parseNetFlags(t)
-	want := &netOptions{IndexURL: "https://pypi.org/simple/", CacheDir: "/tmp/xdg-test/zgpu", Timeout: 30 * time.Second, Jobs: 50}
+	want := &netOptions{IndexURL: "https://pypi.org/simple/", CacheDir: "/tmp/xdg-test/zgpu", Timeout: 30 * time.Second, Jobs: fetch.DefaultMaxPerHost}
 	if diff := cmp.Diff(want, n, cmpopts.IgnoreUnexported(netOptions{}), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
