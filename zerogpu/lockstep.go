@@ -139,6 +139,10 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	if err != nil {
 		return err
 	}
+	res, sdists, err := s.relockWithSdists(ctx, lister, meta, opts, res)
+	if err != nil {
+		return err
+	}
 	if res.Unsat != nil {
 		if lo.verifyFile {
 			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
@@ -169,6 +173,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	}
 	s.adoptTorch(res.Pins)
 	r.Lines = s.lines(res.Pins)
+	r.noteSdists(sdists)
 	r.Locked = true
 	r.unpinned = meta.names()
 	r.served = servedOrigins(res.Pins, r.Lines)
@@ -176,7 +181,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(slices.Sorted(maps.Keys(meta.skipped)), ", "))
 	}
 	if len(meta.sdists) > 0 {
-		r.warnf("the dependencies of %s are not pinned: --allow-sdist let in these sdists, whose dependencies an index does not list (pip reads them when it builds the sdist); pip installs them with it", strings.Join(slices.Sorted(maps.Keys(meta.sdists)), ", "))
+		r.warnf("the dependencies of %s are not pinned: an index lists no dependencies of an sdist (pip reads them when it builds it), and pip installs them with it", strings.Join(slices.Sorted(maps.Keys(meta.sdists)), ", "))
 	}
 	r.decide("lock", fmt.Sprintf("%d packages pinned", len(r.Lines)),
 		fmt.Sprintf("resolved for %s with wheels only, co-resolving what the platform's builder installs in the same pip call (%s; gradio, spaces and what only the builder needs are not written); %d versions tried, %d conflicts", tags, builderSet(c, in), res.Stats.Decisions, res.Stats.Conflicts), c.Builder.Source+" ("+c.Builder.Date+")")
