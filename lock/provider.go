@@ -183,8 +183,10 @@ func (p *Provider) project(ctx context.Context, name string, fg bool) (*project,
 		f.val = &project{}
 	case err != nil:
 		f.err = err
-		if ctx.Err() != nil {
-			p.forgetProject(name) // a canceled listing may be asked again
+		if ctx.Err() != nil || isCanceled(err) {
+			// A canceled listing may be asked again (the cancel may be
+			// another caller's, whose request this one shared).
+			p.forgetProject(name)
 		}
 	default:
 		f.val = p.group(name, files)

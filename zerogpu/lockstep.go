@@ -56,18 +56,14 @@ type LockOptions struct {
 // (ResolveOptions.unlockedOr); any other failure is reported.
 var ErrUnreachable = errors.New("the package index could not be read")
 
-// Lock pins every requirement of the plan for the target: the resolver runs
-// over the index with the wheel-only policy, co-resolving what the platform
-// installs itself (gradio at sdk_version, spaces), which are then left out.
-// CUDA wheels chosen by Plan stay as direct URLs; editable, path and VCS
-// requirements stay as written. No solution becomes a Problem with the
-// resolver's explanation.
-//
-// torch is the highest allowed version that resolves: when the plan's torch
-// does not (a dependency caps torch, or the index has no wheel of it for
-// the target) and the user's requirements accept a lower allowed version,
-// the plan is made again for that version (its CUDA wheels with it) and
-// locked, highest first.
+// Lock pins every requirement of the plan for its target and torch: the
+// resolver runs over the index with the wheel-only policy, co-resolving
+// what the platform installs itself (gradio at sdk_version, spaces), which
+// are then left out. CUDA wheels chosen by Plan stay as direct URLs;
+// editable, path and VCS requirements stay as written. No solution
+// becomes a Problem with the resolver's explanation. The torch loop
+// (settleTorch) locks the next torch candidate when this one does not
+// resolve.
 func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	if !r.OK() {
 		return nil
@@ -75,49 +71,6 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if c == nil {
 		c = catalog.Default()
 	}
-	if err := r.lockOnce(ctx, c, in, lo); err != nil || r.OK() || r.planned == nil {
-		return err
-	}
-	first := r.Target.Torch
-	why := r.Problems[0].Message
-	if !strings.Contains(why, "torch") {
-		return nil
-	}
-	var tried []string
-	defer func() {
-		if len(tried) > 0 && !r.OK() {
-			r.Problems[0].Message += fmt.Sprintf("\n(with torch %s; the lower allowed versions your requirements accept were tried too and do not resolve either: %s)", first, strings.Join(tried, ", "))
-		}
-	}()
-	for _, t := range r.torchCands {
-		if t.Compare(pep440.MustParse(first)) >= 0 {
-			continue
-		}
-		tried = append(tried, t.String())
-		opts := *r.planned
-		opts.Torch = t.String()
-		opts.torchBecause = fmt.Sprintf("the highest allowed version that resolves with the dependencies (torch %s does not)", first)
-		next, err := Plan(ctx, in, opts)
-		if err != nil {
-			return err
-		}
-		if !next.OK() {
-			continue // a CUDA wheel has no build for this torch
-		}
-		if err := next.lockOnce(ctx, c, in, lo); err != nil {
-			return err
-		}
-		if next.OK() {
-			next.warnf("torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", first, t)
-			*r = *next
-			return nil
-		}
-	}
-	return nil
-}
-
-// lockOnce locks the plan as it is.
-func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	tg := target.For(c, r.Target.Python)
 	env, tags := tg.Env(), tg.Tags()
 	s := &lockStep{r: r, c: c, in: in, lo: lo, byName: map[string]Line{}, direct: map[string]bool{}, omit: map[string]bool{}}
@@ -171,7 +124,6 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with what the platform's builder installs (%s) on %s", builderSet(c, in), tags), c.Builder.Source+" ("+c.Builder.Date+")")
 		return nil
 	}
-	s.adoptTorch(res.Pins)
 	r.Lines = s.lines(res.Pins)
 	r.noteSdists(sdists)
 	r.Locked = true
@@ -188,7 +140,7 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	return nil
 }
 
-// lockStep is the state of one lockOnce: the resolver request it builds
+// lockStep is the state of one Lock: the resolver request it builds
 // and what the plan's lines say about the pins.
 type lockStep struct {
 	r   *Report
@@ -390,35 +342,16 @@ func builderSet(c *catalog.Catalog, in *Input) string {
 
 // resolve runs the resolver. torch must stay on the allow-list even when
 // only a dependency asks for it: a constraint on the plan's torch (the
-// preinstalled one when the user named none). With nothing tied to that
-// torch, lower allowed versions are tried in turn (all at once after the
-// first fails: firstTorchThatLocks).
+// preinstalled one when the user named none), with its side-cars.
 func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.MetadataReader, opts lock.Options) (*lock.Result, error) {
-	torches := []string{s.r.Target.Torch}
-	_, torchPlanned := s.byName["torch"]
-	if !torchPlanned && len(s.byName) > 0 {
-		for _, v := range s.c.AllowedTorch() {
-			if v.String() != s.r.Target.Torch {
-				torches = append(torches, v.String())
-			}
+	req := s.req
+	if tv := s.r.Target.Torch; tv != "" {
+		if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
+			req.Constraints = append(append([]resolver.Requirement(nil), s.req.Constraints...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
+			req.Constraints = append(req.Constraints, sidecarConstraints(s.c, pep440.MustParse(tv), s.byName)...)
 		}
 	}
-	base := s.req.Constraints
-	lockWith := func(ctx context.Context, tv string) (*lock.Result, error) {
-		req := s.req
-		req.Constraints = base
-		if tv != "" {
-			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
-				req.Constraints = append(append([]resolver.Requirement(nil), base...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
-				req.Constraints = append(req.Constraints, sidecarConstraints(s.c, pep440.MustParse(tv), s.byName)...)
-			}
-		}
-		return lock.Lock(ctx, lister, meta, opts, req)
-	}
-	res, err := lockWith(ctx, torches[0])
-	if err == nil && res.Unsat != nil && len(torches) > 1 && mentionsTorch(res.Unsat) {
-		res, err = firstTorchThatLocks(ctx, torches[1:], lockWith)
-	}
+	res, err := lock.Lock(ctx, lister, meta, opts, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -426,31 +359,6 @@ func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	return res, nil
-}
-
-// adoptTorch makes the torch the lock pinned the target's, when a
-// dependency's torch moved it.
-func (s *lockStep) adoptTorch(pins []lock.Pin) {
-	r := s.r
-	for _, pin := range pins {
-		if pep508.NormalizeName(pin.Name) != "torch" || pin.Version == r.Target.Torch {
-			continue
-		}
-		old := r.Target.Torch
-		r.Target.Torch, r.Target.TorchSource = pin.Version, "the lock (a dependency requires torch; the highest allowed version that resolves)"
-		r.Target.CUDA, r.Target.CXX11ABI = "", ""
-		if v, err := pep440.Parse(pin.Version); err == nil {
-			if row, ok := s.c.FamilyOf(v); ok {
-				if maj, min := row.CUDA(); maj > 0 {
-					r.Target.CUDA = fmt.Sprintf("%d.%d", maj, min)
-				}
-				r.Target.CXX11ABI = row.CXX11ABI
-			}
-		}
-		if old != "" {
-			r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", old, pin.Version)
-		}
-	}
 }
 
 // lines are the file's lines from the pins: the plan's reason and direct
@@ -536,44 +444,6 @@ func orAny(s string) string {
 		return "(any: no sdk_version)"
 	}
 	return s
-}
-
-// firstTorchThatLocks locks with each of torches at once and returns, in
-// the order given, the first answer a serial loop would stop at: an error,
-// a lock, a failure that does not involve torch, or the last torch's
-// failure. The locks still running then are canceled and waited for. (A
-// serial fallback cost a whole cold lock per version tried.)
-func firstTorchThatLocks(ctx context.Context, torches []string, lockWith func(context.Context, string) (*lock.Result, error)) (*lock.Result, error) {
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel: no lock outlives the call
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type answer struct {
-		res *lock.Result
-		err error
-	}
-	answers := make([]chan answer, len(torches))
-	for i, tv := range torches {
-		answers[i] = make(chan answer, 1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := lockWith(ctx, tv)
-			answers[i] <- answer{res, err}
-		}()
-	}
-	for i := range torches {
-		a := <-answers[i]
-		if a.err != nil || a.res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(a.res.Unsat) {
-			return a.res, a.err
-		}
-	}
-	return nil, nil // not reached: the last answer returns
-}
-
-// mentionsTorch reports whether an explanation involves torch.
-func mentionsTorch(e *resolver.Explanation) bool {
-	return strings.Contains(e.Derivation, "torch")
 }
 
 // fixesFor turns the resolver's suggestions into changes a Space author

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,16 +70,20 @@ func (m *memIndex) addBuilder() {
 }
 
 // planLock plans lines for a Python 3.12 Space on Gradio 6.19.0 and locks
-// the plan against m.
+// the plan against m, in the torch loop (settleTorch).
 func planLock(t *testing.T, lines []string, m *memIndex) *Report {
 	t.Helper()
 	c := catalog.Default()
 	in := &Input{Requirements: reqs(t, lines...), PythonVersion: "3.12", SDKVersion: "6.19.0"}
-	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	opts := Options{Catalog: c}
+	r, tc, err := planChoice(context.Background(), in, opts)
 	if err != nil || !r.OK() {
 		t.Fatalf("Plan: %v %v", err, r.Problems)
 	}
-	if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+	r, err = settleTorch(context.Background(), in, opts, r, tc, func(ctx context.Context, r *Report) error {
+		return r.Lock(ctx, c, in, LockOptions{Lister: m, Meta: m})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -219,6 +224,14 @@ func TestLockTorchFallsBack(t *testing.T) {
 		{name: "an exact pin never moves", lines: []string{"torch==2.11.0", "capper"},
 			index:   func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
 			problem: "capper"},
+		{name: "only a dependency needs torch", lines: []string{"capper"},
+			index: func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
+			want:  "torch==2.9.1"},
+		// A pin outside the allow-list moves to the nearest allowed
+		// version that resolves: 2.8.0 is not on this index, 2.9.1 is.
+		{name: "a repaired pin falls back to the next nearest", lines: []string{"torch==2.7.0"},
+			index: func(m *memIndex) { m.add("torch", "2.9.1") },
+			want:  "torch==2.9.1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := sidecarIndex()
@@ -244,6 +257,49 @@ func TestLockTorchFallsBack(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(r.Warnings, "\n"), "does not resolve with the dependencies") {
 				t.Errorf("no warning about the fallback: %v", r.Warnings)
+			}
+		})
+	}
+}
+
+// TestSettleTorchNoneResolves: when no torch candidate resolves, the
+// answer is the preferred candidate's failure, naming the others tried,
+// not the last one's; each candidate is checked with its own plan.
+func TestSettleTorchNoneResolves(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name, line, want string
+	}{
+		{"highest first", "torch>=2.10", "torch 2.13.0 does not resolve\n(with torch 2.13.0; the other allowed versions your requirements accept were tried too and do not resolve either: 2.12.1, 2.11.0, 2.10.0)"},
+		{"nearest first", "torch==2.7.0", "torch 2.8.0 does not resolve\n(with torch 2.8.0; the other allowed versions your requirements accept were tried too and do not resolve either: 2.9.1, 2.10.0, 2.11.0, 2.12.1, 2.13.0)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &Input{Requirements: reqs(t, tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+			opts := Options{Catalog: c}
+			first, choice, err := planChoice(context.Background(), in, opts)
+			if err != nil || !first.OK() {
+				t.Fatalf("Plan: %v %v", err, first.Problems)
+			}
+			var mu sync.Mutex
+			var checked []string
+			r, err := settleTorch(context.Background(), in, opts, first, choice, func(_ context.Context, r *Report) error {
+				mu.Lock()
+				checked = append(checked, r.Target.Torch)
+				mu.Unlock()
+				r.problem(Problem{Subject: "lock", Message: "torch " + r.Target.Torch + " does not resolve"})
+				return nil
+			})
+			if err != nil || r.OK() {
+				t.Fatalf("settleTorch: %v, problems %v", err, r.Problems)
+			}
+			if got := r.Problems[0].Message; got != tc.want {
+				t.Errorf("problem:\n got %s\nwant %s", got, tc.want)
+			}
+			if r.Target.Torch != first.Target.Torch {
+				t.Errorf("torch %s, want the preferred %s", r.Target.Torch, first.Target.Torch)
+			}
+			if len(checked) != len(choice.versions) {
+				t.Errorf("checked %v, want every candidate once", checked)
 			}
 		})
 	}
