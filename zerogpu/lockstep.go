@@ -45,6 +45,9 @@ type LockOptions struct {
 	Prune []string
 	// EmitPreinstalled writes gradio and spaces too.
 	EmitPreinstalled bool
+	// Strict (--strict) makes no repair at lock time: a package published
+	// only as an sdist stays a problem (sdistonly.go).
+	Strict bool
 
 	// verify checks a lock export instead of locking (Verify); verifyFile
 	// checks the ranges about to be written (VerifyFile).

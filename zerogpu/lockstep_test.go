@@ -471,7 +471,7 @@ func TestLockDeadEndFixes(t *testing.T) {
 		m := sidecarIndex()
 		m.files["pure"] = []index.File{{Filename: "pure-1.0.tar.gz", URL: "https://files.test/pure-1.0.tar.gz"}}
 		m.add("numpy", "2.1.0")
-		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m, Strict: tc.strict}); err != nil {
 			t.Fatal(err)
 		}
 		if r.OK() {

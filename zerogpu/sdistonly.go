@@ -32,7 +32,7 @@ const maxSdistRounds = 8
 // derivation names let in, until it resolves, names no new package, or
 // maxSdistRounds. It returns the last result and the packages let in.
 func (s *lockStep) relockWithSdists(ctx context.Context, lister index.Lister, meta index.MetadataReader, opts lock.Options, res *lock.Result) (*lock.Result, []string, error) {
-	if res.Unsat == nil || opts.AllowSdist || s.lo.verify || s.lo.verifyFile || (s.r.planned != nil && s.r.planned.Strict) {
+	if res.Unsat == nil || opts.AllowSdist || s.lo.verify || s.lo.verifyFile || s.lo.Strict {
 		return res, nil, nil
 	}
 	allowed := map[string]bool{}
