@@ -117,6 +117,11 @@ func (ix *Index) FilesFiltered(ctx context.Context, project string, f index.Filt
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		if call.err != nil && ctx.Err() == nil && (errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded)) {
+			// The caller that made the request was canceled, not this
+			// one (a lock the torch loop no longer needs): ask again.
+			return ix.FilesFiltered(ctx, project, f)
+		}
 	}
 	if call.err != nil {
 		if _, nf := call.err.(*index.NotFoundError); nf {

@@ -324,6 +324,37 @@ func TestConcurrentFilesShareOneRequest(t *testing.T) {
 	}
 }
 
+// TestSharedRequestOfACanceledCaller: a caller that shares the page
+// request of another whose context ends (a lock the torch loop no longer
+// needs) asks again instead of failing with the other's cancellation.
+func TestSharedRequestOfACanceledCaller(t *testing.T) {
+	s := fakes.PyPI(t, "", fakes.WithLatency(100*time.Millisecond))
+	ix := New(s.URL, testClient(""))
+	ctx, cancel := context.WithCancel(context.Background())
+	leader := make(chan error, 1)
+	go func() {
+		_, err := ix.Files(ctx, "numpy")
+		leader <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // the leader's request is in flight
+	follower := make(chan error, 1)
+	go func() {
+		files, err := ix.Files(context.Background(), "numpy")
+		if err == nil && len(files) == 0 {
+			err = errors.New("no files")
+		}
+		follower <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-leader; err != nil && !errors.Is(err, context.Canceled) {
+		t.Errorf("leader: %v, want context.Canceled", err)
+	}
+	if err := <-follower; err != nil {
+		t.Errorf("follower: %v", err)
+	}
+}
+
 func TestWarmCache(t *testing.T) {
 	projects := []string{"accelerate", "numpy", "Pillow", "torch", "safetensors"}
 	cache := t.TempDir()

@@ -13,8 +13,10 @@
 //     a user pin that conflicts with them is reported;
 //  3. torch: the highest version on the platform's allow-list that satisfies
 //     the user's constraints, --torch, and every prebuilt CUDA wheel chosen;
-//     a user pin outside the allow-list is an error that lists the allowed
-//     versions;
+//     a user pin outside the allow-list moves to the nearest allowed version
+//     (refused only under --strict, or in pre-requirements.txt). Resolve
+//     then locks (or verifies) that plan, and when it does not resolve,
+//     the next candidates, all in one loop (settleTorch);
 //  4. CUDA extensions (the catalog's registry, and any direct wheel whose
 //     local version names a torch build): each becomes `name @ URL` of the
 //     best prebuilt wheel for the target's Python tag, torch major.minor, CUDA

@@ -57,6 +57,9 @@ type Input struct {
 	SDK                 string
 	SDKVersion          string
 	SDKVersionOrigin    string
+	// SDKVersionNewest marks an SDKVersion zgpu took as the newest gradio
+	// on the index, the README naming none (assumeGradio).
+	SDKVersionNewest bool
 
 	// RequiresPython is the project's requires-python (pyproject or lock).
 	RequiresPython string
@@ -92,9 +95,9 @@ type Options struct {
 	// instead (--strict), and nothing is written.
 	Strict bool
 
-	// torchBecause, with Torch, replaces "--torch" as the reason torch
-	// was chosen (a lock's fallback to a lower allowed version).
-	torchBecause string
+	// pick makes the plan commit one torch candidate (the torch loop's
+	// fallback: settleTorch).
+	pick *torchPick
 }
 
 // WheelQuery asks for a prebuilt wheel of one package for one target.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,6 +45,9 @@ type LockOptions struct {
 	Prune []string
 	// EmitPreinstalled writes gradio and spaces too.
 	EmitPreinstalled bool
+	// Strict (--strict) makes no repair at lock time: a package published
+	// only as an sdist stays a problem (sdistonly.go).
+	Strict bool
 
 	// verify checks a lock export instead of locking (Verify); verifyFile
 	// checks the ranges about to be written (VerifyFile).
@@ -54,18 +59,14 @@ type LockOptions struct {
 // (ResolveOptions.unlockedOr); any other failure is reported.
 var ErrUnreachable = errors.New("the package index could not be read")
 
-// Lock pins every requirement of the plan for the target: the resolver runs
-// over the index with the wheel-only policy, co-resolving what the platform
-// installs itself (gradio at sdk_version, spaces), which are then left out.
-// CUDA wheels chosen by Plan stay as direct URLs; editable, path and VCS
-// requirements stay as written. No solution becomes a Problem with the
-// resolver's explanation.
-//
-// torch is the highest allowed version that resolves: when the plan's torch
-// does not (a dependency caps torch, or the index has no wheel of it for
-// the target) and the user's requirements accept a lower allowed version,
-// the plan is made again for that version (its CUDA wheels with it) and
-// locked, highest first.
+// Lock pins every requirement of the plan for its target and torch: the
+// resolver runs over the index with the wheel-only policy, co-resolving
+// what the platform installs itself (gradio at sdk_version, spaces), which
+// are then left out. CUDA wheels chosen by Plan stay as direct URLs;
+// editable, path and VCS requirements stay as written. No solution
+// becomes a Problem with the resolver's explanation. The torch loop
+// (settleTorch) locks the next torch candidate when this one does not
+// resolve.
 func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	if !r.OK() {
 		return nil
@@ -73,51 +74,9 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if c == nil {
 		c = catalog.Default()
 	}
-	if err := r.lockOnce(ctx, c, in, lo); err != nil || r.OK() || r.planned == nil {
-		return err
-	}
-	first := r.Target.Torch
-	why := r.Problems[0].Message
-	if !strings.Contains(why, "torch") {
-		return nil
-	}
-	var tried []string
-	defer func() {
-		if len(tried) > 0 && !r.OK() {
-			r.Problems[0].Message += fmt.Sprintf("\n(with torch %s; the lower allowed versions your requirements accept were tried too and do not resolve either: %s)", first, strings.Join(tried, ", "))
-		}
-	}()
-	for _, t := range r.torchCands {
-		if t.Compare(pep440.MustParse(first)) >= 0 {
-			continue
-		}
-		tried = append(tried, t.String())
-		opts := *r.planned
-		opts.Torch = t.String()
-		opts.torchBecause = fmt.Sprintf("the highest allowed version that resolves with the dependencies (torch %s does not)", first)
-		next, err := Plan(ctx, in, opts)
-		if err != nil {
-			return err
-		}
-		if !next.OK() {
-			continue // a CUDA wheel has no build for this torch
-		}
-		if err := next.lockOnce(ctx, c, in, lo); err != nil {
-			return err
-		}
-		if next.OK() {
-			next.warnf("torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", first, t)
-			*r = *next
-			return nil
-		}
-	}
-	return nil
-}
-
-// lockOnce locks the plan as it is.
-func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo LockOptions) error {
 	tg := target.For(c, r.Target.Python)
 	env, tags := tg.Env(), tg.Tags()
+	in = r.assumeGradio(ctx, lo.Lister, tags, in)
 	s := &lockStep{r: r, c: c, in: in, lo: lo, byName: map[string]Line{}, direct: map[string]bool{}, omit: map[string]bool{}}
 	s.req = resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
 	s.roots()
@@ -137,7 +96,12 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 	if err != nil {
 		return err
 	}
+	res, sdists, err := s.relockWithSdists(ctx, lister, meta, opts, res)
+	if err != nil {
+		return err
+	}
 	if res.Unsat != nil {
+		defer r.newestGradioFix(ctx, c, in, lo, res.Unsat)
 		if lo.verifyFile {
 			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
 			return nil
@@ -165,20 +129,23 @@ func (r *Report) lockOnce(ctx context.Context, c *catalog.Catalog, in *Input, lo
 		r.decide("uv.lock", "verified", fmt.Sprintf("the exported pins install together with what the platform's builder installs (%s) on %s", builderSet(c, in), tags), c.Builder.Source+" ("+c.Builder.Date+")")
 		return nil
 	}
-	s.adoptTorch(res.Pins)
 	r.Lines = s.lines(res.Pins)
+	r.noteSdists(sdists)
 	r.Locked = true
 	r.unpinned = meta.names()
 	r.served = servedOrigins(res.Pins, r.Lines)
 	if len(meta.skipped) > 0 {
-		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
+		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(slices.Sorted(maps.Keys(meta.skipped)), ", "))
+	}
+	if len(meta.sdists) > 0 {
+		r.warnf("the dependencies of %s are not pinned: an index lists no dependencies of an sdist (pip reads them when it builds it), and pip installs them with it", strings.Join(slices.Sorted(maps.Keys(meta.sdists)), ", "))
 	}
 	r.decide("lock", fmt.Sprintf("%d packages pinned", len(r.Lines)),
 		fmt.Sprintf("resolved for %s with wheels only, co-resolving what the platform's builder installs in the same pip call (%s; gradio, spaces and what only the builder needs are not written); %d versions tried, %d conflicts", tags, builderSet(c, in), res.Stats.Decisions, res.Stats.Conflicts), c.Builder.Source+" ("+c.Builder.Date+")")
 	return nil
 }
 
-// lockStep is the state of one lockOnce: the resolver request it builds
+// lockStep is the state of one Lock: the resolver request it builds
 // and what the plan's lines say about the pins.
 type lockStep struct {
 	r   *Report
@@ -275,7 +242,9 @@ func (s *lockStep) platform() {
 // The origins of the builder's own requirements in the resolution, as
 // fixesFor, viaOf and builderOnly recognize them.
 const (
-	originGradio  = "README.md sdk_version (installed by the platform)"
+	originGradio = "README.md sdk_version (installed by the platform)"
+	// originNewest is gradio's origin when the README has no sdk_version.
+	originNewest  = "the newest gradio, installed by the platform: README.md has no sdk_version"
 	originSpaces  = "the platform's spaces"
 	originBuilder = "the platform's builder"
 )
@@ -297,6 +266,9 @@ func (s *lockStep) builder() {
 				continue
 			}
 			origin = originGradio
+			if s.in.SDKVersionNewest {
+				origin = originNewest
+			}
 		case "spaces":
 			origin = originSpaces
 		}
@@ -380,35 +352,16 @@ func builderSet(c *catalog.Catalog, in *Input) string {
 
 // resolve runs the resolver. torch must stay on the allow-list even when
 // only a dependency asks for it: a constraint on the plan's torch (the
-// preinstalled one when the user named none). With nothing tied to that
-// torch, lower allowed versions are tried in turn (all at once after the
-// first fails: firstTorchThatLocks).
+// preinstalled one when the user named none), with its side-cars.
 func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.MetadataReader, opts lock.Options) (*lock.Result, error) {
-	torches := []string{s.r.Target.Torch}
-	_, torchPlanned := s.byName["torch"]
-	if !torchPlanned && len(s.byName) > 0 {
-		for _, v := range s.c.AllowedTorch() {
-			if v.String() != s.r.Target.Torch {
-				torches = append(torches, v.String())
-			}
+	req := s.req
+	if tv := s.r.Target.Torch; tv != "" {
+		if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
+			req.Constraints = append(append([]resolver.Requirement(nil), s.req.Constraints...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
+			req.Constraints = append(req.Constraints, sidecarConstraints(s.c, pep440.MustParse(tv), s.byName)...)
 		}
 	}
-	base := s.req.Constraints
-	lockWith := func(ctx context.Context, tv string) (*lock.Result, error) {
-		req := s.req
-		req.Constraints = base
-		if tv != "" {
-			if tr, err := pep508.ParseRequirement("torch==" + tv); err == nil {
-				req.Constraints = append(append([]resolver.Requirement(nil), base...), resolver.Requirement{Requirement: tr, Origin: "the ZeroGPU torch allow-list"})
-				req.Constraints = append(req.Constraints, sidecarConstraints(s.c, pep440.MustParse(tv), s.byName)...)
-			}
-		}
-		return lock.Lock(ctx, lister, meta, opts, req)
-	}
-	res, err := lockWith(ctx, torches[0])
-	if err == nil && res.Unsat != nil && len(torches) > 1 && mentionsTorch(res.Unsat) {
-		res, err = firstTorchThatLocks(ctx, torches[1:], lockWith)
-	}
+	res, err := lock.Lock(ctx, lister, meta, opts, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -416,31 +369,6 @@ func (s *lockStep) resolve(ctx context.Context, lister index.Lister, meta index.
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	return res, nil
-}
-
-// adoptTorch makes the torch the lock pinned the target's, when a
-// dependency's torch moved it.
-func (s *lockStep) adoptTorch(pins []lock.Pin) {
-	r := s.r
-	for _, pin := range pins {
-		if pep508.NormalizeName(pin.Name) != "torch" || pin.Version == r.Target.Torch {
-			continue
-		}
-		old := r.Target.Torch
-		r.Target.Torch, r.Target.TorchSource = pin.Version, "the lock (a dependency requires torch; the highest allowed version that resolves)"
-		r.Target.CUDA, r.Target.CXX11ABI = "", ""
-		if v, err := pep440.Parse(pin.Version); err == nil {
-			if row, ok := s.c.FamilyOf(v); ok {
-				if maj, min := row.CUDA(); maj > 0 {
-					r.Target.CUDA = fmt.Sprintf("%d.%d", maj, min)
-				}
-				r.Target.CXX11ABI = row.CXX11ABI
-			}
-		}
-		if old != "" {
-			r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", old, pin.Version)
-		}
-	}
 }
 
 // lines are the file's lines from the pins: the plan's reason and direct
@@ -528,44 +456,6 @@ func orAny(s string) string {
 	return s
 }
 
-// firstTorchThatLocks locks with each of torches at once and returns, in
-// the order given, the first answer a serial loop would stop at: an error,
-// a lock, a failure that does not involve torch, or the last torch's
-// failure. The locks still running then are canceled and waited for. (A
-// serial fallback cost a whole cold lock per version tried.)
-func firstTorchThatLocks(ctx context.Context, torches []string, lockWith func(context.Context, string) (*lock.Result, error)) (*lock.Result, error) {
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel: no lock outlives the call
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type answer struct {
-		res *lock.Result
-		err error
-	}
-	answers := make([]chan answer, len(torches))
-	for i, tv := range torches {
-		answers[i] = make(chan answer, 1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := lockWith(ctx, tv)
-			answers[i] <- answer{res, err}
-		}()
-	}
-	for i := range torches {
-		a := <-answers[i]
-		if a.err != nil || a.res.Unsat == nil || i == len(torches)-1 || !mentionsTorch(a.res.Unsat) {
-			return a.res, a.err
-		}
-	}
-	return nil, nil // not reached: the last answer returns
-}
-
-// mentionsTorch reports whether an explanation involves torch.
-func mentionsTorch(e *resolver.Explanation) bool {
-	return strings.Contains(e.Derivation, "torch")
-}
-
 // fixesFor turns the resolver's suggestions into changes a Space author
 // can make: the platform's own requirements cannot be removed, and gradio's
 // version is the README's sdk_version.
@@ -575,14 +465,18 @@ func fixesFor(sugg []string, in *Input) []string {
 		switch {
 		case strings.Contains(s, "("+originSpaces+")"), strings.Contains(s, "("+originBuilder+")"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "), strings.Contains(s, " SDK rule)"):
 			continue
-		case strings.Contains(s, "("+originGradio+")"):
+		case strings.Contains(s, "("+originGradio+")"), strings.Contains(s, "("+originNewest+")"):
 			if i := strings.LastIndex(s, " to gradio=="); i >= 0 {
 				v := strings.TrimSuffix(strings.Fields(s[i+len(" to gradio=="):])[0], ",")
 				where := "README.md"
 				if in.SDKVersionOrigin != "" {
 					where = in.SDKVersionOrigin
 				}
-				out = append(out, fmt.Sprintf("or set `sdk_version: %s` in %s (gradio %s, the Space's sdk_version, does not resolve with the rest; %s does)", v, where, in.SDKVersion, v))
+				which := "the Space's sdk_version"
+				if in.SDKVersionNewest {
+					which = "the newest, which the builder installs without an sdk_version"
+				}
+				out = append(out, fmt.Sprintf("or set `sdk_version: %s` in %s (gradio %s, %s, does not resolve with the rest; %s does)", v, where, in.SDKVersion, which, v))
 				continue
 			}
 			if strings.HasPrefix(s, "remove ") {
@@ -640,13 +534,16 @@ func fileOf(origin string) string {
 
 // directMeta reads metadata from the index, but not for direct wheel URLs
 // (GitHub release assets, Hub files): learning their dependencies would
-// mean reading the wheel itself. Those get their name and version only.
+// mean reading the wheel itself. Those get their name and version only, as
+// do the sdists --allow-sdist lets in: an index serves no core metadata
+// for an sdist, and reading its dependencies would mean building it.
 type directMeta struct {
 	inner  index.MetadataReader
 	direct map[string]bool
 
 	mu      sync.Mutex
-	skipped map[string]bool
+	skipped map[string]bool // direct wheels
+	sdists  map[string]bool
 }
 
 func (d *directMeta) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
@@ -655,21 +552,38 @@ func (d *directMeta) Metadata(ctx context.Context, f index.File) (index.Metadata
 		if err != nil {
 			return index.Metadata{}, err
 		}
-		d.mu.Lock()
-		if d.skipped == nil {
-			d.skipped = map[string]bool{}
-		}
-		d.skipped[w.Name] = true
-		d.mu.Unlock()
+		d.skip(&d.skipped, w.Name)
 		return index.Metadata{Name: w.Name, Version: w.Version.String()}, nil
+	}
+	if !wheeltags.IsWheelFilename(f.Filename) {
+		if sd, err := wheeltags.ParseSdistFilename(f.Filename); err == nil {
+			d.skip(&d.sdists, sd.Name)
+			return index.Metadata{Name: sd.Name, Version: sd.Version.String()}, nil
+		}
 	}
 	return d.inner.Metadata(ctx, f)
 }
 
+func (d *directMeta) skip(set *map[string]bool, name string) {
+	d.mu.Lock()
+	if *set == nil {
+		*set = map[string]bool{}
+	}
+	(*set)[name] = true
+	d.mu.Unlock()
+}
+
+// names lists the packages whose dependencies were not read: direct
+// wheels and sdists.
 func (d *directMeta) names() []string {
 	var out []string
 	for n := range d.skipped {
 		out = append(out, n)
+	}
+	for n := range d.sdists {
+		if !d.skipped[n] {
+			out = append(out, n)
+		}
 	}
 	sort.Strings(out)
 	return out

@@ -3,7 +3,9 @@ package zerogpu
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,16 +70,20 @@ func (m *memIndex) addBuilder() {
 }
 
 // planLock plans lines for a Python 3.12 Space on Gradio 6.19.0 and locks
-// the plan against m.
+// the plan against m, in the torch loop (settleTorch).
 func planLock(t *testing.T, lines []string, m *memIndex) *Report {
 	t.Helper()
 	c := catalog.Default()
 	in := &Input{Requirements: reqs(t, lines...), PythonVersion: "3.12", SDKVersion: "6.19.0"}
-	r, err := Plan(context.Background(), in, Options{Catalog: c})
+	opts := Options{Catalog: c}
+	r, tc, err := planChoice(context.Background(), in, opts)
 	if err != nil || !r.OK() {
 		t.Fatalf("Plan: %v %v", err, r.Problems)
 	}
-	if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+	r, err = settleTorch(context.Background(), in, opts, r, tc, func(ctx context.Context, r *Report) error {
+		return r.Lock(ctx, c, in, LockOptions{Lister: m, Meta: m})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -218,6 +224,14 @@ func TestLockTorchFallsBack(t *testing.T) {
 		{name: "an exact pin never moves", lines: []string{"torch==2.11.0", "capper"},
 			index:   func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
 			problem: "capper"},
+		{name: "only a dependency needs torch", lines: []string{"capper"},
+			index: func(m *memIndex) { m.add("torch", "2.9.1"); m.add("capper", "1.0", "torch<2.10") },
+			want:  "torch==2.9.1"},
+		// A pin outside the allow-list moves to the nearest allowed
+		// version that resolves: 2.8.0 is not on this index, 2.9.1 is.
+		{name: "a repaired pin falls back to the next nearest", lines: []string{"torch==2.7.0"},
+			index: func(m *memIndex) { m.add("torch", "2.9.1") },
+			want:  "torch==2.9.1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := sidecarIndex()
@@ -243,6 +257,49 @@ func TestLockTorchFallsBack(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(r.Warnings, "\n"), "does not resolve with the dependencies") {
 				t.Errorf("no warning about the fallback: %v", r.Warnings)
+			}
+		})
+	}
+}
+
+// TestSettleTorchNoneResolves: when no torch candidate resolves, the
+// answer is the preferred candidate's failure, naming the others tried,
+// not the last one's; each candidate is checked with its own plan.
+func TestSettleTorchNoneResolves(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name, line, want string
+	}{
+		{"highest first", "torch>=2.10", "torch 2.13.0 does not resolve\n(with torch 2.13.0; the other allowed versions your requirements accept were tried too and do not resolve either: 2.12.1, 2.11.0, 2.10.0)"},
+		{"nearest first", "torch==2.7.0", "torch 2.8.0 does not resolve\n(with torch 2.8.0; the other allowed versions your requirements accept were tried too and do not resolve either: 2.9.1, 2.10.0, 2.11.0, 2.12.1, 2.13.0)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &Input{Requirements: reqs(t, tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+			opts := Options{Catalog: c}
+			first, choice, err := planChoice(context.Background(), in, opts)
+			if err != nil || !first.OK() {
+				t.Fatalf("Plan: %v %v", err, first.Problems)
+			}
+			var mu sync.Mutex
+			var checked []string
+			r, err := settleTorch(context.Background(), in, opts, first, choice, func(_ context.Context, r *Report) error {
+				mu.Lock()
+				checked = append(checked, r.Target.Torch)
+				mu.Unlock()
+				r.problem(Problem{Subject: "lock", Message: "torch " + r.Target.Torch + " does not resolve"})
+				return nil
+			})
+			if err != nil || r.OK() {
+				t.Fatalf("settleTorch: %v, problems %v", err, r.Problems)
+			}
+			if got := r.Problems[0].Message; got != tc.want {
+				t.Errorf("problem:\n got %s\nwant %s", got, tc.want)
+			}
+			if r.Target.Torch != first.Target.Torch {
+				t.Errorf("torch %s, want the preferred %s", r.Target.Torch, first.Target.Torch)
+			}
+			if len(checked) != len(choice.versions) {
+				t.Errorf("checked %v, want every candidate once", checked)
 			}
 		})
 	}
@@ -398,20 +455,23 @@ func TestNoWheelFixNamesVersion(t *testing.T) {
 // lacks; the generic "several must change together" goes.
 func TestLockDeadEndFixes(t *testing.T) {
 	c := catalog.Default()
-	for _, tc := range []struct{ line, want string }{
-		{"xatlas", "xatlas is not on the index: add the index that has it"},
-		{"pure", "pure is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist`"},
-		{"numpy==9.9", "numpy==9.9 (requirements.txt:2): the index has no such wheel for the target; it has wheels of 2.1.0 for the target: change the requirement"},
+	for _, tc := range []struct {
+		line, want string
+		strict     bool // an sdist-only package is a repair (TestLockPinsSdistOnly), refused under --strict
+	}{
+		{"xatlas", "xatlas is not on the index: add the index that has it", false},
+		{"pure", "pure is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist`", true},
+		{"numpy==9.9", "numpy==9.9 (requirements.txt:2): the index has no such wheel for the target; it has wheels of 2.1.0 for the target: change the requirement", false},
 	} {
 		in := &Input{Requirements: reqs(t, "torch==2.10.0", tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
-		r, err := Plan(context.Background(), in, Options{Catalog: c})
+		r, err := Plan(context.Background(), in, Options{Catalog: c, Strict: tc.strict})
 		if err != nil || !r.OK() {
 			t.Fatalf("Plan: %v %v", err, r.Problems)
 		}
 		m := sidecarIndex()
 		m.files["pure"] = []index.File{{Filename: "pure-1.0.tar.gz", URL: "https://files.test/pure-1.0.tar.gz"}}
 		m.add("numpy", "2.1.0")
-		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m, Strict: tc.strict}); err != nil {
 			t.Fatal(err)
 		}
 		if r.OK() {
@@ -423,6 +483,55 @@ func TestLockDeadEndFixes(t *testing.T) {
 		}
 		if strings.Contains(fixes, "several of them must change together") {
 			t.Errorf("%s: generic fix kept:\n%s", tc.line, fixes)
+		}
+	}
+}
+
+// A package published only as an sdist that is not a CUDA package is
+// pinned to its sdist (the Space's pip builds it), with a note and a
+// repair; a CUDA package's sdist never is (noCUDASdists).
+func TestLockPinsSdistOnly(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		line   string
+		pinned string // "" for a refusal
+	}{
+		{"pure", "pure==1.0"},
+		{"flash-attn", ""},
+	} {
+		in := &Input{Requirements: reqs(t, "torch==2.10.0", tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := sidecarIndex()
+		m.files[tc.line] = []index.File{{Filename: tc.line + "-1.0.tar.gz", URL: "https://files.test/" + tc.line + "-1.0.tar.gz"}}
+		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+			t.Fatal(err)
+		}
+		if tc.pinned == "" {
+			if r.OK() && slices.Contains(lineTexts(r), tc.line+"==1.0") {
+				t.Errorf("%s: the sdist of a CUDA package was pinned: %v", tc.line, lineTexts(r))
+			}
+			continue
+		}
+		if !r.OK() {
+			t.Fatalf("%s: Lock: %v", tc.line, r.Problems)
+		}
+		var line Line
+		for _, l := range r.Lines {
+			if l.Name == tc.line {
+				line = l
+			}
+		}
+		if line.Text != tc.pinned || !strings.Contains(line.Reason, "published only as an sdist") {
+			t.Errorf("%s: line %+v, want %s with a note", tc.line, line, tc.pinned)
+		}
+		if len(r.Repairs) != 1 || r.Repairs[0].Subject != tc.line {
+			t.Errorf("%s: repairs %+v", tc.line, r.Repairs)
+		}
+		if w := strings.Join(r.Warnings, "\n"); !strings.Contains(w, "the dependencies of "+tc.line+" are not pinned") {
+			t.Errorf("%s: warnings %s", tc.line, w)
 		}
 	}
 }

@@ -38,9 +38,18 @@ type planner struct {
 	torchNote string
 }
 
-// Plan applies the ZeroGPU rules to in. A plan with problems is returned
-// with a nil error; the error is for failed wheel sources or cancellation.
+// Plan applies the ZeroGPU rules to in, with the first torch candidate
+// that every CUDA wheel fits (see settleTorch for the lock's choice). A
+// plan with problems is returned with a nil error; the error is for failed
+// wheel sources or cancellation.
 func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
+	r, _, err := planChoice(ctx, in, opts)
+	return r, err
+}
+
+// planChoice is Plan, with the torch choice it made (nil when torch was refused
+// or not reached), for the torch loop.
+func planChoice(ctx context.Context, in *Input, opts Options) (*Report, *torchChoice, error) {
 	c := opts.Catalog
 	if c == nil {
 		c = catalog.Default()
@@ -49,13 +58,13 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	r := p.r
 	full, ok := pickPython(c, in, opts, r)
 	if !ok {
-		return r, nil
+		return r, nil, nil
 	}
 	p.tg = target.For(c, full)
 	p.env = p.tg.Env()
 	p.py = p.tg.Python
 	if !p.checkRequiresPython(full) {
-		return r, nil
+		return r, nil, nil
 	}
 	if in.SDK != "" && in.SDK != "gradio" {
 		r.warnf("README.md sdk is %q: ZeroGPU runs Gradio Spaces only (sdk: gradio)", in.SDK)
@@ -69,8 +78,9 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	for _, req := range in.Requirements {
 		p.classify(req)
 	}
-	if err := p.decideTorch(); err != nil {
-		return nil, err
+	tc, err := p.decideTorch()
+	if err != nil {
+		return nil, nil, err
 	}
 	p.checkPreTorch()
 	p.checkPlatformConstraints()
@@ -85,9 +95,7 @@ func Plan(ctx context.Context, in *Input, opts Options) (*Report, error) {
 	if opts.Strict {
 		r.applyStrict()
 	}
-	planned := opts
-	r.planned = &planned
-	return r, nil
+	return r, tc, nil
 }
 
 // newPlanner starts the plan of in: a report with the input's files,

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
-	"github.com/zgpu/zgpu/pep508"
 	"github.com/zgpu/zgpu/reqfile"
 )
 
@@ -72,8 +71,8 @@ func (p *planner) needsIndex(label string) bool {
 		if _, paired := p.c.Pairing(l.Name); paired && !strings.Contains(l.Text, "@") {
 			return true
 		}
-		req, err := pep508.ParseRequirement(l.Text)
-		if err != nil {
+		req, ok := l.named()
+		if !ok {
 			return true
 		}
 		if v, ok := reqfile.Pinned(req); ok && v.Local() == label {

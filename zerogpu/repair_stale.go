@@ -57,8 +57,8 @@ func (p *planner) staleTorchPin(l Line) bool {
 	if l.Reason != "" || !torchOwnPin.MatchString(pep508.NormalizeName(l.Name)) {
 		return false
 	}
-	req, err := pep508.ParseRequirement(l.Text)
-	if err != nil || req.URL != "" {
+	req, ok := l.named()
+	if !ok || req.URL != "" {
 		return false
 	}
 	_, exact := reqfile.Pinned(req)

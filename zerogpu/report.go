@@ -53,11 +53,6 @@ type Report struct {
 	// served are where the files of the written pins were listed (a
 	// lock's index.File.Origin); nil when nothing was locked.
 	served []string
-	// planned are the options Plan ran with, and torchCands the allowed
-	// torch versions the user's requirements accept, highest first: a
-	// lock that fails on torch tries the next one (Lock).
-	planned    *Options
-	torchCands []pep440.Version
 }
 
 // MarshalJSON writes empty lists as [], never null.

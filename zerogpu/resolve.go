@@ -97,58 +97,75 @@ func Resolve(ctx context.Context, proj *project.Project, o ResolveOptions) (*Res
 	if msg := in.describeInput(); msg != "" {
 		logf("%s", msg)
 	}
-	warned := map[string]bool{}
-	finder := &SourceFinder{Catalog: c, ListerFor: o.ListerFor, ProjectSources: o.ProjectSources, Warn: func(f string, a ...any) {
-		// Once per source: "SOURCE: error" (each package read there
-		// fails the same way).
-		msg := fmt.Sprintf(f, a...)
-		if src, _, _ := strings.Cut(msg, ": "); !warned[src] && !o.Offline {
-			warned[src] = true
-			logf("warning: wheel source failed: %s", msg)
-		}
-	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) },
-		Extra: InputSources(in)}
-	report, err := Plan(ctx, in, Options{
-		Catalog: c, Python: o.Python, Torch: o.Torch, Finder: finder,
-		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
-		Strict: o.Strict,
-	})
+	popts := o.planOptions(o.finder(in))
+	first, tc, err := planChoice(ctx, in, popts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Report: report, Input: in}
 	if len(o.Export.Prune) > 0 && ((o.NoLock && proj.UVLock == nil) || (proj.UVLock == nil && in.Locked)) {
 		logf("warning: --prune %s: nothing to prune: %s", strings.Join(o.Export.Prune, ", "), pruneWhy(proj, o.NoLock))
 	}
-	if report.OK() && !o.NoLock {
-		if err := o.lockOrVerify(ctx, res); err != nil {
-			return nil, err
-		}
-	} else if report.OK() && !in.Locked {
-		if err := o.verifyFile(ctx, res); err != nil {
-			return nil, err
-		}
+	report, unlocked, err := o.check(ctx, in, first, popts, tc)
+	if err != nil {
+		return nil, err
 	}
 	if report.OK() {
 		report.pruneIndexes()
 	}
 	report.addIndexOptions(o.IndexOptions, logf)
 	report.hideCredentials()
-	if !report.OK() {
-		return res, nil
+	var file []byte
+	if report.OK() {
+		ro := o.Render
+		ro.LeftOut = leftOut
+		if file, err = report.Render(ro); err == nil {
+			file, err = report.minimalEdit(in, ro, file)
+		}
 	}
-	ro := o.Render
-	ro.LeftOut = leftOut
-	if res.File, err = report.Render(ro); err == nil {
-		res.File, err = report.minimalEdit(in, ro, res.File)
-	}
-	return res, err // a Render error comes with the report
+	return &Result{Report: report, Input: in, File: file, Unlocked: unlocked}, err // a Render error comes with the report
 }
 
-// lockOrVerify pins every package for the target, or, for a lock export,
-// checks it against what the platform installs.
-func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
-	c, in, report := o.Catalog, res.Input, res.Report
+// finder is the CUDA wheel finder of one run: the catalog's sources, the
+// project's and the input's own, each failing source warned about once.
+func (o *ResolveOptions) finder(in *Input) *SourceFinder {
+	warned := map[string]bool{}
+	return &SourceFinder{Catalog: o.Catalog, ListerFor: o.ListerFor, ProjectSources: o.ProjectSources, Warn: func(f string, a ...any) {
+		// Once per source: "SOURCE: error" (each package read there
+		// fails the same way).
+		msg := fmt.Sprintf(f, a...)
+		if src, _, _ := strings.Cut(msg, ": "); !warned[src] && !o.Offline {
+			warned[src] = true
+			o.Logf("warning: wheel source failed: %s", msg)
+		}
+	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) },
+		Extra: InputSources(in)}
+}
+
+// planOptions are Plan's options for this run.
+func (o *ResolveOptions) planOptions(finder WheelFinder) Options {
+	return Options{
+		Catalog: o.Catalog, Python: o.Python, Torch: o.Torch, Finder: finder,
+		NoEmit: append(append([]string(nil), o.Export.NoEmitPackage...), o.Export.Prune...), EmitPreinstalled: o.EmitPreinstalled,
+		Strict: o.Strict,
+	}
+}
+
+// check locks the plan, choosing torch in the one torch loop
+// (settleTorch), or, with --no-lock, verifies the ranges to write the same
+// way (verifyFile), or checks a lock export against what the platform
+// installs. It returns the plan that resolved (or the preferred one's
+// failure), and why it is unlocked when a source could not be reached.
+func (o *ResolveOptions) check(ctx context.Context, in *Input, report *Report, popts Options, tc *torchChoice) (_ *Report, unlocked, _ error) {
+	switch {
+	case !report.OK():
+		return report, nil, nil
+	case o.NoLock && in.Locked:
+		return report, nil, nil // a lock export as it is
+	case o.NoLock:
+		r, err := o.verifyFile(ctx, in, report, popts, tc)
+		return r, nil, err
+	}
+	c := o.Catalog
 	lister, meta, describe := o.Sources(report.Options)
 	lo := o.Lock
 	lo.Lister, lo.Meta = lister, meta
@@ -158,48 +175,53 @@ func (o *ResolveOptions) lockOrVerify(ctx context.Context, res *Result) error {
 		err := report.Verify(ctx, c, in, lo)
 		stop()
 		if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
-			return err
+			return report, nil, err
 		}
 		// The export's pins stand as uv locked them: a check that could
 		// not read the index is a warning that names the failure.
 		o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", err, describe)
-		return nil
+		return report, nil, nil
 	}
-	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
+	lo.Prune, lo.EmitPreinstalled, lo.Strict = o.Export.Prune, o.EmitPreinstalled, o.Strict
 	lo.MemoScope = describe // the memo of one set of sources is not another's
 	stop := o.progress("locking for Python " + report.Target.Python)
-	err := report.Lock(ctx, c, in, lo)
+	locked, err := settleTorch(ctx, in, popts, report, tc, func(ctx context.Context, r *Report) error {
+		return r.Lock(ctx, c, in, lo)
+	})
 	stop()
 	if !errors.Is(err, ErrUnreachable) || ctx.Err() != nil {
-		return err
+		return locked, nil, err
 	}
 	// Issue 6: locking is the default when the sources are reachable or
 	// cached; otherwise the ranges are kept (the caller guards a file zgpu
 	// locked), and the warning names the sources. Issue 13: only when a
 	// source could not be reached at all (unlockedOr).
-	res.Unlocked, err = o.unlockedOr(err, describe)
-	if res.Unlocked != nil && !o.Offline {
-		res.Unlocked = fmt.Errorf("%w (%s)", res.Unlocked, describe)
+	unlocked, err = o.unlockedOr(err, describe)
+	if unlocked != nil && !o.Offline {
+		unlocked = fmt.Errorf("%w (%s)", unlocked, describe)
 	}
-	return err
+	return locked, unlocked, err
 }
 
 // verifyFile checks the ranges about to be written (--no-lock) against what
 // the builder installs in the same pip call, when the index can be read
-// (or, --offline, its pages are cached); otherwise the file is written
+// (or, --offline, its pages are cached), choosing torch in the one torch
+// loop (settleTorch) as a lock does; otherwise the file is written
 // unverified, as the decisions say.
-func (o *ResolveOptions) verifyFile(ctx context.Context, res *Result) error {
-	lister, meta, describe := o.Sources(res.Report.Options)
+func (o *ResolveOptions) verifyFile(ctx context.Context, in *Input, report *Report, popts Options, tc *torchChoice) (*Report, error) {
+	lister, meta, describe := o.Sources(report.Options)
 	lo := o.Lock
 	lo.Lister, lo.Meta = lister, meta
 	stop := o.progress("checking the requirements against what the builder installs")
-	err := res.Report.VerifyFile(ctx, o.Catalog, res.Input, lo)
+	verified, err := settleTorch(ctx, in, popts, report, tc, func(ctx context.Context, r *Report) error {
+		return r.VerifyFile(ctx, o.Catalog, in, lo)
+	})
 	stop()
 	if errors.Is(err, ErrUnreachable) {
-		res.Report.decide("verify", "not verified", fmt.Sprintf("the package index could not be read: %v (%s)", err, describe), "")
-		return nil
+		verified.decide("verify", "not verified", fmt.Sprintf("the package index could not be read: %v (%s)", err, describe), "")
+		return verified, nil
 	}
-	return err
+	return verified, err
 }
 
 func (o *ResolveOptions) progress(what string) func() {

@@ -1,7 +1,6 @@
 package zerogpu
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -67,75 +66,6 @@ func (p *planner) constrainTorch(allowed []pep440.Version) []pep440.Version {
 	return out
 }
 
-// decideTorch picks torch and the CUDA wheels together.
-func (p *planner) decideTorch() error {
-	r := p.r
-	if len(p.torch) == 0 && len(p.exts) == 0 && len(p.sidecars) == 0 {
-		r.Target.Torch = p.c.Torch.Preinstalled
-		r.Target.TorchSource = "preinstalled by the platform (not pinned)"
-		return nil
-	}
-	allowed := p.constrainTorch(p.c.AllowedTorch())
-	allowedList := strings.Join(p.c.Torch.Allowed, ", ")
-	torchFact := p.c.Torch.Source + " (" + p.c.Torch.Date + ")"
-	spec, texts, err := p.userTorchSpec()
-	if err != nil {
-		return err
-	}
-	cands := allowed
-	source := "highest allowed version"
-	if p.opts.Torch != "" {
-		v, err := pep440.Parse(p.opts.Torch)
-		if err != nil {
-			r.problem(Problem{Subject: "torch", Origin: "--torch", Message: err.Error()})
-			return nil
-		}
-		a, ok := allowedSpelling(p.c.AllowedTorch(), v)
-		if !ok {
-			r.problem(Problem{Subject: "torch", Origin: "--torch", Message: fmt.Sprintf("torch %s is not allowed on ZeroGPU; allowed: %s", v, allowedList)})
-			return nil
-		}
-		cands, source = []pep440.Version{a}, "--torch"
-		if p.opts.torchBecause != "" {
-			source = p.opts.torchBecause
-		}
-	} else if len(p.torch) > 0 {
-		var in []pep440.Version
-		for _, v := range allowed {
-			if spec.Contains(v, true) {
-				in = append(in, v)
-			}
-		}
-		if len(in) == 0 {
-			if !p.canRepairTorch() {
-				p.torchOutsideAllowList(allowed, texts, allowedList)
-				return nil
-			}
-			return p.repairTorch(allowed, spec, texts, torchFact)
-		}
-		cands, source = in, "highest allowed version within "+strings.Join(texts, ", ")
-		if len(spec) == 0 {
-			source = "highest allowed version (torch was not pinned)"
-		}
-	}
-
-	if pf, ok := p.opts.Finder.(interface {
-		Prefetch(context.Context, []string)
-	}); ok && len(p.extOrder) > 0 {
-		pf.Prefetch(p.ctx, p.extOrder)
-	}
-	if p.opts.Torch == "" {
-		if in := p.sidecarTorches(cands); len(in) > 0 && len(in) < len(cands) {
-			cands = in
-			source += "; the side-car pins (" + p.sidecarPins() + ") are built for it"
-		}
-	}
-	if p.opts.Torch == "" {
-		r.torchCands = cands // what a lock may fall back to, highest first
-	}
-	return p.tryCandidates(cands, source, torchFact, texts)
-}
-
 // torchOutsideAllowList is the problem of torch requirements that no
 // allowed version satisfies, with the fixes that apply to where they come
 // from (a lock export, pre-requirements.txt, a requirements file).
@@ -174,39 +104,6 @@ func (p *planner) torchOutsideAllowList(allowed []pep440.Version, texts []string
 		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
 		Fixes:   fixes,
 	})
-}
-
-// tryCandidates tries the torch candidates, highest first, first keeping
-// the user's CUDA wheels, then replacing them; the first that every CUDA
-// package fits is committed. When none is, the failures of the first
-// candidate, with every wheel that can be swapped swapped, are the problems.
-func (p *planner) tryCandidates(cands []pep440.Version, source, torchFact string, texts []string) error {
-	var first, last *torchAttempt
-	for _, replace := range []bool{false, true} {
-		for i, t := range cands {
-			a, err := p.tryTorch(t, replace)
-			if err != nil {
-				return err
-			}
-			if first == nil {
-				first = a
-			}
-			if replace && i == 0 {
-				last = a
-			}
-			if len(a.fails) == 0 {
-				p.commitTorch(a, source, torchFact, texts)
-				return nil
-			}
-		}
-	}
-	if last != nil && len(last.fails) <= len(first.fails) {
-		// The nearest torch with every wheel that can be swapped
-		// swapped: what is left needs a human.
-		first = last
-	}
-	p.reportFails(first)
-	return nil
 }
 
 // reportExtensions adds the problems of every extension at torch t.

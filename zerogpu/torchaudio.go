@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/zgpu/zgpu/pep440"
-	"github.com/zgpu/zgpu/pep508"
 )
 
 // torchaudioCodec is the first torchaudio whose load and save go through
@@ -27,7 +26,7 @@ func (p *planner) checkTorchaudio() {
 			hasCodec = true
 		}
 	}
-	if audio == nil || !torchaudioNeedsCodec(audio.Text, r.Target.Torch) {
+	if audio == nil || !torchaudioNeedsCodec(*audio, r.Target.Torch) {
 		return
 	}
 	// One cause (torchaudio's audio I/O moved to TorchCodec), one warning
@@ -50,12 +49,11 @@ func (p *planner) checkTorchaudio() {
 	}
 }
 
-// torchaudioNeedsCodec reports whether the torchaudio line text installs a
+// torchaudioNeedsCodec reports whether the torchaudio line l installs a
 // release of 2.9 or later: its pin, or, unpinned or a range, the release
 // that goes with torch (>= 2.9 for torch >= 2.9).
-func torchaudioNeedsCodec(text, torch string) bool {
-	req, err := pep508.ParseRequirement(strings.TrimSpace(strings.SplitN(text, "#", 2)[0]))
-	if err == nil {
+func torchaudioNeedsCodec(l Line, torch string) bool {
+	if req, ok := l.named(); ok {
 		for _, s := range req.Specifiers {
 			if s.Op == "==" || s.Op == "===" {
 				v, err := pep440.Parse(s.Version)

@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,10 +12,10 @@ import (
 	"github.com/zgpu/zgpu/resolver"
 )
 
-// TestFirstTorchThatLocks: the candidates are locked at once, and the
+// TestFirstThatResolves: the candidates are checked at once, and the
 // answer is the one a serial loop over them would stop at, whatever order
-// the locks finish in; the locks still running are canceled.
-func TestFirstTorchThatLocks(t *testing.T) {
+// the checks finish in; the checks still running are canceled.
+func TestFirstThatResolves(t *testing.T) {
 	torchFails := &lock.Result{Unsat: &resolver.Explanation{Derivation: "x depends on torch<2.9"}}
 	otherFails := &lock.Result{Unsat: &resolver.Explanation{Derivation: "x depends on numpy<1"}}
 	locked := func(tv string) *lock.Result { return &lock.Result{Pins: []lock.Pin{{Name: "torch", Version: tv}}} }
@@ -28,7 +29,7 @@ func TestFirstTorchThatLocks(t *testing.T) {
 		name    string
 		torches []string
 		out     map[string]outcome
-		want    string // the torch pinned, or "unsat:<derivation>", or "error"
+		want    string // the torch that resolves, or "none", or "error"
 		cancels int    // locks still running when the answer is known
 	}{
 		{"the first locks", []string{"2.12", "2.11"}, map[string]outcome{
@@ -36,11 +37,11 @@ func TestFirstTorchThatLocks(t *testing.T) {
 		{"a later one locks first in time, an earlier one in order", []string{"2.12", "2.11", "2.10"}, map[string]outcome{
 			"2.12": {res: torchFails, delay: 20 * time.Millisecond}, "2.11": {res: locked("2.11"), delay: 40 * time.Millisecond}, "2.10": {res: locked("2.10")}}, "2.11", 0},
 		{"a failure without torch stops the loop", []string{"2.12", "2.11"}, map[string]outcome{
-			"2.12": {res: otherFails, delay: 20 * time.Millisecond}, "2.11": {res: locked("2.11")}}, "unsat:x depends on numpy<1", 0},
+			"2.12": {res: otherFails, delay: 20 * time.Millisecond}, "2.11": {res: locked("2.11")}}, "none", 0},
 		{"an error stops the loop", []string{"2.12", "2.11"}, map[string]outcome{
 			"2.12": {err: errIndex, delay: 20 * time.Millisecond}, "2.11": {res: locked("2.11")}}, "error", 0},
 		{"all fail: the last failure", []string{"2.12", "2.11"}, map[string]outcome{
-			"2.12": {res: torchFails}, "2.11": {res: &lock.Result{Unsat: &resolver.Explanation{Derivation: "y depends on torch<2"}}}}, "unsat:y depends on torch<2", 0},
+			"2.12": {res: torchFails}, "2.11": {res: &lock.Result{Unsat: &resolver.Explanation{Derivation: "y depends on torch<2"}}}}, "none", 0},
 		{"the rest are canceled", []string{"2.12", "2.11", "2.10"}, map[string]outcome{
 			"2.12": {res: locked("2.12")}, "2.11": {res: locked("2.11"), delay: time.Minute}, "2.10": {res: locked("2.10"), delay: time.Minute}}, "2.12", 2},
 	}
@@ -49,7 +50,7 @@ func TestFirstTorchThatLocks(t *testing.T) {
 			var mu sync.Mutex
 			started, canceled := 0, 0
 			all := make(chan struct{})
-			lockWith := func(ctx context.Context, tv string) (*lock.Result, error) {
+			check := func(ctx context.Context, i int) (bool, bool, error) {
 				mu.Lock()
 				started++
 				if started == len(tt.torches) {
@@ -57,25 +58,31 @@ func TestFirstTorchThatLocks(t *testing.T) {
 				}
 				mu.Unlock()
 				<-all // every candidate is running before any answers
-				o := tt.out[tv]
+				o := tt.out[tt.torches[i]]
 				select {
 				case <-time.After(o.delay):
-					return o.res, o.err
+					if o.err != nil {
+						return false, false, o.err
+					}
+					if o.res.Unsat == nil {
+						return true, false, nil
+					}
+					return false, !strings.Contains(o.res.Unsat.Derivation, "torch"), nil
 				case <-ctx.Done():
 					mu.Lock()
 					canceled++
 					mu.Unlock()
-					return nil, ctx.Err()
+					return false, false, ctx.Err()
 				}
 			}
-			res, err := firstTorchThatLocks(context.Background(), tt.torches, lockWith)
+			win, err := firstThatResolves(context.Background(), len(tt.torches), check)
 			got := "error"
 			switch {
 			case err != nil:
-			case res.Unsat != nil:
-				got = "unsat:" + res.Unsat.Derivation
+			case win < 0:
+				got = "none"
 			default:
-				got = res.Pins[0].Version
+				got = tt.torches[win]
 			}
 			if got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)

@@ -22,34 +22,30 @@ func (p *planner) canRepairTorch() bool {
 	return true
 }
 
-// repairTorch moves torch requirements that no allowed version satisfies
-// to the nearest allowed version (see nearestTorch) that every CUDA wheel
-// fits, else the next nearest; the line gets a short note and a move of
-// more than two minors a warning.
-func (p *planner) repairTorch(allowed []pep440.Version, spec pep440.Specifiers, texts []string, torchFact string) error {
-	cands := nearestTorch(allowed, spec)
+// repairTorch makes tc the choice for torch requirements that no allowed
+// version satisfies: the allowed versions, nearest first (see
+// nearestTorch), the first that every CUDA wheel fits and that resolves
+// winning; the line gets a short note (torchRepaired).
+func (p *planner) repairTorch(tc *torchChoice, allowed []pep440.Version) {
 	was := p.torchWas()
 	p.torchNote = "was " + was + ", not allowed on ZeroGPU"
-	source := "the nearest allowed version to " + was + " (not allowed on ZeroGPU)"
-	n := len(p.r.Problems)
-	if err := p.tryCandidates(cands, source, torchFact, texts); err != nil {
-		return err
-	}
-	if len(p.r.Problems) > n || p.r.Target.Torch == "" {
-		return nil
-	}
+	tc.versions = nearestTorch(allowed, tc.spec)
+	tc.source = "the nearest allowed version to " + was + " (not allowed on ZeroGPU)"
+	tc.repair = was
+}
+
+// torchRepaired records the repair of a torch requirement outside the
+// allow-list once torch t is committed, and warns when it moved more than
+// two minors.
+func (p *planner) torchRepaired(tc *torchChoice, t pep440.Version) {
 	p.repaired(Problem{
-		Subject: "torch", Origin: p.torchOrigin(allowed),
-		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (allowed: %s)", was, strings.Join(p.c.Torch.Allowed, ", ")),
-		Fixes:   []string{fmt.Sprintf("pin torch==%s, the nearest allowed version that fits", p.r.Target.Torch)},
+		Subject: "torch", Origin: p.torchOrigin(tc.allowed),
+		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (allowed: %s)", tc.repair, strings.Join(p.c.Torch.Allowed, ", ")),
+		Fixes:   []string{fmt.Sprintf("pin torch==%s, the nearest allowed version that fits", t)},
 	})
-	if ref, ok := torchRef(spec); ok {
-		t := pep440.MustParse(p.r.Target.Torch)
-		if minorDistance(ref, t) > 2 {
-			p.r.warnf("%s is not allowed on ZeroGPU: moved to torch==%s (torch %s to %s, more than two minor versions); check that your code runs with torch %s", was, t, torchMinor(ref), torchMinor(t), torchMinor(t))
-		}
+	if ref, ok := torchRef(tc.spec); ok && minorDistance(ref, t) > 2 {
+		p.r.warnf("%s is not allowed on ZeroGPU: moved to torch==%s (torch %s to %s, more than two minor versions); check that your code runs with torch %s", tc.repair, t, torchMinor(ref), torchMinor(t), torchMinor(t))
 	}
-	return nil
 }
 
 // torchWas spells the torch pins as written, without markers or

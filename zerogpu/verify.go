@@ -42,7 +42,7 @@ func (r *Report) Verify(ctx context.Context, c *catalog.Catalog, in *Input, lo L
 			in = &without
 		}
 	}
-	return r.lockOnce(ctx, c, in, lo)
+	return r.Lock(ctx, c, in, lo)
 }
 
 // VerifyFile co-resolves the requirements about to be written as they are
@@ -72,7 +72,7 @@ func (r *Report) VerifyFile(ctx context.Context, c *catalog.Catalog, in *Input, 
 	}
 	lo.verifyFile = true
 	lo.Preferences = nil
-	return r.lockOnce(ctx, c, in, lo)
+	return r.Lock(ctx, c, in, lo)
 }
 
 // fileUnsat reports requirements that do not resolve with the builder's
@@ -92,7 +92,7 @@ func (r *Report) fileUnsat(ctx context.Context, l index.Lister, c *catalog.Catal
 // involvesBuilder reports whether a resolver explanation names one of the
 // builder's own requirements.
 func involvesBuilder(derivation string) bool {
-	for _, o := range []string{originGradio, originSpaces, originBuilder} {
+	for _, o := range []string{originGradio, originNewest, originSpaces, originBuilder} {
 		if strings.Contains(derivation, "("+o+")") {
 			return true
 		}
