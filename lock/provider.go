@@ -24,9 +24,12 @@ type Options struct {
 	Target wheeltags.Target
 	// AllowSdist lets a version with no installable wheel be used through
 	// its sdist (a pure-Python package the target can build); its
-	// dependencies are read from the sdist by the MetadataReader. Off, the
-	// policy is wheels only.
+	// dependencies are what the MetadataReader gives for the sdist (zgpu's
+	// gives none: an index lists none). Off, the policy is wheels only.
 	AllowSdist bool
+	// SdistFor lets the sdist in, as AllowSdist does, for these projects
+	// only (normalized names); the others stay wheels only.
+	SdistFor map[string]bool
 	// Concurrency bounds the index requests in flight (listings and
 	// metadata, prefetches included); default DefaultConcurrency. Requests
 	// the resolver waits for are served before queued prefetches, and
@@ -253,7 +256,7 @@ func (p *Provider) group(name string, files []index.File) *project {
 		}
 		switch {
 		case len(a.r.files) > 0:
-		case len(a.sdists) > 0 && p.opt.AllowSdist:
+		case len(a.sdists) > 0 && (p.opt.AllowSdist || p.opt.SdistFor[pep508.NormalizeName(name)]):
 			a.r.files = a.sdists
 		case a.any:
 			a.r.reason = "no wheel for " + p.opt.Target.String()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,6 +45,9 @@ type LockOptions struct {
 	Prune []string
 	// EmitPreinstalled writes gradio and spaces too.
 	EmitPreinstalled bool
+	// Strict (--strict) makes no repair at lock time: a package published
+	// only as an sdist stays a problem (sdistonly.go).
+	Strict bool
 
 	// verify checks a lock export instead of locking (Verify); verifyFile
 	// checks the ranges about to be written (VerifyFile).
@@ -90,6 +95,10 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	if err != nil {
 		return err
 	}
+	res, sdists, err := s.relockWithSdists(ctx, lister, meta, opts, res)
+	if err != nil {
+		return err
+	}
 	if res.Unsat != nil {
 		if lo.verifyFile {
 			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
@@ -119,11 +128,15 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		return nil
 	}
 	r.Lines = s.lines(res.Pins)
+	r.noteSdists(sdists)
 	r.Locked = true
 	r.unpinned = meta.names()
 	r.served = servedOrigins(res.Pins, r.Lines)
 	if len(meta.skipped) > 0 {
-		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(meta.names(), ", "))
+		r.warnf("the dependencies of %s are not pinned: zgpu reads no wheel body, and these direct wheels have no metadata on an index; pip installs their dependencies with them", strings.Join(slices.Sorted(maps.Keys(meta.skipped)), ", "))
+	}
+	if len(meta.sdists) > 0 {
+		r.warnf("the dependencies of %s are not pinned: an index lists no dependencies of an sdist (pip reads them when it builds it), and pip installs them with it", strings.Join(slices.Sorted(maps.Keys(meta.sdists)), ", "))
 	}
 	r.decide("lock", fmt.Sprintf("%d packages pinned", len(r.Lines)),
 		fmt.Sprintf("resolved for %s with wheels only, co-resolving what the platform's builder installs in the same pip call (%s; gradio, spaces and what only the builder needs are not written); %d versions tried, %d conflicts", tags, builderSet(c, in), res.Stats.Decisions, res.Stats.Conflicts), c.Builder.Source+" ("+c.Builder.Date+")")
@@ -510,13 +523,16 @@ func fileOf(origin string) string {
 
 // directMeta reads metadata from the index, but not for direct wheel URLs
 // (GitHub release assets, Hub files): learning their dependencies would
-// mean reading the wheel itself. Those get their name and version only.
+// mean reading the wheel itself. Those get their name and version only, as
+// do the sdists --allow-sdist lets in: an index serves no core metadata
+// for an sdist, and reading its dependencies would mean building it.
 type directMeta struct {
 	inner  index.MetadataReader
 	direct map[string]bool
 
 	mu      sync.Mutex
-	skipped map[string]bool
+	skipped map[string]bool // direct wheels
+	sdists  map[string]bool
 }
 
 func (d *directMeta) Metadata(ctx context.Context, f index.File) (index.Metadata, error) {
@@ -525,21 +541,38 @@ func (d *directMeta) Metadata(ctx context.Context, f index.File) (index.Metadata
 		if err != nil {
 			return index.Metadata{}, err
 		}
-		d.mu.Lock()
-		if d.skipped == nil {
-			d.skipped = map[string]bool{}
-		}
-		d.skipped[w.Name] = true
-		d.mu.Unlock()
+		d.skip(&d.skipped, w.Name)
 		return index.Metadata{Name: w.Name, Version: w.Version.String()}, nil
+	}
+	if !wheeltags.IsWheelFilename(f.Filename) {
+		if sd, err := wheeltags.ParseSdistFilename(f.Filename); err == nil {
+			d.skip(&d.sdists, sd.Name)
+			return index.Metadata{Name: sd.Name, Version: sd.Version.String()}, nil
+		}
 	}
 	return d.inner.Metadata(ctx, f)
 }
 
+func (d *directMeta) skip(set *map[string]bool, name string) {
+	d.mu.Lock()
+	if *set == nil {
+		*set = map[string]bool{}
+	}
+	(*set)[name] = true
+	d.mu.Unlock()
+}
+
+// names lists the packages whose dependencies were not read: direct
+// wheels and sdists.
 func (d *directMeta) names() []string {
 	var out []string
 	for n := range d.skipped {
 		out = append(out, n)
+	}
+	for n := range d.sdists {
+		if !d.skipped[n] {
+			out = append(out, n)
+		}
 	}
 	sort.Strings(out)
 	return out

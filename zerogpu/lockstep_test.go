@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -506,20 +507,23 @@ func TestNoWheelFixNamesVersion(t *testing.T) {
 // lacks; the generic "several must change together" goes.
 func TestLockDeadEndFixes(t *testing.T) {
 	c := catalog.Default()
-	for _, tc := range []struct{ line, want string }{
-		{"xatlas", "xatlas is not on the index: add the index that has it"},
-		{"pure", "pure is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist`"},
-		{"numpy==9.9", "numpy==9.9 (requirements.txt:2): the index has no such wheel for the target; it has wheels of 2.1.0 for the target: change the requirement"},
+	for _, tc := range []struct {
+		line, want string
+		strict     bool // an sdist-only package is a repair (TestLockPinsSdistOnly), refused under --strict
+	}{
+		{"xatlas", "xatlas is not on the index: add the index that has it", false},
+		{"pure", "pure is published only as an sdist: if it is pure Python (no CUDA code), `--allow-sdist`", true},
+		{"numpy==9.9", "numpy==9.9 (requirements.txt:2): the index has no such wheel for the target; it has wheels of 2.1.0 for the target: change the requirement", false},
 	} {
 		in := &Input{Requirements: reqs(t, "torch==2.10.0", tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
-		r, err := Plan(context.Background(), in, Options{Catalog: c})
+		r, err := Plan(context.Background(), in, Options{Catalog: c, Strict: tc.strict})
 		if err != nil || !r.OK() {
 			t.Fatalf("Plan: %v %v", err, r.Problems)
 		}
 		m := sidecarIndex()
 		m.files["pure"] = []index.File{{Filename: "pure-1.0.tar.gz", URL: "https://files.test/pure-1.0.tar.gz"}}
 		m.add("numpy", "2.1.0")
-		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m, Strict: tc.strict}); err != nil {
 			t.Fatal(err)
 		}
 		if r.OK() {
@@ -531,6 +535,55 @@ func TestLockDeadEndFixes(t *testing.T) {
 		}
 		if strings.Contains(fixes, "several of them must change together") {
 			t.Errorf("%s: generic fix kept:\n%s", tc.line, fixes)
+		}
+	}
+}
+
+// A package published only as an sdist that is not a CUDA package is
+// pinned to its sdist (the Space's pip builds it), with a note and a
+// repair; a CUDA package's sdist never is (noCUDASdists).
+func TestLockPinsSdistOnly(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		line   string
+		pinned string // "" for a refusal
+	}{
+		{"pure", "pure==1.0"},
+		{"flash-attn", ""},
+	} {
+		in := &Input{Requirements: reqs(t, "torch==2.10.0", tc.line), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := sidecarIndex()
+		m.files[tc.line] = []index.File{{Filename: tc.line + "-1.0.tar.gz", URL: "https://files.test/" + tc.line + "-1.0.tar.gz"}}
+		if err := r.Lock(context.Background(), c, in, LockOptions{Lister: m, Meta: m}); err != nil {
+			t.Fatal(err)
+		}
+		if tc.pinned == "" {
+			if r.OK() && slices.Contains(lineTexts(r), tc.line+"==1.0") {
+				t.Errorf("%s: the sdist of a CUDA package was pinned: %v", tc.line, lineTexts(r))
+			}
+			continue
+		}
+		if !r.OK() {
+			t.Fatalf("%s: Lock: %v", tc.line, r.Problems)
+		}
+		var line Line
+		for _, l := range r.Lines {
+			if l.Name == tc.line {
+				line = l
+			}
+		}
+		if line.Text != tc.pinned || !strings.Contains(line.Reason, "published only as an sdist") {
+			t.Errorf("%s: line %+v, want %s with a note", tc.line, line, tc.pinned)
+		}
+		if len(r.Repairs) != 1 || r.Repairs[0].Subject != tc.line {
+			t.Errorf("%s: repairs %+v", tc.line, r.Repairs)
+		}
+		if w := strings.Join(r.Warnings, "\n"); !strings.Contains(w, "the dependencies of "+tc.line+" are not pinned") {
+			t.Errorf("%s: warnings %s", tc.line, w)
 		}
 	}
 }

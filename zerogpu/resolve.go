@@ -182,7 +182,7 @@ func (o *ResolveOptions) check(ctx context.Context, in *Input, report *Report, p
 		o.Logf("warning: the export was not checked against the Gradio the platform installs: %v (%s)", err, describe)
 		return report, nil, nil
 	}
-	lo.Prune, lo.EmitPreinstalled = o.Export.Prune, o.EmitPreinstalled
+	lo.Prune, lo.EmitPreinstalled, lo.Strict = o.Export.Prune, o.EmitPreinstalled, o.Strict
 	lo.MemoScope = describe // the memo of one set of sources is not another's
 	stop := o.progress("locking for Python " + report.Target.Python)
 	locked, err := settleTorch(ctx, in, popts, report, tc, func(ctx context.Context, r *Report) error {

@@ -22,18 +22,6 @@ var corpusPending = map[string]map[string]string{
 		// needs a human, as offline: natten has no wheel on its -f host in
 		// tests, and 4 cp312-only wheels need python_version "3.12".
 		"009-image-to-3d-asset": "refused",
-		// transformers-stream-generator is published only as an sdist (on
-		// PyPI too): the lock is wheels only; --allow-sdist is the user's call.
-		"012-core-ocr":        "refused",
-		"013-multimodal-ocr2": "refused", // as 012
-		"014-visionscope-r2":  "refused", // as 012
-		// num2words needs docopt, an sdist only (on PyPI too): wheels-only lock.
-		"016-cua-gui-operator": "refused",
-		// sudachidict-full is an sdist only (on PyPI too): wheels-only lock.
-		"031-zonos": "refused",
-		// omegaconf needs antlr4-python3-runtime 4.9.*, whose 4.9.3 is an
-		// sdist only (on PyPI too): wheels-only lock.
-		"035-omnigen2": "refused",
 		// needs a human, as offline: no flash-attn 2.5.7 wheel for torch 2.8.
 		"066-emu3": "refused",
 		// needs a human, as offline: no pytorch3d wheel; its own index is not
