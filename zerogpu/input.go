@@ -57,6 +57,9 @@ type Input struct {
 	SDK                 string
 	SDKVersion          string
 	SDKVersionOrigin    string
+	// SDKVersionNewest marks an SDKVersion zgpu took as the newest gradio
+	// on the index, the README naming none (assumeGradio).
+	SDKVersionNewest bool
 
 	// RequiresPython is the project's requires-python (pyproject or lock).
 	RequiresPython string

@@ -76,6 +76,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	}
 	tg := target.For(c, r.Target.Python)
 	env, tags := tg.Env(), tg.Tags()
+	in = r.assumeGradio(ctx, lo.Lister, tags, in)
 	s := &lockStep{r: r, c: c, in: in, lo: lo, byName: map[string]Line{}, direct: map[string]bool{}, omit: map[string]bool{}}
 	s.req = resolver.Request{Env: env, Pre: lo.Pre, Preferences: lo.Preferences, Upgrade: lo.Upgrade, UpgradePackages: lo.UpgradePackages}
 	s.roots()
@@ -100,6 +101,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 		return err
 	}
 	if res.Unsat != nil {
+		defer r.newestGradioFix(ctx, c, in, lo, res.Unsat)
 		if lo.verifyFile {
 			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
 			return nil
@@ -240,7 +242,9 @@ func (s *lockStep) platform() {
 // The origins of the builder's own requirements in the resolution, as
 // fixesFor, viaOf and builderOnly recognize them.
 const (
-	originGradio  = "README.md sdk_version (installed by the platform)"
+	originGradio = "README.md sdk_version (installed by the platform)"
+	// originNewest is gradio's origin when the README has no sdk_version.
+	originNewest  = "the newest gradio, installed by the platform: README.md has no sdk_version"
 	originSpaces  = "the platform's spaces"
 	originBuilder = "the platform's builder"
 )
@@ -262,6 +266,9 @@ func (s *lockStep) builder() {
 				continue
 			}
 			origin = originGradio
+			if s.in.SDKVersionNewest {
+				origin = originNewest
+			}
 		case "spaces":
 			origin = originSpaces
 		}
@@ -458,14 +465,18 @@ func fixesFor(sugg []string, in *Input) []string {
 		switch {
 		case strings.Contains(s, "("+originSpaces+")"), strings.Contains(s, "("+originBuilder+")"), strings.Contains(s, "(the ZeroGPU torch allow-list)"), strings.Contains(s, "(the side-car release built for torch "), strings.Contains(s, " SDK rule)"):
 			continue
-		case strings.Contains(s, "("+originGradio+")"):
+		case strings.Contains(s, "("+originGradio+")"), strings.Contains(s, "("+originNewest+")"):
 			if i := strings.LastIndex(s, " to gradio=="); i >= 0 {
 				v := strings.TrimSuffix(strings.Fields(s[i+len(" to gradio=="):])[0], ",")
 				where := "README.md"
 				if in.SDKVersionOrigin != "" {
 					where = in.SDKVersionOrigin
 				}
-				out = append(out, fmt.Sprintf("or set `sdk_version: %s` in %s (gradio %s, the Space's sdk_version, does not resolve with the rest; %s does)", v, where, in.SDKVersion, v))
+				which := "the Space's sdk_version"
+				if in.SDKVersionNewest {
+					which = "the newest, which the builder installs without an sdk_version"
+				}
+				out = append(out, fmt.Sprintf("or set `sdk_version: %s` in %s (gradio %s, %s, does not resolve with the rest; %s does)", v, where, in.SDKVersion, which, v))
 				continue
 			}
 			if strings.HasPrefix(s, "remove ") {

@@ -92,7 +92,7 @@ func (r *Report) fileUnsat(ctx context.Context, l index.Lister, c *catalog.Catal
 // involvesBuilder reports whether a resolver explanation names one of the
 // builder's own requirements.
 func involvesBuilder(derivation string) bool {
-	for _, o := range []string{originGradio, originSpaces, originBuilder} {
+	for _, o := range []string{originGradio, originNewest, originSpaces, originBuilder} {
 		if strings.Contains(derivation, "("+o+")") {
 			return true
 		}

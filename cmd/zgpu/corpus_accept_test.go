@@ -135,7 +135,7 @@ func runCorpusFolder(t *testing.T, dir, out string, m corpusMode) *corpusResult 
 		}
 		if gap, ok := indexGap(os.Getenv("PIP_INDEX_URL"), stdout.Bytes()); ok && m.name == "lock" {
 			res.gap = gap
-		} else if !needsHuman(res.reason) {
+		} else if !needsHuman(refusalMessages(stdout.Bytes(), stderr.String())) {
 			res.fails = append(res.fails, checkRefused+": "+res.reason)
 		}
 	default:
@@ -162,6 +162,29 @@ func refusalReason(report []byte, stderr string) string {
 	return oneLineReason(firstLine(stderr))
 }
 
+// refusalMessages are, for every problem of the JSON report, the first
+// line of its message and its first fix ("fix: ..."), else the first line
+// of the error.
+func refusalMessages(report []byte, stderr string) []string {
+	var r struct {
+		Problems []struct {
+			Message string   `json:"message"`
+			Fixes   []string `json:"fixes"`
+		} `json:"problems"`
+	}
+	if json.Unmarshal(report, &r) != nil || len(r.Problems) == 0 {
+		return []string{oneLineReason(firstLine(stderr))}
+	}
+	var out []string
+	for _, p := range r.Problems {
+		out = append(out, oneLineReason(p.Message))
+		if len(p.Fixes) > 0 {
+			out = append(out, "fix: "+oneLineReason(p.Fixes[0]))
+		}
+	}
+	return out
+}
+
 func oneLineReason(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	s = strings.TrimPrefix(strings.TrimSpace(s), "zgpu: ")
@@ -173,11 +196,21 @@ func oneLineReason(s string) string {
 
 // humanCauses are the refusals only a human can settle (issue 10): a
 // README edit, an input syntax error, a CUDA package with no wheel
-// anywhere, a non-Gradio SDK.
+// anywhere, a non-Gradio SDK. A refusal needs a human when one of its
+// problems does (the others may have fixes; the file waits for the human
+// either way): by its message, or by its first fix, a README edit.
 var humanCauses = regexp.MustCompile(`python_version "[^"]*" is not available|invalid requirement|` +
-	`no prebuilt wheel|no wheel of|sdk: |is not a Gradio Space|sdk_version [^ ]* is below|but the Space runs Python`)
+	`no prebuilt wheel|no wheel of|sdk: |is not a Gradio Space|sdk_version [^ ]* is below|but the Space runs Python|` +
+	"^fix: add `sdk_version: [^`]+` to the README frontmatter")
 
-func needsHuman(reason string) bool { return humanCauses.MatchString(reason) }
+func needsHuman(problems []string) bool {
+	for _, p := range problems {
+		if humanCauses.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
 
 // lostRequirements lists the requirements of dir's hand-written
 // requirements.txt that the written file neither lists nor names in a

@@ -12,8 +12,9 @@ import (
 // per cause; warnings deduplicated; nearest lists unique": in each recorded
 // run of testdata/golden (offline and --no-lock, which TestCorpusGolden
 // keeps equal to what zgpu prints), no warning is printed twice, no two
-// warnings of one cause name the same line of a file, and no problem lists
-// a nearest wheel or a fix twice.
+// warnings of one cause name the same line of a file, no problem lists a
+// nearest wheel or a fix twice, and no "# zgpu:" note of a written file
+// gives a reason longer than noteLimit.
 func TestCorpusMessages(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*", "*.txt"))
 	if len(files) < 2*79 {
@@ -24,11 +25,36 @@ func TestCorpusMessages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, stderr, _ := strings.Cut(string(data), "\n--- stderr\n")
+		stdout, stderr, _ := strings.Cut(string(data), "\n--- stderr\n")
 		for _, msg := range messageRepeats(stderr) {
 			t.Errorf("%s: %s", f, msg)
 		}
+		for _, l := range strings.Split(stdout, "\n") {
+			if n := noteReason(l); len(n) > noteLimit {
+				t.Errorf("%s: a note of %d characters (at most %d): %s", f, len(n), noteLimit, l)
+			}
+		}
 	}
+}
+
+// noteLimit is the longest reason a "# zgpu:" note may give in the file
+// ("under about 100 characters": notes are cut at a clause boundary up to
+// 20 past 100; --json has the whole reason).
+const noteLimit = 120
+
+// noteReason returns the reason a line's "# zgpu:" note gives: the note of
+// a changed line, or what follows "removed REQUIREMENT: " ("" for none).
+func noteReason(line string) string {
+	_, note, ok := strings.Cut(line, "# zgpu: ")
+	if !ok {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(note, "removed "); ok {
+		if _, why, ok := strings.Cut(rest, ": "); ok {
+			return why
+		}
+	}
+	return note
 }
 
 // warnedLine is the file and line a warning names ("…/requirements.txt:19").

@@ -5,23 +5,18 @@ package main
 // See corpus_accept_test.go; the list may only shrink.
 var corpusPending = map[string]map[string]string{
 	"offline": {
-		"009-image-to-3d-asset": "refused",
-		"042-triposr":           "refused",
-		"066-emu3":              "refused",
-		"071-pshuman-hf":        "refused",
+		"042-triposr":    "refused",
+		"066-emu3":       "refused",
+		"071-pshuman-hf": "refused",
 	},
 	"no-lock": {
-		"009-image-to-3d-asset": "refused",
-		"066-emu3":              "refused",
-		"071-pshuman-hf":        "refused",
+		"066-emu3":       "refused",
+		"071-pshuman-hf": "refused",
 	},
 	// Locked against the mirror fakes. A refusal whose only cause is a
 	// release the test index lacks is not listed: the test counts it apart
 	// (indexGap, corpus_gap_test.go).
 	"lock": {
-		// needs a human, as offline: natten has no wheel on its -f host in
-		// tests, and 4 cp312-only wheels need python_version "3.12".
-		"009-image-to-3d-asset": "refused",
 		// needs a human, as offline: no flash-attn 2.5.7 wheel for torch 2.8.
 		"066-emu3": "refused",
 		// needs a human, as offline: no pytorch3d wheel; its own index is not
