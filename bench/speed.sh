@@ -16,14 +16,16 @@
 #                   lock on the mirror (bench/sets/corpus-160.txt)
 #   synthetic-300   300 roots (bench/sets/synthetic-300.txt)
 #                   both with bench/zgpulock (lock.Lock alone)
-# It prints one line per run (seconds, peak RSS, requests the server got)
+# It prints one line per run (seconds, peak RSS, requests the server got,
+# CPU time of zgpu and of the server: both share the machine's cores)
 # and a Markdown table of medians with ratios computed per repetition
 # (pip and zgpu of the same repetition), and the depth limit:
 # lock.Depth of the lock x 2 x latency.
 #
 # Usage: bench/speed.sh [OUT.md]
 #   env: SETS="w1 gradio", REPEAT=3, LATENCY_MS=20, PIP=0 (no pip at all),
-#        PIP_SETS="w1 corpus-160" (the sets pip runs on),
+#        PIP_SETS="w1 corpus-160" (the sets pip runs on), SERVER=go (serve
+#        with bench/mirrorserve instead of mirror_server.py),
 #        ZGPU=path ZGPULOCK=path (binaries to measure instead of this tree's)
 set -eu
 cd "$(dirname "$0")/.."
@@ -34,6 +36,9 @@ SETS=${SETS:-"w1 gradio corpus-160 synthetic-300"}
 REPEAT=${REPEAT:-3}
 LATENCY_MS=${LATENCY_MS:-20}
 PIP=${PIP:-1}
+# SERVER=go serves the same mirror with bench/mirrorserve (the same
+# answers, latency and log, without the Python server's CPU per request).
+SERVER=${SERVER:-python}
 # pip runs on these sets only (on the 300 roots it takes minutes per run).
 PIP_SETS=${PIP_SETS:-"w1 gradio corpus-160"}
 PY312=${PY312:-$HOME/.pyenv/versions/3.12.1/bin/python3}
@@ -57,7 +62,12 @@ if [ -d testdata/mirror-overlay ]; then
 	python3 bench/overlay_mirror.py "$mirror" testdata/mirror-overlay "$work/mirror"
 	mirror=$work/mirror
 fi
-python3 "$shared/tools/mirror_server.py" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+if [ "$SERVER" = go ]; then
+	go build -o "$work/mirrorserve" ./bench/mirrorserve
+	"$work/mirrorserve" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+else
+	python3 "$shared/tools/mirror_server.py" "$mirror" "$work/port" --latency-ms "$LATENCY_MS" --log "$work/log" &
+fi
 server=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 url=http://127.0.0.1:$(cat "$work/port")/simple/
@@ -67,16 +77,28 @@ platforms=""
 for g in $(seq 28 -1 5); do platforms="$platforms --platform manylinux_2_${g}_x86_64"; done
 platforms="$platforms --platform manylinux2014_x86_64 --platform manylinux2010_x86_64 --platform manylinux1_x86_64"
 
+# srvcpu: the mirror server's CPU time so far (user+system, clock ticks).
+srvcpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+tck=$(getconf CLK_TCK)
+
 # timed CMD...: runs CMD, sets $secs, $cpu (user+system s), $rss_mb, $reqs
-# (server log lines).
+# (server log lines), $scpu (the server's CPU time meanwhile, s) and $ovf
+# (connections the kernel dropped meanwhile because a listening socket's
+# accept queue was full: mirror_server.py listens with a backlog of 5, and
+# a dropped connection costs its request a retransmission, 200 ms or more).
 timed() {
 	: >"$work/log"
+	s0=$(srvcpu)
+	nstat -n >/dev/null 2>&1 || true
 	/usr/bin/time -o "$work/time" -f "%e %M %U %S" "$@" >"$work/stdout" 2>"$work/stderr" || {
 		echo "failed: $*" >&2
 		tail -5 "$work/stderr" >&2
 		return 1
 	}
 	sleep 0.05
+	scpu=$(awk -v a="$s0" -v b="$(srvcpu)" -v t="$tck" 'BEGIN { printf "%.2f", (b - a) / t }')
+	ovf=$(nstat -z TcpExtListenOverflows 2>/dev/null | awk '/ListenOverflows/ { print $2 }')
+	ovf=${ovf:--}
 	read -r secs kb usr sys <"$work/time"
 	cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	rss_mb=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
@@ -157,24 +179,24 @@ for s in $SETS; do
 		runpip=0
 		case " $PIP_SETS " in *" $s "*) runpip=$PIP ;; esac
 		if [ "$runpip" = 1 ]; then pip_run "$s" "$work/pc"; pc=$secs; pcr=$reqs; prss=$rss_mb; fi
-		zgpu_run "$s" "$work/zc"; zc=$secs; zcr=$reqs; zrss=$rss_mb; zcc=$cpu
+		zgpu_run "$s" "$work/zc"; zc=$secs; zcr=$reqs; zrss=$rss_mb; zcc=$cpu; zcs=$scpu; zco=$ovf
 		if [ "$runpip" = 1 ]; then pip_run "$s" "$work/pc"; pw=$secs; fi
-		zgpu_run "$s" "$work/zc"; zw=$secs; zwr=$reqs
+		zgpu_run "$s" "$work/zc"; zw=$secs; zwr=$reqs; zwc=$cpu; zws=$scpu; zwo=$ovf
 		zgpu_run "$s" "$work/zc" offline
 		zo=$secs zoc=$cpu
-		echo "$s #$i: pip cold $pc s ($pcr req, $prss MB) | zgpu cold $zc s ($zcr req, $zrss MB) | pip warm $pw s | zgpu warm $zw s ($zwr req) | zgpu offline $zo s | zgpu CPU cold $zcc s, offline $zoc s" >&2
-		echo "$pc $zc $pw $zw $zo $zcr $zwr $zrss ${prss:-0} $(ratio "$pc" "$zc") $(ratio "$pw" "$zw") $zcc $zoc" >>"$work/m"
+		echo "$s #$i: pip cold $pc s ($pcr req, $prss MB) | zgpu cold $zc s ($zcr req, $zrss MB) | pip warm $pw s | zgpu warm $zw s ($zwr req) | zgpu offline $zo s | zgpu CPU cold $zcc s, warm $zwc s, offline $zoc s | server CPU cold $zcs s, warm $zws s | listen overflows cold $zco, warm $zwo" >&2
+		echo "$pc $zc $pw $zw $zo $zcr $zwr $zrss ${prss:-0} $(ratio "$pc" "$zc") $(ratio "$pw" "$zw") $zcc $zoc $zwc $zcs $zws $zco $zwo" >>"$work/m"
 	done
 	col() { awk -v c="$1" '{ print $c }' "$work/m" | median; }
 	limit=$(awk -v d="$depth" -v l="$LATENCY_MS" 'BEGIN { printf "%.2f", d * 2 * l / 1000 }')
 	zcm=$(col 2)
-	rows="$rows| $s | $pins | $depth | $limit | $(col 1) | $zcm | $(ratio "$zcm" "$limit")x | $(col 10)x | $(col 3) | $(col 4) | $(col 11)x | $(col 5) | $(col 6) / $(col 7) | $(col 9) | $(col 8) | $(col 12) / $(col 13) |
+	rows="$rows| $s | $pins | $depth | $limit | $(col 1) | $zcm | $(ratio "$zcm" "$limit")x | $(col 10)x | $(col 3) | $(col 4) | $(col 11)x | $(col 5) | $(col 6) / $(col 7) | $(col 9) | $(col 8) | $(col 12) / $(col 14) / $(col 13) | $(col 15) / $(col 16) | $(col 17) / $(col 18) |
 "
 done
 echo "load after: $(uptime)" >&2
 {
-	echo "| set | pins | depth | depth limit s | pip cold s | zgpu cold s | cold / limit | pip/zgpu cold | pip warm s | zgpu warm s | pip/zgpu warm | zgpu offline s | zgpu requests cold / warm | pip peak RSS MB | zgpu peak RSS MB | zgpu CPU s cold / offline |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| set | pins | depth | depth limit s | pip cold s | zgpu cold s | cold / limit | pip/zgpu cold | pip warm s | zgpu warm s | pip/zgpu warm | zgpu offline s | zgpu requests cold / warm | pip peak RSS MB | zgpu peak RSS MB | zgpu CPU s cold / warm / offline | server CPU s during zgpu cold / warm | listen overflows during zgpu cold / warm |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	printf "%s" "$rows"
 } >"$out"
 cat "$out"

@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -13,40 +12,46 @@ import (
 // cached body, and no Body. use says whether that is enough (a caller
 // holding something derived from the body under its SHA-256); if it
 // returns true the response counts as a cache hit and Cached returns it,
-// else Cached returns false and the caller calls Get. The body is not
+// else Cached returns false and reads nothing more. Get does the same
+// with Request.UseCached, and goes on when it is refused. The body is not
 // checked against its hash here (it is not read): what the caller derived
 // from it was derived when the body passed that check.
 func (c *Client) Cached(r Request, use func(*Response) bool) (*Response, bool) {
-	if c.cache == nil || r.NoStore {
-		return nil, false
-	}
 	r.URL = c.learn(r.URL)
-	if !c.cfg.Offline && requestNoCache(r.Header) {
-		return nil, false
+	r.UseCached = use
+	if _, _, _, used := c.cachedEntry(r, true); used != nil {
+		c.countUsed(r.URL, used)
+		return used, true
 	}
-	e := c.cache.loadMeta(cacheKey(r.URL, r.Accept), r.URL)
-	if e == nil {
-		return nil, false
+	return nil, false
+}
+
+// readFirstLine returns the first line of the file at p, newline
+// included, or nil when it cannot be read or has no newline in its first
+// 4 KB (an unusually long line: Get reads such an entry whole). Most
+// metadata lines are a few hundred bytes: one read of 1 KB finds them.
+func readFirstLine(p string) []byte {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil
 	}
-	fresh := !c.cfg.Offline && (r.Immutable || (!c.cfg.Refresh && c.fresh(e, c.now())))
-	if !c.cfg.Offline && !fresh {
-		return nil, false
-	}
-	res := e.response()
-	res.Size = e.Size
-	if !use(res) {
-		return nil, false
-	}
-	c.count(func(s *Stats) {
-		s.CacheHits++
-		if fresh {
-			s.FreshHits++
+	defer f.Close()
+	buf := make([]byte, 1024)
+	n := 0
+	for n < 4096 {
+		if n == len(buf) {
+			buf = append(buf, make([]byte, len(buf))...)
 		}
-	})
-	if fresh {
-		c.logf("GET %s: fresh, %d bytes from the cache", r.URL, e.Size)
+		m, err := f.Read(buf[n:])
+		if i := bytes.IndexByte(buf[n:n+m], '\n'); i >= 0 {
+			return buf[:n+i+1]
+		}
+		n += m
+		if err != nil {
+			return nil
+		}
 	}
-	return res, true
+	return nil
 }
 
 // loadMeta reads the metadata line of key's entry alone, or returns nil.
@@ -60,16 +65,7 @@ func (d *diskCache) loadMeta(key, rawURL string) *cacheEntry {
 		}
 		line = b[:nl+1]
 	} else {
-		f, err := os.Open(d.path(key))
-		if err != nil {
-			return nil
-		}
-		defer f.Close()
-		line, err = bufio.NewReaderSize(f, 4096).ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			return nil // an unusually long line: Get reads the entry whole
-		}
-		if err != nil {
+		if line = readFirstLine(d.path(key)); line == nil {
 			return nil
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +70,58 @@ func TestCachedOffersTheEntryWithoutItsBody(t *testing.T) {
 	check("offline, damaged body", New(off), Request{URL: u}, true)
 	if _, err := New(off).Get(context.Background(), Request{URL: u}); err == nil {
 		t.Errorf("Get served a damaged body")
+	}
+}
+
+func TestReadFirstLine(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("x", 3000)
+	for _, tt := range []struct{ data, want string }{
+		{"meta\nbody", "meta\n"},
+		{long + "\nbody", long + "\n"},
+		{strings.Repeat("y", 4095) + "\n", strings.Repeat("y", 4095) + "\n"},
+		{strings.Repeat("z", 4096) + "\n", ""},
+		{"no newline", ""},
+		{"", ""},
+	} {
+		p := filepath.Join(dir, "f")
+		if err := os.WriteFile(p, []byte(tt.data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(readFirstLine(p)); got != tt.want {
+			t.Errorf("readFirstLine(%d bytes) = %d bytes, want %d", len(tt.data), len(got), len(tt.want))
+		}
+	}
+	if readFirstLine(filepath.Join(dir, "missing")) != nil {
+		t.Error("a missing file has a first line")
+	}
+}
+
+// TestGetUseCached: Get offers UseCached what it would serve without a
+// request; taken, it is returned without its body; refused, Get reads
+// the body (offline) or revalidates (online, not fresh) as without it.
+func TestGetUseCached(t *testing.T) {
+	s, u := demoServer(t) // no Cache-Control: never fresh
+	cache := t.TempDir()
+	if _, err := New(fastConfig(cache)).Get(context.Background(), Request{URL: u}); err != nil {
+		t.Fatal(err)
+	}
+	off := fastConfig(cache)
+	off.Offline = true
+	for _, take := range []bool{true, false} {
+		offered := 0
+		r := Request{URL: u, UseCached: func(res *Response) bool { offered++; return take }}
+		res, err := New(off).Get(context.Background(), r)
+		if err != nil || offered != 1 || (res.Body == nil) != take || !take && string(res.Body) != payload {
+			t.Errorf("offline, take=%v: %v, offered %d times, body %q", take, err, offered, res.Body)
+		}
+		offered = 0
+		res, err = New(fastConfig(cache)).Get(context.Background(), r)
+		if err != nil || offered != 0 || string(res.Body) != payload {
+			t.Errorf("online, not fresh, take=%v: %v, offered %d times (want 0), body %q", take, err, offered, res.Body)
+		}
+	}
+	if n := s.Count("/files/data.json"); n != 3 {
+		t.Errorf("%d requests, want 3 (the first Get and the two online ones)", n)
 	}
 }

@@ -228,6 +228,15 @@ type Request struct {
 	// entry is served without a request, fresh or not. On a failed check,
 	// Discard the entry and Get again.
 	Immutable bool
+
+	// UseCached, when set, is offered the response the cache would serve
+	// without a request (offline, fresh or immutable) before its body is
+	// read: Body nil, Size and BodySHA256 set. If it returns true, Get
+	// returns that response as it is, and the body is never read; a
+	// caller holding something derived from the body under its SHA-256
+	// (a parsed listing) needs no more. The body is not checked against
+	// its hash then: what was derived from it was derived when it passed.
+	UseCached func(*Response) bool
 }
 
 // Response is a successful (2xx) response with its whole body.
@@ -380,7 +389,11 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	// Credentials in the URL are the host's, sent by the transport; the
 	// cache, messages and the Response never see them.
 	r.URL = c.learn(r.URL)
-	ent, key, hit := c.cachedEntry(r)
+	ent, key, hit, used := c.cachedEntry(r, false)
+	if used != nil {
+		c.countUsed(r.URL, used)
+		return used, nil
+	}
 	if c.cfg.Offline {
 		if ent == nil {
 			return nil, fmt.Errorf("GET %s: %w", redactURL(r.URL), ErrOffline)
@@ -461,33 +474,56 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 
 // cachedEntry returns the cache's entry for r, its key ("" without a
 // cache) and whether Get serves it without a request (offline, immutable
-// or fresh). Such an entry is read whole and checked; one that must be
+// or fresh). Such an entry is read whole and checked, unless r.UseCached
+// takes it as it is (used: the response given to it). One that must be
 // revalidated is read up to its metadata line only (validators, size and
 // SHA-256, no body): a warm run against an index that sends no validators
 // downloads every page again and never needs the cached copy. Get reads
 // the body on a 304.
-func (c *Client) cachedEntry(r Request) (*cacheEntry, string, bool) {
+// With peekOnly, an entry r.UseCached refuses is not read (Cached).
+func (c *Client) cachedEntry(r Request, peekOnly bool) (ent *cacheEntry, key string, hit bool, used *Response) {
 	if c.cache == nil || r.NoStore {
-		return nil, "", false
+		return nil, "", false, nil
 	}
-	key := cacheKey(r.URL, r.Accept)
-	if c.cfg.Offline {
-		ent := c.cache.load(key, r.URL, c.logf)
-		return ent, key, ent != nil
+	key = cacheKey(r.URL, r.Accept)
+	noCache := !c.cfg.Offline && requestNoCache(r.Header)
+	whole := c.cfg.Offline || r.Immutable && !noCache
+	if whole && r.UseCached == nil {
+		ent = c.cache.load(key, r.URL, c.logf)
+		return ent, key, ent != nil, nil
 	}
-	noCache := requestNoCache(r.Header)
-	if r.Immutable && !noCache {
-		if ent := c.cache.load(key, r.URL, c.logf); ent != nil {
-			return ent, key, true
+	ent = c.cache.loadMeta(key, r.URL)
+	if ent == nil {
+		return nil, key, false, nil
+	}
+	if !whole && (noCache || c.cfg.Refresh || !c.fresh(ent, c.now())) {
+		return ent, key, false, nil
+	}
+	if r.UseCached != nil {
+		res := ent.response()
+		res.Size = ent.Size
+		if r.UseCached(res) {
+			return ent, key, true, res
 		}
-		return nil, key, false
+		if peekOnly {
+			return nil, key, false, nil
+		}
 	}
-	ent := c.cache.loadMeta(key, r.URL)
-	if ent == nil || noCache || c.cfg.Refresh || !c.fresh(ent, c.now()) {
-		return ent, key, false
+	ent = c.cache.load(key, r.URL, c.logf)
+	return ent, key, ent != nil, nil
+}
+
+// countUsed counts a cached response taken by Request.UseCached.
+func (c *Client) countUsed(rawURL string, res *Response) {
+	c.count(func(s *Stats) {
+		s.CacheHits++
+		if !c.cfg.Offline {
+			s.FreshHits++
+		}
+	})
+	if !c.cfg.Offline {
+		c.logf("GET %s: fresh, %d bytes from the cache", rawURL, res.Size)
 	}
-	full := c.cache.load(key, r.URL, c.logf)
-	return full, key, full != nil
 }
 
 // Discard removes the cached entry of r (its URL and Accept), if any, so

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zgpu/zgpu/index"
+	"github.com/zgpu/zgpu/pep440"
 	"github.com/zgpu/zgpu/wheeltags"
 )
 
@@ -20,7 +21,7 @@ func listingFilter(t wheeltags.Target) index.Filter {
 	return index.Filter{
 		Key: "lock-v1 " + t.String(),
 		New: func() func(string) bool {
-			k := &wheelKeeper{target: t, releases: map[string]string{}, tags: map[string]int8{}, seen: map[string]bool{}}
+			k := newWheelKeeper(t)
 			return func(filename string) bool {
 				switch {
 				case wheeltags.IsWheelFilename(filename):
@@ -35,27 +36,71 @@ func listingFilter(t wheeltags.Target) index.Filter {
 }
 
 // wheelKeeper decides, for the wheels of one page, what
-// wheeltags.ParseWheelFilename and Target.Rank would decide, parsing each
-// distinct name-version and each distinct tag set once: a page lists each
-// release's wheels for every platform (hundreds of files, a few dozen tag
-// sets), and parsing every filename whole was most of a cold lock's
-// listing CPU. A filename is valid exactly when ParseWheelFilename
-// accepts it: no line break, 4 or 5 dashes, a build tag starting with a
-// digit, no empty tag field, and a name and version it accepts (checked
-// by parsing "name-version-py3-none-any.whl", which has the same name and
-// version fields).
+// wheeltags.ParseWheelFilename and Target.Rank would decide (wheelCache),
+// and keeps each release's first wheel.
 type wheelKeeper struct {
-	target   wheeltags.Target
-	releases map[string]string // "name-version" -> "normalized-name version", "" when invalid
-	tags     map[string]int8   // "python-abi-platform" -> 1 installs, 0 does not, -1 invalid
-	seen     map[string]bool   // releases with a wheel kept
+	wheelCache
+	seen map[string]bool // releases with a wheel kept
+}
+
+func newWheelKeeper(t wheeltags.Target) *wheelKeeper {
+	return &wheelKeeper{wheelCache: newWheelCache(t), seen: map[string]bool{}}
 }
 
 func (k *wheelKeeper) keep(filename string) bool {
+	h, tg, ok := k.parse(filename)
+	if !ok {
+		return false
+	}
+	if tg.installs || !k.seen[h.key] {
+		k.seen[h.key] = true
+		return true
+	}
+	return false
+}
+
+// wheelCache reads the wheel filenames of one project page as
+// wheeltags.ParseWheelFilename and Target.Rank would, parsing each
+// distinct name-version and each distinct tag set once: a page lists each
+// release's wheels for every platform (hundreds of files, a few dozen tag
+// sets), and parsing every filename whole was most of a lock's listing
+// CPU (the filter, then group). A filename is valid exactly when
+// ParseWheelFilename accepts it: no line break, 4 or 5 dashes, a build tag
+// starting with a digit, no empty tag field, and a name and version it
+// accepts (checked by parsing "name-version-py3-none-any.whl", which has
+// the same name and version fields).
+type wheelCache struct {
+	target wheeltags.Target
+	heads  map[string]wheelHead // "name-version" as written
+	tags   map[string]wheelTags // "python-abi-platform" as written
+}
+
+// wheelHead is a wheel's project and version.
+type wheelHead struct {
+	name    string         // normalized
+	version pep440.Version // local label included
+	key     string         // name and version: the release
+	ok      bool
+}
+
+// wheelTags is what the target makes of a wheel's tag set.
+type wheelTags struct {
+	rank     int // Target.Rank's, when installs
+	installs bool
+	ok       bool // no empty field
+}
+
+func newWheelCache(t wheeltags.Target) wheelCache {
+	return wheelCache{target: t, heads: map[string]wheelHead{}, tags: map[string]wheelTags{}}
+}
+
+// parse reads a wheel filename; ok is false when ParseWheelFilename
+// rejects it.
+func (c *wheelCache) parse(filename string) (wheelHead, wheelTags, bool) {
 	stem := strings.TrimSuffix(filename, ".whl")
 	dashes := strings.Count(stem, "-")
-	if dashes != 4 && dashes != 5 || strings.ContainsAny(filename, "\r\n") {
-		return false
+	if len(stem) == len(filename) || dashes != 4 && dashes != 5 || strings.ContainsAny(filename, "\r\n") {
+		return wheelHead{}, wheelTags{}, false
 	}
 	// The last three fields are the tags; before them, name-version and
 	// an optional build tag.
@@ -67,46 +112,36 @@ func (k *wheelKeeper) keep(filename string) bool {
 	if dashes == 5 {
 		b := strings.LastIndexByte(head, '-')
 		if r, _ := utf8.DecodeRuneInString(head[b+1:]); !unicode.IsDigit(r) {
-			return false
+			return wheelHead{}, wheelTags{}, false
 		}
 		head = head[:b]
 	}
-	rel, ok := k.releases[head]
-	if !ok {
+	h, seen := c.heads[head]
+	if !seen {
 		if w, err := wheeltags.ParseWheelFilename(head + "-py3-none-any.whl"); err == nil {
-			rel = w.Name + " " + w.Version.String()
+			h = wheelHead{name: w.Name, version: w.Version, key: w.Name + " " + w.Version.String(), ok: true}
 		}
-		k.releases[head] = rel
+		c.heads[head] = h
 	}
-	installs, ok := k.tags[tagSet]
-	if !ok {
-		installs = k.installs(tagSet)
-		k.tags[tagSet] = installs
+	tg, seen := c.tags[tagSet]
+	if !seen {
+		tg = c.rank(tagSet)
+		c.tags[tagSet] = tg
 	}
-	if rel == "" || installs < 0 {
-		return false
-	}
-	if installs > 0 || !k.seen[rel] {
-		k.seen[rel] = true
-		return true
-	}
-	return false
+	return h, tg, h.ok && tg.ok
 }
 
-// installs reports whether the target installs a wheel of tag set s
-// (python-abi-platform): 1 yes, 0 no, -1 an empty field.
-func (k *wheelKeeper) installs(s string) int8 {
+// rank ranks tag set s (python-abi-platform) for the target.
+func (c *wheelCache) rank(s string) wheelTags {
 	for _, f := range strings.Split(s, "-") {
 		if f == "" {
-			return -1
+			return wheelTags{}
 		}
 	}
 	tags, err := wheeltags.ParseTags(s)
 	if err != nil {
-		return -1
+		return wheelTags{}
 	}
-	if _, ok := k.target.Rank(tags); ok {
-		return 1
-	}
-	return 0
+	rank, installs := c.target.Rank(tags)
+	return wheelTags{rank: rank, installs: installs, ok: true}
 }

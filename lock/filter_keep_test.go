@@ -30,15 +30,30 @@ func referenceKeep(t wheeltags.Target) func(string) bool {
 }
 
 // keepsTheSame checks wheelKeeper against referenceKeep on one page's
-// filenames, in order.
+// filenames, in order, and wheelCache against ParseWheelFilename and
+// Target.Rank.
 func keepsTheSame(t *testing.T, page string, names []string) {
 	t.Helper()
 	tg := wheeltags.Target{Python: [2]int{3, 12}, Glibc: [2]int{2, 28}}
 	ref := referenceKeep(tg)
-	k := &wheelKeeper{target: tg, releases: map[string]string{}, tags: map[string]int8{}, seen: map[string]bool{}}
+	k := newWheelKeeper(tg)
+	c := newWheelCache(tg)
 	for _, n := range names {
 		if want, got := ref(n), k.keep(n); got != want {
 			t.Errorf("%s: keep(%q) = %v, the reference says %v", page, n, got, want)
+		}
+		h, tags, ok := c.parse(n)
+		w, err := wheeltags.ParseWheelFilename(n)
+		if ok != (err == nil) {
+			t.Errorf("%s: parse(%q) ok = %v, ParseWheelFilename: %v", page, n, ok, err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		rank, installs := tg.Rank(w.Tags)
+		if h.name != w.Name || h.version.String() != w.Version.String() || tags.installs != installs || installs && tags.rank != rank {
+			t.Errorf("%s: parse(%q) = %s %s rank %d %v, want %s %s rank %d %v", page, n, h.name, h.version, tags.rank, tags.installs, w.Name, w.Version, rank, installs)
 		}
 	}
 }

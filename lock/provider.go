@@ -220,17 +220,18 @@ func (p *Provider) group(name string, files []index.File) *project {
 		}
 		return a
 	}
+	wheels := newWheelCache(p.opt.Target)
 	for _, f := range files {
 		switch {
 		case wheeltags.IsWheelFilename(f.Filename):
-			w, err := wheeltags.ParseWheelFilename(f.Filename)
-			if err != nil || w.Name != name {
+			h, tg, ok := wheels.parse(f.Filename)
+			if !ok || h.name != name {
 				continue
 			}
-			a := get(w.Version)
+			a := get(h.version)
 			a.any = true
-			if rank, ok := p.opt.Target.Rank(w.Tags); ok {
-				a.wheels = append(a.wheels, rankedFile{f, rank})
+			if tg.installs {
+				a.wheels = append(a.wheels, rankedFile{f, tg.rank})
 			}
 		case wheeltags.IsSdistFilename(f.Filename):
 			s, err := wheeltags.ParseSdistFilename(f.Filename)

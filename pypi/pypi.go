@@ -141,14 +141,8 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 	if strings.HasPrefix(pageURL, "file:") {
 		return ix.localFiles(project, pageURL, keep)
 	}
-	if files, ok := ix.cachedListing(pageURL, filter.Key); ok {
-		ix.count(func(s *Stats) { s.Pages++ })
-		for i := range files {
-			files[i].Origin = ix.url + name + "/"
-		}
-		return files, nil
-	}
-	res, err := ix.client.Get(ctx, fetch.Request{URL: pageURL, Accept: Accept})
+	var files []index.File
+	res, err := ix.client.Get(ctx, fetch.Request{URL: pageURL, Accept: Accept, UseCached: ix.cachedListing(filter.Key, &files)})
 	if err != nil {
 		if fetch.IsNotFound(err) {
 			return nil, &index.NotFoundError{Project: project, Source: ix.url}
@@ -156,9 +150,10 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 		return nil, err
 	}
 	ix.count(func(s *Stats) { s.Pages++ })
-	files, err := ix.parseCached(res, filter.Key, keep)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", res.URL, err)
+	if res.Body != nil || files == nil {
+		if files, err = ix.parseCached(res, filter.Key, keep); err != nil {
+			return nil, fmt.Errorf("%s: %w", res.URL, err)
+		}
 	}
 	for i := range files {
 		files[i].Origin = ix.url + name + "/"
@@ -166,13 +161,13 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 	return files, nil
 }
 
-// cachedListing returns the parsed listing of a page the cache would serve
-// without a request (offline, or fresh), without reading the page itself:
-// a large page's body is read, hashed and parsed only when its parsed form
-// is missing.
-func (ix *Index) cachedListing(pageURL, filterKey string) ([]index.File, bool) {
-	var files []index.File
-	_, ok := ix.client.Cached(fetch.Request{URL: pageURL, Accept: Accept}, func(res *fetch.Response) bool {
+// cachedListing is the fetch.Request.UseCached of a project page: a page
+// the cache would serve without a request (offline, or fresh) is not read
+// when its parsed form is kept (a large page: listingcache.go); it is
+// decoded into *files instead. A large page's body is read, hashed and
+// parsed only when its parsed form is missing.
+func (ix *Index) cachedListing(filterKey string, files *[]index.File) func(*fetch.Response) bool {
+	return func(res *fetch.Response) bool {
 		if res.Size < minDerivedBody {
 			return false
 		}
@@ -180,11 +175,16 @@ func (ix *Index) cachedListing(pageURL, filterKey string) ([]index.File, bool) {
 		if data == nil {
 			return false
 		}
-		var err error
-		files, err = decodeFiles(data)
-		return err == nil
-	})
-	return files, ok
+		fs, err := decodeFiles(data)
+		if err != nil {
+			return false
+		}
+		if fs == nil {
+			fs = []index.File{}
+		}
+		*files = fs
+		return true
+	}
 }
 
 // parseCached parses a project page, keeping the files keep accepts, or

@@ -102,23 +102,7 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	}
 	if res.Unsat != nil {
 		defer r.newestGradioFix(ctx, c, in, lo, res.Unsat)
-		if lo.verifyFile {
-			r.fileUnsat(ctx, lister, c, tags, in, res.Unsat)
-			return nil
-		}
-		if lo.verify {
-			r.problem(Problem{
-				Subject: "lock",
-				Message: "the exported pins cannot be installed on the target together with what the platform's builder installs (" + builderSet(c, in) + "):\n" + res.Unsat.Derivation,
-				Fixes:   exportFixes(ctx, lister, tags, in, res.Unsat),
-			})
-			return nil
-		}
-		r.problem(Problem{
-			Subject: "lock",
-			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + res.Unsat.Derivation,
-			Fixes:   unsatFixes(ctx, lister, c, tags, r.Target.Torch, in, res.Unsat),
-		})
+		r.unsat(ctx, lister, c, tags, in, lo, res.Unsat)
 		return nil
 	}
 	if lo.verifyFile {
@@ -143,6 +127,28 @@ func (r *Report) Lock(ctx context.Context, c *catalog.Catalog, in *Input, lo Loc
 	r.decide("lock", fmt.Sprintf("%d packages pinned", len(r.Lines)),
 		fmt.Sprintf("resolved for %s with wheels only, co-resolving what the platform's builder installs in the same pip call (%s; gradio, spaces and what only the builder needs are not written); %d versions tried, %d conflicts", tags, builderSet(c, in), res.Stats.Decisions, res.Stats.Conflicts), c.Builder.Source+" ("+c.Builder.Date+")")
 	return nil
+}
+
+// unsat is the problem of a lock (or a check: lo) that found no solution,
+// with the fixes for where the requirements come from; for VerifyFile, a
+// failure that does not involve the builder is only a decision.
+func (r *Report) unsat(ctx context.Context, lister index.Lister, c *catalog.Catalog, tags wheeltags.Target, in *Input, lo LockOptions, e *resolver.Explanation) {
+	switch {
+	case lo.verifyFile:
+		r.fileUnsat(ctx, lister, c, tags, in, e)
+	case lo.verify:
+		r.problem(Problem{
+			Subject: "lock",
+			Message: "the exported pins cannot be installed on the target together with what the platform's builder installs (" + builderSet(c, in) + "):\n" + e.Derivation,
+			Fixes:   exportFixes(ctx, lister, tags, in, e),
+		})
+	default:
+		r.problem(Problem{
+			Subject: "lock",
+			Message: "no set of versions satisfies every requirement together with what the platform installs:\n" + e.Derivation,
+			Fixes:   unsatFixes(ctx, lister, c, tags, r.Target.Torch, in, e),
+		})
+	}
 }
 
 // lockStep is the state of one Lock: the resolver request it builds

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -302,6 +303,57 @@ func TestSettleTorchNoneResolves(t *testing.T) {
 				t.Errorf("checked %v, want every candidate once", checked)
 			}
 		})
+	}
+}
+
+// TestSettleTorchFallbackAtOnce: after the preferred candidate fails
+// alone, the others are checked at the same time (each waits here until
+// all are running), and the earliest in order that resolves wins although
+// it finishes last.
+func TestSettleTorchFallbackAtOnce(t *testing.T) {
+	c := catalog.Default()
+	in := &Input{Requirements: reqs(t, "torch>=2.10"), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+	opts := Options{Catalog: c}
+	first, choice, err := planChoice(context.Background(), in, opts)
+	if err != nil || !first.OK() {
+		t.Fatalf("Plan: %v %v", err, first.Problems)
+	}
+	var mu sync.Mutex
+	running := 0
+	all := make(chan struct{})
+	r, err := settleTorch(context.Background(), in, opts, first, choice, func(ctx context.Context, r *Report) error {
+		if r.Target.Torch == "2.13.0" { // the preferred one, checked alone
+			r.problem(Problem{Subject: "lock", Message: "capper depends on torch<2.13"})
+			return nil
+		}
+		mu.Lock()
+		running++
+		if running == 3 {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-time.After(10 * time.Second):
+			t.Errorf("torch %s: the other candidates were not checked at the same time", r.Target.Torch)
+		}
+		if r.Target.Torch == "2.12.1" {
+			time.Sleep(50 * time.Millisecond) // resolves, last
+			return nil
+		}
+		if r.Target.Torch == "2.11.0" {
+			return nil // resolves, first in time
+		}
+		select { // 2.10.0: canceled once the answer is known
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Second):
+			t.Errorf("torch %s: not canceled", r.Target.Torch)
+			return nil
+		}
+	})
+	if err != nil || !r.OK() || r.Target.Torch != "2.12.1" {
+		t.Fatalf("got torch %s, %v, problems %v; want 2.12.1", r.Target.Torch, err, r.Problems)
 	}
 }
 

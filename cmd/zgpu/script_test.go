@@ -159,13 +159,16 @@ func faultIndexCmd(t *testing.T, mirror string) func(ts *testscript.TestScript, 
 }
 
 // waitFileCmd is the script command "waitfile PATH": it waits (up to a
-// minute) until PATH exists, as a background command creates it.
+// minute) until PATH exists and is not empty, as a background command
+// writes it.
 func waitFileCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: waitfile PATH")
 	}
 	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+		// Not empty: os.WriteFile creates the file before it writes it,
+		// and a loaded machine can run the script in between.
+		if st, err := os.Stat(ts.MkAbs(args[0])); err == nil && st.Size() > 0 {
 			return
 		}
 	}
