@@ -163,14 +163,11 @@ func (ix *Index) fetchFiles(ctx context.Context, project, name string, filter in
 
 // cachedListing is the fetch.Request.UseCached of a project page: a page
 // the cache would serve without a request (offline, or fresh) is not read
-// when its parsed form is kept (a large page: listingcache.go); it is
-// decoded into *files instead. A large page's body is read, hashed and
-// parsed only when its parsed form is missing.
+// when its parsed form is kept (listingcache.go); it is decoded into
+// *files instead. The page's body is read, hashed and parsed only when
+// its parsed form is missing.
 func (ix *Index) cachedListing(filterKey string, files *[]index.File) func(*fetch.Response) bool {
 	return func(res *fetch.Response) bool {
-		if res.Size < minDerivedBody {
-			return false
-		}
 		data := ix.client.Derived(listingKey(res, filterKey))
 		if data == nil {
 			return false
@@ -192,7 +189,7 @@ func (ix *Index) cachedListing(filterKey string, files *[]index.File) func(*fetc
 // body with the same filter (listingcache.go).
 func (ix *Index) parseCached(res *fetch.Response, filterKey string, keep func(string) bool) ([]index.File, error) {
 	ct := res.Header.Get("Content-Type")
-	if !ix.client.HasCache() || len(res.Body) < minDerivedBody {
+	if !ix.client.HasCache() {
 		return parsePage(res.Body, ct, res.URL, keep)
 	}
 	key := listingKey(res, filterKey)

@@ -139,8 +139,8 @@ def main():
         added += 1
     if not added:
         sys.exit("no wheel of %s %s matches" % (a.project, a.old))
-    if a.new not in page["versions"]:
-        page["versions"].append(a.new)
+    if a.new not in page["versions"] and a.new not in base.get("versions", []):
+        page["versions"].append(a.new)  # (more files of a release the mirror has add no version)
     page["files"].sort(key=lambda x: x["filename"])
     write_pages(a.project, page)
     print("%s %s: %d files modelled on %s" % (a.project, a.new, added, a.old))
