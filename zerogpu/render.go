@@ -69,6 +69,9 @@ func (r *Report) Document(o RenderOptions) (reqfile.Document, error) {
 		if l.reqErr != nil {
 			return doc, fmt.Errorf("writing %q: %w", l.Text, l.reqErr)
 		}
+		if l.req.Line == "" {
+			return doc, fmt.Errorf("writing %q: the line was made without its requirement (Line.withText)", l.Text)
+		}
 		e := reqfile.Entry{Requirement: l.req}
 		if o.Hashes {
 			e.Requirement.Hashes = l.Hashes

@@ -203,7 +203,7 @@ func oneLineReason(s string) string {
 // problems does (the others may have fixes; the file waits for the human
 // either way): by its message, or by its first fix, a README edit.
 var humanCauses = regexp.MustCompile(`python_version "[^"]*" is not available|invalid requirement|` +
-	`no prebuilt wheel|no wheel of|sdk: |is not a Gradio Space|sdk_version [^ ]* is below|but the Space runs Python|` +
+	`no prebuilt wheel|no wheel of|at any version: none of the sources zgpu searched has one|sdk: |is not a Gradio Space|sdk_version [^ ]* is below|but the Space runs Python|` +
 	"^fix: add `sdk_version: [^`]+` to the README frontmatter")
 
 func needsHuman(problems []string) bool {
