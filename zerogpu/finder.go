@@ -165,6 +165,7 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 			snapshot = true // every source failed: the snapshot is all we have
 		}
 	}
+	failed := res.Errors
 	if snapshot {
 		res, err = wheelfind.Find(ctx, q.Package, wq, []wheelfind.Source{f.snapshot()})
 		var nf *index.NotFoundError
@@ -175,7 +176,7 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 	var misses []WheelMiss
 	for _, found := range res.Found {
 		if len(q.Specifiers) > 0 && !q.Specifiers.Contains(found.Wheel.Version, true) {
-			misses = append(misses, WheelMiss{Filename: found.File.Filename, URL: found.URL,
+			misses = append(misses, WheelMiss{Filename: found.File.Filename, URL: found.URL, Outside: found.Wheel.Version.String(),
 				Reasons: []string{fmt.Sprintf("version %s is outside %s%s", found.Wheel.Version.Public(), q.Package, q.Specifiers)}})
 			continue
 		}
@@ -194,7 +195,20 @@ func (f *SourceFinder) FindWheel(ctx context.Context, q WheelQuery) (*WheelMatch
 		}
 		return m, nil, nil
 	}
-	return nil, append(misses, f.nearest(q, wq, res, snapshot)...), nil
+	misses = append(misses, f.nearest(q, wq, res, snapshot)...)
+	for i := range misses {
+		misses[i].Snapshot = snapshot
+	}
+	// What could not be searched, for the planner (not listed as nearest
+	// wheels): each source that failed, or, when only the snapshot was
+	// read, the sources themselves.
+	for _, se := range failed {
+		misses = append(misses, WheelMiss{Filename: "source " + se.Source, Reasons: []string{fmt.Sprintf("could not be read: %v", se.Err)}, Unread: true})
+	}
+	if snapshot && len(failed) == 0 {
+		misses = append(misses, WheelMiss{Filename: "sources not searched (offline)", Unread: true, Snapshot: true})
+	}
+	return nil, misses, nil
 }
 
 // nearest says why nothing fits q: the pins that would make a rejected

@@ -125,6 +125,9 @@ type WheelMatch struct {
 	// FromInput marks a wheel found on the input's own index lines: it is
 	// written as name==version (inputLine).
 	FromInput bool
+	// Moved, for a wheel of another version than the requirement asks for
+	// (no version it allows has a wheel that fits), says so (movePins).
+	Moved string
 }
 
 // WheelMiss is a wheel that does not fit, and why.
@@ -134,6 +137,15 @@ type WheelMiss struct {
 	Reasons  []string
 	// Fix names the pin that would make it fit ("torch==2.8.0"), if any.
 	Fix string
+	// Outside is the version of a wheel that fits the target but not the
+	// query's specifiers ("2.8.3"); "" for a wheel that does not fit.
+	Outside string
+	// Unread marks a source that could not be read (Filename names it):
+	// what it holds is unknown.
+	Unread bool
+	// Snapshot marks what only the catalog snapshot was searched for
+	// (offline, or every source failed): the sources may hold more.
+	Snapshot bool
 }
 
 // WheelFinder finds prebuilt wheels across sources. Implementations cache

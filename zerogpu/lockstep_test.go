@@ -493,11 +493,12 @@ func TestPlanLockAgainstSDK(t *testing.T) {
 func TestNoWheelFixNamesVersion(t *testing.T) {
 	c := catalog.Default()
 	in := &Input{Requirements: reqs(t, "torch==2.8.0", "flash-attn==2.7.3"), PythonVersion: "3.12"}
-	r, err := Plan(context.Background(), in, Options{Catalog: c, Finder: testFinder(c)})
+	// Without --strict the pin moves (TestPinMove); --strict names the move.
+	r, err := Plan(context.Background(), in, Options{Catalog: c, Finder: testFinder(c), Strict: true})
 	if err != nil || r.OK() {
 		t.Fatalf("Plan: %v, problems %v", err, r.Problems)
 	}
-	want := "change the requirement to flash-attn==2.8.3: that version has a wheel that fits (flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl)"
+	want := "pin flash-attn==2.8.3, the nearest version with a wheel that fits (flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl)"
 	if got := r.Problems[0].Fixes; len(got) == 0 || got[0] != want {
 		t.Errorf("fixes %q, want first %q", got, want)
 	}

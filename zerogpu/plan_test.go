@@ -286,10 +286,12 @@ func TestPlan(t *testing.T) {
 			problems: []string{"unrelated 2013 Pyramid toolkit"},
 		},
 		{
+			// No version has a wheel for torch 2.13 (a version that fits
+			// another torch would be a move: TestPinMove).
 			name:     "no wheel fits: nearest listed",
-			lines:    []string{"torch==2.8.0", "flash-attn==2.7.3"},
+			lines:    []string{"torch==2.13.0", "flash-attn==2.7.3"},
 			python:   "3.12",
-			problems: []string{"no prebuilt flash-attn wheel fits cp312, torch 2.8"},
+			problems: []string{"no prebuilt flash-attn wheel fits cp312, torch 2.13"},
 		},
 		{
 			name:     "a JIT package gets a warning",

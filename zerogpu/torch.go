@@ -294,8 +294,8 @@ func (p *planner) noWheelProblem(e *extension, q WheelQuery, nearest []WheelMiss
 		if len(pr.Nearest) >= 5 {
 			break
 		}
-		if listed[n.Filename] {
-			continue
+		if listed[n.Filename] || n.Unread {
+			continue // a source that failed is a warning of its own
 		}
 		listed[n.Filename] = true
 		pr.Nearest = append(pr.Nearest, fmt.Sprintf("%s: %s", n.Filename, strings.Join(n.Reasons, "; ")))
@@ -425,7 +425,10 @@ func (p *planner) extensionLines(a *torchAttempt) {
 			}
 		}
 		reason := fmt.Sprintf("prebuilt wheel for cp%d%d, %s, from %s", p.py[0], p.py[1], m.Needs.String(), sourceWord(m))
-		if was != "" {
+		if m.Moved != "" {
+			reason = m.Moved + "; " + reason
+			p.movedPin(e, m, t)
+		} else if was != "" {
 			reason += " (" + was + ")"
 		}
 		if m.Snapshot {

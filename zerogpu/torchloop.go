@@ -39,19 +39,24 @@ type torchChoice struct {
 type torchCand struct {
 	torch   pep440.Version
 	replace bool
+	// move also moves a CUDA package's version pin that no wheel fits to
+	// the nearest version that has one (movePins).
+	move bool
 }
 
 // cands lists the candidates in the order they are tried: every version
 // keeping the user's wheels, then every version swapping them (a user's
-// wheel says which torch is meant).
+// wheel says which torch is meant), then every version moving the pins of
+// CUDA packages no wheel fits (the user's pin is kept while any torch
+// fits it).
 func (tc *torchChoice) cands() []torchCand {
 	var out []torchCand
-	for _, replace := range []bool{false, true} {
-		if replace && tc.dependencyOnly {
+	for pass := 0; pass < 3; pass++ {
+		if pass > 0 && tc.dependencyOnly {
 			break
 		}
 		for _, v := range tc.versions {
-			out = append(out, torchCand{v, replace})
+			out = append(out, torchCand{torch: v, replace: pass > 0, move: pass == 2})
 		}
 	}
 	return out
@@ -158,27 +163,33 @@ func (p *planner) tryCandidates(tc *torchChoice) error {
 		p.commitDependencyTorch(tc, 0, "")
 		return nil
 	}
-	var first, swapped *torchAttempt
+	var first, swapped, moved *torchAttempt
 	for i, c := range tc.cands() {
-		a, err := p.tryTorch(c.torch, c.replace)
+		a, err := p.tryCand(c)
 		if err != nil {
 			return err
 		}
 		if first == nil {
 			first = a
 		}
-		if i == len(tc.versions) {
+		switch i {
+		case len(tc.versions):
 			swapped = a
+		case 2 * len(tc.versions):
+			moved = a
 		}
 		if len(a.fails) == 0 {
 			p.commit(tc, i, a, tc.source)
 			return nil
 		}
 	}
-	if swapped != nil && len(swapped.fails) <= len(first.fails) {
-		// The nearest torch with every wheel that can be swapped
-		// swapped: what is left needs a human.
-		first = swapped
+	for _, a := range []*torchAttempt{swapped, moved} {
+		if a != nil && len(a.fails) <= len(first.fails) {
+			// The preferred torch with every wheel that can be swapped
+			// swapped and every pin that can move moved: what is left
+			// needs a human.
+			first = a
+		}
 	}
 	p.reportFails(first)
 	return nil
@@ -192,7 +203,7 @@ func (p *planner) commitPick(tc *torchChoice, pick torchPick) error {
 		return nil
 	}
 	c := tc.cands()[pick.at]
-	a, err := p.tryTorch(c.torch, c.replace)
+	a, err := p.tryCand(c)
 	if err != nil || len(a.fails) > 0 {
 		if err == nil {
 			p.reportFails(a)
