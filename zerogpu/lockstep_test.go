@@ -357,6 +357,45 @@ func TestSettleTorchFallbackAtOnce(t *testing.T) {
 	}
 }
 
+// TestSettleTorchUndecided: a later candidate whose check could not
+// decide (--no-lock's "not verified") is not taken for one that resolves:
+// a later decided one wins; with none, the earliest undecided one is the
+// answer, and its warning says it was not verified.
+func TestSettleTorchUndecided(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name, resolves, want string
+	}{
+		{"a later one resolves", "2.11.0", "torch 2.13.0 does not resolve with the dependencies; torch 2.11.0 does"},
+		{"none resolves", "", "torch 2.13.0 does not resolve with the dependencies; torch 2.12.1 was not verified"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &Input{Requirements: reqs(t, "torch>=2.10"), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+			opts := Options{Catalog: c}
+			first, choice, err := planChoice(context.Background(), in, opts)
+			if err != nil || !first.OK() {
+				t.Fatalf("Plan: %v %v", err, first.Problems)
+			}
+			r, err := settleTorch(context.Background(), in, opts, first, choice, func(_ context.Context, r *Report) error {
+				switch r.Target.Torch {
+				case "2.13.0":
+					r.problem(Problem{Subject: "lock", Message: "capper depends on torch<2.13"})
+				case tc.resolves:
+				default:
+					r.decide("verify", "not verified", "the index lacks a release", "")
+				}
+				return nil
+			})
+			if err != nil || !r.OK() {
+				t.Fatalf("settleTorch: %v, problems %v", err, r.Problems)
+			}
+			if !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, tc.want) }) {
+				t.Errorf("warnings %q, want one starting %q", r.Warnings, tc.want)
+			}
+		})
+	}
+}
+
 // --no-emit-package leaves a package out of the file, but what it needs is
 // still resolved and written, as uv export does; --prune drops that too.
 func TestLockNoEmitKeepsDependencies(t *testing.T) {
