@@ -61,15 +61,17 @@ import (
 	"time"
 )
 
-// DefaultMaxPerHost is Config.MaxPerHost's default: the smallest number of
-// concurrent streams RFC 9113 (section 6.5.2) recommends an HTTP/2 server
-// allow on one connection, and enough for a warm lock to revalidate every
-// page of a typical Space's graph (88 for transformers, diffusers and
-// torch) in one burst. uv bounds its downloads at 50 but not its index
-// page requests. Over HTTPS the transport negotiates HTTP/2 where the
-// server offers it (ALPN), and the requests share one connection; over
-// HTTP/1.1 each request in flight holds a connection.
-const DefaultMaxPerHost = 100
+// DefaultMaxPerHost is Config.MaxPerHost's default, about what uv keeps in
+// flight: enough for one level of a dependency graph at once. Over HTTPS
+// the transport negotiates HTTP/2 where the server offers it (ALPN), and
+// the requests share one connection; over HTTP/1.1 each request in flight
+// holds a connection, and a burst of new connections larger than a small
+// server's listen backlog is dropped by the kernel and retried after 200
+// ms to seconds: at 100 (one burst for a warm W1 lock's 88 pages) the
+// bench's mirror_server.py (backlog 5) dropped 900-1100 connections of a
+// 300-root cold lock, which then took 4.4 s and once 32 s, against 200-400
+// and 2.1-2.9 s at 50 (loaded machine, 2026-12-08 00:46 UTC).
+const DefaultMaxPerHost = 50
 
 // Token is a bearer token for one host.
 type Token struct {

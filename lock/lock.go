@@ -20,7 +20,7 @@
 // one, with the request's requirements and constraints always in force
 // (not the newest release: a request pinning torch==2.5.1 never reads the
 // newest torch's metadata). At most Options.Concurrency requests are in
-// flight (DefaultConcurrency, 100, unless set), and a request the resolver
+// flight (DefaultConcurrency, 50, unless set), and a request the resolver
 // waits for goes before every queued prefetch; among those, the deepest in
 // the dependency graph goes first, since the chain below it waits for it,
 // not the first to arrive. Prefetching changes when answers arrive, never what they are:

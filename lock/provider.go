@@ -55,12 +55,11 @@ type Options struct {
 }
 
 // DefaultConcurrency is Options.Concurrency's default, fetch's
-// DefaultMaxPerHost: a cold lock is bound by the dependency graph's depth
-// times the round trip only while each level of the graph fits in flight
-// at once, and a warm one revalidates every page the last lock listed at
-// once (memo.go): 88 for W1 (torch, transformers, diffusers...), which at
-// 50 took two waves.
-const DefaultConcurrency = 100
+// DefaultMaxPerHost (see there why not more): a cold lock is bound by the
+// dependency graph's depth times the round trip only while each level of
+// the graph fits in flight at once; a warm one revalidates every page the
+// last lock listed at once (memo.go), 88 for W1, in two waves.
+const DefaultConcurrency = 50
 
 // Provider is a resolver.Provider, URLProvider and Prefetcher over an index:
 // each project is listed once, metadata is read once per file (PEP 658 when
