@@ -321,9 +321,18 @@ func (tc *torchChoice) fallsBack(r *Report) bool {
 }
 
 // mentionsTorch reports whether the first problem of a failed check
-// involves torch.
+// involves torch: its resolver explanation, after the message's ":\n"
+// (the message before it may list the builder's install set, torch cap
+// included, whatever failed).
 func mentionsTorch(r *Report) bool {
-	return len(r.Problems) > 0 && strings.Contains(r.Problems[0].Message, "torch")
+	if len(r.Problems) == 0 {
+		return false
+	}
+	msg := r.Problems[0].Message
+	if _, derivation, ok := strings.Cut(msg, ":\n"); ok {
+		msg = derivation
+	}
+	return strings.Contains(msg, "torch")
 }
 
 // firstThatResolves checks n candidates at once and returns, in their
