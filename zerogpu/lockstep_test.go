@@ -655,18 +655,31 @@ func TestPlanSDKRules(t *testing.T) {
 	}
 }
 
-// A torch pin in pre-requirements.txt must agree with the torch chosen.
+// An allowed torch pin in pre-requirements.txt must agree with the torch
+// chosen; one outside the allow-list is repaired: the written file pins
+// the torch chosen, which the builder installs over it, with a warning.
 func TestPlanPreTorch(t *testing.T) {
 	c := catalog.Default()
-	pre := reqs(t, "torch==2.6.0")
-	pre[0].Origin = "pre-requirements.txt:1"
-	in := &Input{Requirements: reqs(t, "numpy"), Pre: pre, PythonVersion: "3.12"}
-	r, err := Plan(context.Background(), in, Options{Catalog: c, Torch: "2.11.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.OK() || !strings.Contains(r.Error(), "pre-requirements.txt pins torch==2.6.0, but the Space needs torch 2.11.0") {
-		t.Errorf("problems: %v", r.Problems)
+	for _, tc := range []struct{ pre, problem, warning string }{
+		{"torch==2.9.1", "pre-requirements.txt pins torch==2.9.1, but the Space needs torch 2.11.0", ""},
+		{"torch==2.6.0", "", "pre-requirements.txt:1: torch==2.6.0 in pre-requirements.txt is not allowed on ZeroGPU: the written file pins torch==2.11.0, which the builder installs over it"},
+	} {
+		pre := reqs(t, tc.pre)
+		pre[0].Origin = "pre-requirements.txt:1"
+		in := &Input{Requirements: reqs(t, "numpy"), Pre: pre, PythonVersion: "3.12"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c, Torch: "2.11.0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.problem != "" {
+			if r.OK() || !strings.Contains(r.Error(), tc.problem) {
+				t.Errorf("%s: problems %v, want %q", tc.pre, r.Problems, tc.problem)
+			}
+			continue
+		}
+		if !r.OK() || !strings.Contains(strings.Join(r.Warnings, "\n"), tc.warning) || !slices.Contains(lineTexts(r), "torch==2.11.0") {
+			t.Errorf("%s: problems %v, warnings %q, lines %q; want torch==2.11.0 written and %q", tc.pre, r.Problems, r.Warnings, lineTexts(r), tc.warning)
+		}
 	}
 }
 

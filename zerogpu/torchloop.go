@@ -129,10 +129,6 @@ func (p *planner) torchChoice() (*torchChoice, error) {
 			}
 		}
 		if len(in) == 0 {
-			if !p.canRepairTorch() {
-				p.torchOutsideAllowList(tc.allowed, tc.texts, allowedList)
-				return nil, nil
-			}
 			p.repairTorch(tc, tc.allowed)
 			return tc, nil
 		}
