@@ -160,3 +160,29 @@ func TestOfflineTolerantDescription(t *testing.T) {
 		t.Errorf("torch_minor_tolerant = false: chose %+v, err %v; want the mjun0812 wheel", m, err)
 	}
 }
+
+// TestSourceFailure: pages of one folder failing the same way are one
+// failure; another folder or host, or another error, is another.
+func TestSourceFailure(t *testing.T) {
+	dial := ": dial tcp: lookup data.pyg.org: no such host (1 attempt)"
+	a := "find-links:https://data.pyg.org/whl/torch-2.8.0+cu128.html: GET https://data.pyg.org/whl/torch-2.8.0+cu128.html" + dial
+	b := "find-links:https://data.pyg.org/whl/torch-2.9.1+cu128.html: GET https://data.pyg.org/whl/torch-2.9.1+cu128.html" + dial
+	c := "find-links:https://data.pyg.org/whl/torch-2.9.1+cu128.html: GET https://data.pyg.org/whl/torch-2.9.1+cu128.html: 404 Not Found"
+	d := "index:https://miropsota.github.io/torch_packages_builder: GET https://miropsota.github.io/torch_packages_builder/nvdiffrast/: 404 Not Found"
+	e := "hub:datasets/o/wheels: GET https://huggingface.co/api/datasets/o/wheels/tree/main: 401 Unauthorized"
+	f := "find-links:https://data.pyg.org/other/torch-2.9.1+cu128.html: GET https://data.pyg.org/other/torch-2.9.1+cu128.html" + dial
+	if sourceFailure(a) == sourceFailure(f) {
+		t.Errorf("pages of two folders are one failure: %q", sourceFailure(a))
+	}
+	if sourceFailure(a) != sourceFailure(b) {
+		t.Errorf("two pages of one folder failing alike: %q != %q", sourceFailure(a), sourceFailure(b))
+	}
+	for _, other := range []string{c, d, e} {
+		if sourceFailure(a) == sourceFailure(other) {
+			t.Errorf("%q and %q are one failure", a, other)
+		}
+	}
+	if got := sourceFailure(e); got != "hub:datasets/o/wheels" {
+		t.Errorf("hub source key %q", got)
+	}
+}

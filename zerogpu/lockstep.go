@@ -239,6 +239,9 @@ func (s *lockStep) platform() {
 	}
 	s.builder()
 	for _, p := range append(append([]Requirement(nil), in.Pre...), in.Constraints...) {
+		if isPre(p) && preTorchOutside(s.c, p) {
+			continue // the written file's torch is installed over it
+		}
 		if p.Req.Name != "" && p.Req.URL == "" {
 			req.Constraints = append(req.Constraints, resolver.Requirement{Requirement: p.Req, Origin: p.Origin})
 		}

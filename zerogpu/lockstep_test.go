@@ -357,6 +357,45 @@ func TestSettleTorchFallbackAtOnce(t *testing.T) {
 	}
 }
 
+// TestSettleTorchUndecided: a later candidate whose check could not
+// decide (--no-lock's "not verified") is not taken for one that resolves:
+// a later decided one wins; with none, the earliest undecided one is the
+// answer, and its warning says it was not verified.
+func TestSettleTorchUndecided(t *testing.T) {
+	c := catalog.Default()
+	for _, tc := range []struct {
+		name, resolves, want string
+	}{
+		{"a later one resolves", "2.11.0", "torch 2.13.0 does not resolve with the dependencies; torch 2.11.0 does"},
+		{"none resolves", "", "torch 2.13.0 does not resolve with the dependencies; torch 2.12.1 was not verified"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &Input{Requirements: reqs(t, "torch>=2.10"), PythonVersion: "3.12", SDKVersion: "6.19.0"}
+			opts := Options{Catalog: c}
+			first, choice, err := planChoice(context.Background(), in, opts)
+			if err != nil || !first.OK() {
+				t.Fatalf("Plan: %v %v", err, first.Problems)
+			}
+			r, err := settleTorch(context.Background(), in, opts, first, choice, func(_ context.Context, r *Report) error {
+				switch r.Target.Torch {
+				case "2.13.0":
+					r.problem(Problem{Subject: "lock", Message: "capper depends on torch<2.13"})
+				case tc.resolves:
+				default:
+					r.decide("verify", "not verified", "the index lacks a release", "")
+				}
+				return nil
+			})
+			if err != nil || !r.OK() {
+				t.Fatalf("settleTorch: %v, problems %v", err, r.Problems)
+			}
+			if !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.HasPrefix(w, tc.want) }) {
+				t.Errorf("warnings %q, want one starting %q", r.Warnings, tc.want)
+			}
+		})
+	}
+}
+
 // --no-emit-package leaves a package out of the file, but what it needs is
 // still resolved and written, as uv export does; --prune drops that too.
 func TestLockNoEmitKeepsDependencies(t *testing.T) {
@@ -616,18 +655,31 @@ func TestPlanSDKRules(t *testing.T) {
 	}
 }
 
-// A torch pin in pre-requirements.txt must agree with the torch chosen.
+// An allowed torch pin in pre-requirements.txt must agree with the torch
+// chosen; one outside the allow-list is repaired: the written file pins
+// the torch chosen, which the builder installs over it, with a warning.
 func TestPlanPreTorch(t *testing.T) {
 	c := catalog.Default()
-	pre := reqs(t, "torch==2.6.0")
-	pre[0].Origin = "pre-requirements.txt:1"
-	in := &Input{Requirements: reqs(t, "numpy"), Pre: pre, PythonVersion: "3.12"}
-	r, err := Plan(context.Background(), in, Options{Catalog: c, Torch: "2.11.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.OK() || !strings.Contains(r.Error(), "pre-requirements.txt pins torch==2.6.0, but the Space needs torch 2.11.0") {
-		t.Errorf("problems: %v", r.Problems)
+	for _, tc := range []struct{ pre, problem, warning string }{
+		{"torch==2.9.1", "pre-requirements.txt pins torch==2.9.1, but the Space needs torch 2.11.0", ""},
+		{"torch==2.6.0", "", "pre-requirements.txt:1: torch==2.6.0 in pre-requirements.txt is not allowed on ZeroGPU: the written file pins torch==2.11.0, which the builder installs over it"},
+	} {
+		pre := reqs(t, tc.pre)
+		pre[0].Origin = "pre-requirements.txt:1"
+		in := &Input{Requirements: reqs(t, "numpy"), Pre: pre, PythonVersion: "3.12"}
+		r, err := Plan(context.Background(), in, Options{Catalog: c, Torch: "2.11.0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.problem != "" {
+			if r.OK() || !strings.Contains(r.Error(), tc.problem) {
+				t.Errorf("%s: problems %v, want %q", tc.pre, r.Problems, tc.problem)
+			}
+			continue
+		}
+		if !r.OK() || !strings.Contains(strings.Join(r.Warnings, "\n"), tc.warning) || !slices.Contains(lineTexts(r), "torch==2.11.0") {
+			t.Errorf("%s: problems %v, warnings %q, lines %q; want torch==2.11.0 written and %q", tc.pre, r.Problems, r.Warnings, lineTexts(r), tc.warning)
+		}
 	}
 }
 

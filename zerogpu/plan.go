@@ -36,6 +36,10 @@ type planner struct {
 	wheelTorch []*extension
 	// torchNote is the note of a torch line repaired onto the allow-list.
 	torchNote string
+	// preTorch are pre-requirements.txt's torch requirements: they decide
+	// torch only when the input file has none (its line is installed
+	// after them, over them).
+	preTorch []Requirement
 }
 
 // Plan applies the ZeroGPU rules to in, with the first torch candidate
@@ -77,6 +81,9 @@ func planChoice(ctx context.Context, in *Input, opts Options) (*Report, *torchCh
 	}
 	for _, req := range in.Requirements {
 		p.classify(req)
+	}
+	if len(p.torch) == 0 {
+		p.torch = p.preTorch
 	}
 	tc, err := p.decideTorch()
 	if err != nil {
@@ -228,7 +235,7 @@ func (p *planner) keep(req Requirement) {
 func (p *planner) checkPre(req Requirement) {
 	name := pep508.NormalizeName(req.Req.Name)
 	if name == "torch" && p.applies(req) {
-		p.torch = append(p.torch, req)
+		p.preTorch = append(p.preTorch, req)
 	}
 	if reason, ok := p.noEmit[name]; ok {
 		p.r.warnf("%s: %s in pre-requirements.txt: %s; remove it", req.Origin, req.Text, reason)
@@ -340,6 +347,10 @@ func (p *planner) checkPreTorch() {
 	v := pep440.MustParse(t)
 	for _, req := range p.in.Pre {
 		if pep508.NormalizeName(req.Req.Name) != "torch" || !p.applies(req) || req.Req.URL != "" {
+			continue
+		}
+		if preTorchOutside(p.c, req) {
+			p.preTorchWarning(req, v) // the written file's torch goes over it
 			continue
 		}
 		if !req.Req.Specifiers.Contains(v, true) {

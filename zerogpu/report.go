@@ -20,6 +20,10 @@ type Report struct {
 	Decisions []Decision `json:"decisions"`
 	Changes   []Change   `json:"changes"`
 	Warnings  []string   `json:"warnings"`
+	// InputWarnings are the warnings of reading the catalog, the flags and
+	// the input files (printed before the run's own Warnings); the caller
+	// that read them sets them.
+	InputWarnings []string `json:"input_warnings"`
 	// Problems make the plan unusable: the command exits 1 and writes nothing.
 	Problems []Problem `json:"problems"`
 	// Repairs are the problems zgpu fixed in the file, each with the fix
@@ -59,7 +63,7 @@ type Report struct {
 func (r *Report) MarshalJSON() ([]byte, error) {
 	type plain Report
 	c := plain(*r)
-	for _, l := range []*[]string{&c.Warnings, &c.Options, &c.Inputs} {
+	for _, l := range []*[]string{&c.Warnings, &c.InputWarnings, &c.Options, &c.Inputs} {
 		if *l == nil {
 			*l = []string{}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/zgpu/zgpu/catalog"
@@ -133,12 +134,31 @@ func (o *ResolveOptions) finder(in *Input) *SourceFinder {
 		// Once per source: "SOURCE: error" (each package read there
 		// fails the same way).
 		msg := fmt.Sprintf(f, a...)
-		if src, _, _ := strings.Cut(msg, ": "); !warned[src] && !o.Offline {
-			warned[src] = true
+		if key := sourceFailure(msg); !warned[key] && !o.Offline {
+			warned[key] = true
 			o.Logf("warning: wheel source failed: %s", msg)
 		}
 	}, PublicURL: func(u string) string { return PublicURL(u, o.HubEndpoint, o.GitHubAPI) },
 		Extra: InputSources(in)}
+}
+
+// sourceFailure is the key a failing wheel source is warned about once
+// by: "SOURCE: error" gives the source, except that the pages of one
+// folder failing the same way (data.pyg.org's page per torch, none
+// reachable) are one failure: the folder and the error without its URL.
+func sourceFailure(msg string) string {
+	src, why, _ := strings.Cut(msg, ": ")
+	_, loc, _ := strings.Cut(src, ":")
+	u, err := url.Parse(loc)
+	if err != nil || u.Host == "" {
+		return src
+	}
+	if _, after, ok := strings.Cut(why, u.Host); ok {
+		if _, tail, ok := strings.Cut(after, ": "); ok {
+			why = tail
+		}
+	}
+	return u.Host + path.Dir(u.Path) + "\x00" + why
 }
 
 // planOptions are Plan's options for this run.

@@ -66,55 +66,6 @@ func (p *planner) constrainTorch(allowed []pep440.Version) []pep440.Version {
 	return out
 }
 
-// torchOutsideAllowList is the problem of torch requirements that no
-// allowed version satisfies, with the fixes that apply to where they come
-// from (a lock export, pre-requirements.txt, a requirements file).
-func (p *planner) torchOutsideAllowList(allowed []pep440.Version, texts []string, allowedList string) {
-	r := p.r
-	best := p.bestTorch(allowed)
-	var fixes []string
-	if best != "" {
-		fixes = []string{
-			fmt.Sprintf("pin torch==%s (the highest allowed version that every CUDA wheel here fits)", best),
-			fmt.Sprintf("or run `zgpu deps resolve --torch %s` to rewrite the pin", best),
-		}
-	} else {
-		fixes = []string{"pin torch to an allowed version; no allowed version fits every CUDA wheel yet (see the problems below for each)"}
-		defer p.reportExtensions(allowed[0])
-	}
-	origin := p.torchOrigin(allowed)
-	if p.in.Locked {
-		// An export: the torch pin is the lock's; the fix is uv's.
-		x := orBest(best, p.c.Torch.Preinstalled)
-		fixes = []string{
-			fmt.Sprintf("require torch==%s in pyproject.toml (or add it to [tool.uv] constraint-dependencies) and run `uv lock`", x),
-			fmt.Sprintf("or export with `zgpu deps resolve --torch %s` (torch's own dependencies are then left to pip)", x),
-		}
-	} else if strings.Contains(origin, "pre-requirements") {
-		// --torch cannot change pre-requirements.txt.
-		fixes = []string{fmt.Sprintf("change the torch line of pre-requirements.txt (%s) to torch==%s, or remove it", origin, orBest(best, p.c.Torch.Preinstalled))}
-	} else {
-		fixes = append([]string{"write `torch` without a version: zgpu then pins the highest allowed version that resolves with your dependencies"}, fixes...)
-		if len(fixes) > 1 {
-			fixes[1] = "or " + fixes[1]
-		}
-	}
-	r.problem(Problem{
-		Subject: "torch", Origin: origin,
-		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (the build fails with %q); allowed: %s", strings.Join(texts, ", "), p.c.Torch.RejectMessage, allowedList),
-		Fixes:   fixes,
-	})
-}
-
-// reportExtensions adds the problems of every extension at torch t.
-func (p *planner) reportExtensions(t pep440.Version) {
-	a, err := p.tryTorch(t, true)
-	if err != nil {
-		return
-	}
-	p.reportFails(a)
-}
-
 // sidecarTorches returns the torch versions of cands for which every
 // side-car the user pinned (torchvision==0.25.0) is a matching release:
 // an explicit side-car pin says which torch the user means. When none
@@ -181,18 +132,6 @@ func (p *planner) sidecarPins() string {
 		}
 	}
 	return strings.Join(out, ", ")
-}
-
-// bestTorch returns the highest allowed torch that every extension fits,
-// ignoring the user's torch pin, or "".
-func (p *planner) bestTorch(allowed []pep440.Version) string {
-	for _, t := range allowed {
-		a, err := p.tryTorch(t, true)
-		if err == nil && len(a.fails) == 0 {
-			return t.String()
-		}
-	}
-	return ""
 }
 
 // tryTorch checks every extension against torch t. With replace, a user's
@@ -369,8 +308,10 @@ func (p *planner) torchLine(a *torchAttempt, source string, texts []string) {
 			why = "the wheels of " + strings.Join(p.extOrder, ", ") + " fit torch " + fmt.Sprintf("%d.%d", t.Release()[0], t.Release()[1]) + "; " + why
 		}
 		before := strings.Join(texts, "; ")
-		if len(p.torch) > 0 {
-			origin = p.torch[0].Origin
+		var pre bool
+		origin, pre = p.torchLineOrigin()
+		if pre {
+			why = preTorchNote(p.torchWas(), t)
 		}
 		p.kept = append(p.kept, Line{Name: "torch", Reason: why, Origin: origin}.withText(want))
 		if before != want {
@@ -520,13 +461,6 @@ func pairingWhy(c *catalog.Catalog, name string) string {
 		return " (" + pr.Why + ")"
 	}
 	return ""
-}
-
-func orBest(best, fallback string) string {
-	if best != "" {
-		return best
-	}
-	return fallback
 }
 
 // staleTorchComment reports whether the "# zgpu:" comment of a torch line

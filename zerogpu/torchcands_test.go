@@ -93,3 +93,22 @@ func TestFirstThatResolves(t *testing.T) {
 		})
 	}
 }
+
+// TestMentionsTorch: a failure involves torch when its resolver
+// explanation does; the builder's install set in the message before it
+// (torch<=2.13.0) does not count.
+func TestMentionsTorch(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want bool
+	}{
+		{"the requirements to write cannot be installed together with what the platform's builder installs in the same pip call (torch<=2.13.0, gradio==6.19.0), so the build would fail:\nBecause transformers 4.51.3 depends on huggingface-hub<1.0 and gradio 6.19.0 depends on huggingface-hub>=1.2.0, version solving failed.", false},
+		{"no set of versions satisfies every requirement together with what the platform installs:\nBecause capper 1.0 depends on torch<2.10 and torch==2.13.0 (the ZeroGPU torch allow-list), version solving failed.", true},
+		{"torch 2.13.0 does not resolve", true},
+	} {
+		r := &Report{Problems: []Problem{{Message: tc.msg}}}
+		if got := mentionsTorch(r); got != tc.want {
+			t.Errorf("mentionsTorch(%q) = %v", tc.msg, got)
+		}
+	}
+}

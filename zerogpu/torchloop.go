@@ -3,6 +3,7 @@ package zerogpu
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -128,10 +129,6 @@ func (p *planner) torchChoice() (*torchChoice, error) {
 			}
 		}
 		if len(in) == 0 {
-			if !p.canRepairTorch() {
-				p.torchOutsideAllowList(tc.allowed, tc.texts, allowedList)
-				return nil, nil
-			}
 			p.repairTorch(tc, tc.allowed)
 			return tc, nil
 		}
@@ -283,15 +280,24 @@ func settleTorch(ctx context.Context, in *Input, opts Options, first *Report, tc
 			plans = append(plans, r)
 		}
 	}
+	// A check that could not decide (--no-lock's "not verified") is no
+	// win: the earliest such plan is the answer only when no later
+	// candidate resolves, and its warning says it was not verified.
+	undecided := make([]bool, len(plans))
 	win, err := firstThatResolves(ctx, len(plans), func(ctx context.Context, i int) (bool, bool, error) {
 		r := plans[i]
 		err := check(ctx, r)
-		return r.OK(), err == nil && !r.OK() && !mentionsTorch(r), err
+		undecided[i] = err == nil && r.OK() && notVerified(r)
+		return r.OK() && !undecided[i], err == nil && !r.OK() && !mentionsTorch(r), err
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		return &unchecked, err
-	case win < 0:
+	}
+	how := "does"
+	if win < 0 {
+		win, how = slices.Index(undecided, true), "was not verified"
+	}
+	if win < 0 {
 		if len(tried) > 0 {
 			first.Problems[0].Message += fmt.Sprintf("\n(with torch %s; the other allowed versions your requirements accept were tried too and do not resolve either: %s)", from, strings.Join(tried, ", "))
 		}
@@ -299,11 +305,23 @@ func settleTorch(ctx context.Context, in *Input, opts Options, first *Report, tc
 	}
 	r := plans[win]
 	if tc.dependencyOnly {
-		r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", from, r.Target.Torch)
+		r.warnf("a dependency requires torch, and torch %s does not resolve with the dependencies; torch %s %s (pin torch to choose another)", from, r.Target.Torch, how)
 	} else {
-		r.warnf("torch %s does not resolve with the dependencies; torch %s does (pin torch to choose another)", from, r.Target.Torch)
+		r.warnf("torch %s does not resolve with the dependencies; torch %s %s (pin torch to choose another)", from, r.Target.Torch, how)
 	}
 	return r, nil
+}
+
+// notVerified reports whether a check of r could not decide: --no-lock's
+// verification recorded "not verified" (the index lacks something the
+// check needs, for a reason that does not involve the builder's set).
+func notVerified(r *Report) bool {
+	for _, d := range r.Decisions {
+		if d.Subject == "verify" && d.Choice == "not verified" {
+			return true
+		}
+	}
+	return false
 }
 
 // fallsBack reports whether a failed check of the preferred plan r makes
@@ -325,9 +343,18 @@ func (tc *torchChoice) fallsBack(r *Report) bool {
 }
 
 // mentionsTorch reports whether the first problem of a failed check
-// involves torch.
+// involves torch: its resolver explanation, after the message's ":\n"
+// (the message before it may list the builder's install set, torch cap
+// included, whatever failed).
 func mentionsTorch(r *Report) bool {
-	return len(r.Problems) > 0 && strings.Contains(r.Problems[0].Message, "torch")
+	if len(r.Problems) == 0 {
+		return false
+	}
+	msg := r.Problems[0].Message
+	if _, derivation, ok := strings.Cut(msg, ":\n"); ok {
+		msg = derivation
+	}
+	return strings.Contains(msg, "torch")
 }
 
 // firstThatResolves checks n candidates at once and returns, in their

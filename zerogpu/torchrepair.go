@@ -5,22 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/zgpu/zgpu/catalog"
 	"github.com/zgpu/zgpu/pep440"
+	"github.com/zgpu/zgpu/pep508"
 )
-
-// canRepairTorch reports whether a torch pin outside the allow-list is
-// rewritten rather than refused: it is not when the pin comes from
-// pre-requirements.txt (which zgpu does not write). A lock export's pin is
-// rewritten too; the lock's pins of what only the old torch needed are
-// then left out (dropStaleTorchDeps).
-func (p *planner) canRepairTorch() bool {
-	for _, t := range p.torch {
-		if strings.Contains(t.Origin, "pre-requirements") {
-			return false
-		}
-	}
-	return true
-}
 
 // repairTorch makes tc the choice for torch requirements that no allowed
 // version satisfies: the allowed versions, nearest first (see
@@ -43,9 +31,54 @@ func (p *planner) torchRepaired(tc *torchChoice, t pep440.Version) {
 		Message: fmt.Sprintf("%s is not allowed on ZeroGPU (allowed: %s)", tc.repair, strings.Join(p.c.Torch.Allowed, ", ")),
 		Fixes:   []string{fmt.Sprintf("pin torch==%s, the nearest allowed version that fits", t)},
 	})
+	far := ""
 	if ref, ok := torchRef(tc.spec); ok && minorDistance(ref, t) > 2 {
-		p.r.warnf("%s is not allowed on ZeroGPU: moved to torch==%s (torch %s to %s, more than two minor versions); check that your code runs with torch %s", tc.repair, t, torchMinor(ref), torchMinor(t), torchMinor(t))
+		far = fmt.Sprintf(" (torch %s to %s, more than two minor versions); check that your code runs with torch %s", torchMinor(ref), torchMinor(t), torchMinor(t))
 	}
+	if _, pre := p.torchLineOrigin(); !pre && far != "" { // else checkPreTorch warns
+		p.r.warnf("%s is not allowed on ZeroGPU: moved to torch==%s%s", tc.repair, t, far)
+	}
+}
+
+// preTorchWarning is the one warning about a torch pin of
+// pre-requirements.txt outside the allow-list, once the written file pins
+// torch t: what the file does, and the fix of pre-requirements.txt, which
+// zgpu does not write.
+func (p *planner) preTorchWarning(req Requirement, t pep440.Version) {
+	far := ""
+	if ref, ok := torchRef(req.Req.Specifiers); ok && minorDistance(ref, t) > 2 {
+		far = fmt.Sprintf(" (torch %s to %s, more than two minor versions: check that your code runs with torch %s)", torchMinor(ref), torchMinor(t), torchMinor(t))
+	}
+	p.r.warnf("%s: %s in pre-requirements.txt is not allowed on ZeroGPU: the written file pins torch==%s, which the builder installs over it%s; change the line of pre-requirements.txt to torch==%s, or remove it (torch is then installed once)", req.Origin, req.Text, t, far, t)
+}
+
+// torchLineOrigin is the origin of the torch line written, and whether
+// torch comes only from a pin of pre-requirements.txt outside the
+// allow-list: the line is then added to the file ("" origin), which the
+// builder installs after, over it.
+func (p *planner) torchLineOrigin() (origin string, pre bool) {
+	if len(p.torch) > 0 && isPre(p.torch[0]) && preTorchOutside(p.c, p.torch[0]) {
+		return "", true
+	}
+	if len(p.torch) > 0 {
+		return p.torch[0].Origin, false
+	}
+	return "", false
+}
+
+// preTorchOutside reports whether r, of pre-requirements.txt, is a torch
+// requirement no allowed version satisfies (preTorchWarning).
+func preTorchOutside(c *catalog.Catalog, r Requirement) bool {
+	return pep508.NormalizeName(r.Req.Name) == "torch" && r.Req.URL == "" && len(r.Req.Specifiers.Filter(c.AllowedTorch(), true)) == 0
+}
+
+// isPre reports whether a requirement comes from pre-requirements.txt.
+func isPre(r Requirement) bool { return strings.Contains(r.Origin, "pre-requirements") }
+
+// preTorchNote is the note of the torch line added for a torch pin of
+// pre-requirements.txt that is not allowed.
+func preTorchNote(was string, t pep440.Version) string {
+	return fmt.Sprintf("pre-requirements.txt pins %s, not allowed on ZeroGPU; this installs torch %s over it", was, t)
 }
 
 // torchWas spells the torch pins as written, without markers or

@@ -39,7 +39,10 @@ type depsResolveOptions struct {
 	// inputs are the input files named explicitly (several FILEs, "-",
 	// --input), nil for a folder or one FILE argument.
 	inputs []string
-	Inputs []string // --input
+	// loadWarnings are the warnings printed while reading the catalog,
+	// flags and input: --json's input_warnings.
+	loadWarnings []string
+	Inputs       []string // --input
 
 	Python           string
 	Torch            string
@@ -384,6 +387,7 @@ func runDepsResolve(ctx context.Context, o *depsResolveOptions, path string) err
 	if res == nil {
 		return err
 	}
+	res.InputWarnings = o.loadWarnings
 	if o.JSON {
 		if err := newJSONEncoder(o.g.Stdout).Encode(res.Report); err != nil {
 			return err
@@ -416,7 +420,7 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 		return nil, nil, err
 	}
 	for _, w := range o.catalog.warnings(c, time.Now()) {
-		o.g.Logf("warning: %s", w)
+		o.warn(w)
 	}
 	if err := o.validate(c); err != nil {
 		return nil, nil, err
@@ -434,7 +438,7 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 		return nil, nil, err
 	}
 	for _, w := range proj.Warnings {
-		o.g.Logf("warning: %s", w)
+		o.warn(w)
 	}
 	if err := o.checkInput(proj); err != nil {
 		return nil, nil, err
@@ -443,7 +447,7 @@ func (o *depsResolveOptions) load(path string) (*catalog.Catalog, *project.Proje
 		return nil, nil, err
 	}
 	if o.NoLock && len(o.reqs.Constraints) > 0 {
-		o.g.Logf("warning: -c %s: with --no-lock the file keeps your ranges, and pip on the Space builder does not read the command line's constraints: add a -c line to the requirements file if they should apply there", strings.Join(o.reqs.Constraints, " "))
+		o.warn(fmt.Sprintf("-c %s: with --no-lock the file keeps your ranges, and pip on the Space builder does not read the command line's constraints: add a -c line to the requirements file if they should apply there", strings.Join(o.reqs.Constraints, " ")))
 	}
 	return c, proj, nil
 }
@@ -646,4 +650,11 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// warn prints a warning of reading the catalog, flags or input, and keeps
+// it for --json (input_warnings).
+func (o *depsResolveOptions) warn(w string) {
+	o.loadWarnings = append(o.loadWarnings, w)
+	o.g.Logf("warning: %s", w)
 }
