@@ -136,7 +136,7 @@ func TestLockSidecars(t *testing.T) {
 
 // Without the pairing the lock would take torchaudio 2.11.0 for torch
 // 2.10; with no torchaudio 2.10.0 on the index it must fail and say which
-// torch would work.
+// torch would work: the nearest that does (2.11.0, not the highest).
 func TestLockSidecarMissing(t *testing.T) {
 	c := catalog.Default()
 	in := &Input{Requirements: reqs(t, "torch==2.10.0", "silero-vad"), PythonVersion: "3.12", SDKVersion: "6.19.0"}
@@ -153,7 +153,7 @@ func TestLockSidecarMissing(t *testing.T) {
 		t.Fatalf("Lock succeeded: %v", r.Lines)
 	}
 	got := r.Problems[0].Fixes[0]
-	want := "the index has no torchaudio built for torch 2.10.0 (torchaudio==2.10.0; it has 2.11.0): pin torch==2.13.0, whose torchaudio it has (or `zgpu deps resolve --torch 2.13.0`)"
+	want := "the index has no torchaudio built for torch 2.10.0 (torchaudio==2.10.0; it has 2.11.0): pin torch==2.11.0, whose torchaudio it has (or `zgpu deps resolve --torch 2.11.0`)"
 	if got != want {
 		t.Errorf("first fix:\n got %s\nwant %s", got, want)
 	}
@@ -775,5 +775,29 @@ func TestLockBuilderSet(t *testing.T) {
 				t.Errorf("lines (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestNearestFirst: the side-car fix tries the allowed torches nearest to
+// the chosen one first, the higher of two as near.
+func TestNearestFirst(t *testing.T) {
+	var all []pep440.Version
+	for _, s := range []string{"2.8.0", "2.9.1", "2.10.0", "2.11.0", "2.12.1", "2.13.0"} {
+		all = append(all, pep440.MustParse(s))
+	}
+	for _, tc := range []struct{ t, want string }{
+		{"2.10.0", "2.11.0 2.9.1 2.12.1 2.8.0 2.13.0"},
+		{"2.8.0", "2.9.1 2.10.0 2.11.0 2.12.1 2.13.0"},
+		{"2.13.0", "2.12.1 2.11.0 2.10.0 2.9.1 2.8.0"},
+		{"2.7.0", "2.8.0 2.9.1 2.10.0 2.11.0 2.12.1 2.13.0"},
+		{"2.9.5", "2.10.0 2.9.1 2.11.0 2.8.0 2.12.1 2.13.0"},
+	} {
+		var got []string
+		for _, v := range nearestFirst(all, pep440.MustParse(tc.t)) {
+			got = append(got, v.String())
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("nearestFirst(%s) = %s, want %s", tc.t, g, tc.want)
+		}
 	}
 }

@@ -46,16 +46,38 @@ func sidecarFixes(ctx context.Context, l index.Lister, c *catalog.Catalog, in *I
 			have = versionList(vs)
 		}
 		fix := fmt.Sprintf("the index has no %s built for torch %s (%s%s; it has %s)", name, torch, name, want, have)
-		for _, other := range allowedBy(c.AllowedTorch(), in.Constraints, nil) {
-			if other.Compare(t) == 0 {
-				continue
-			}
+		for _, other := range nearestFirst(allowedBy(c.AllowedTorch(), in.Constraints, nil), t) {
 			if spec, _, ok := c.SidecarSpec(other, name); ok && len(spec.Filter(vs, true)) > 0 {
 				fix += fmt.Sprintf(": pin torch==%s, whose %s it has (or `zgpu deps resolve --torch %s`)", other, name, other)
 				break
 			}
 		}
 		out = append(out, fix)
+	}
+	return out
+}
+
+// nearestFirst orders the versions other than t by their distance from t
+// in the list (the allow-list's steps, not version arithmetic), the
+// higher first of two as near: the side-car fix names the smallest move.
+func nearestFirst(vs []pep440.Version, t pep440.Version) []pep440.Version {
+	var sorted []pep440.Version
+	for _, v := range vs {
+		if v.Compare(t) != 0 {
+			sorted = append(sorted, v)
+		}
+	}
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Compare(sorted[j]) < 0 })
+	at := sort.Search(len(sorted), func(i int) bool { return sorted[i].Compare(t) > 0 }) // the first above t
+	out := make([]pep440.Version, 0, len(sorted))
+	for lo, hi := at-1, at; lo >= 0 || hi < len(sorted); {
+		if hi < len(sorted) && (lo < 0 || hi-at <= at-1-lo) { // steps above vs below t
+			out = append(out, sorted[hi])
+			hi++
+		} else {
+			out = append(out, sorted[lo])
+			lo--
+		}
 	}
 	return out
 }
