@@ -255,8 +255,8 @@ func convertRelease(r apiRelease) Release {
 		out.PublishedAt = *r.PublishedAt
 	}
 	for _, a := range r.Assets {
-		if a.State != "" && a.State != "uploaded" {
-			continue
+		if a.State != "" && a.State != "uploaded" || a.Name == "" || a.BrowserDownloadURL == "" {
+			continue // not downloadable: still uploading, or no name or URL
 		}
 		as := Asset{Name: a.Name, URL: a.BrowserDownloadURL, Size: a.Size, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 		if a.Digest != nil {
