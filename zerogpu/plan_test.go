@@ -74,6 +74,26 @@ func reqs(t *testing.T, lines ...string) []Requirement {
 	return out
 }
 
+// planWants checks a plan against a table row: with problem set, that the
+// plan failed with it (and false: nothing more to check); else that it is
+// OK and writes the lines want.
+func planWants(t *testing.T, r *Report, problem string, want []string) bool {
+	t.Helper()
+	if problem != "" {
+		if r.OK() || !strings.Contains(r.Error(), problem) {
+			t.Fatalf("problems %q, want %q", r.Error(), problem)
+		}
+		return false
+	}
+	if !r.OK() {
+		t.Fatal(r.Error())
+	}
+	if diff := cmp.Diff(want, lineTexts(r)); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	return true
+}
+
 func plan(t *testing.T, in *Input, opts Options) *Report {
 	t.Helper()
 	if opts.Catalog == nil {
